@@ -1,0 +1,90 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.ExitCode;
+import dev.mipeaks.MipeaksException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The mipeaks command line: a thin layer over the library. Every command is a {@code Callable<Integer>};
+ * errors meant for the user are {@link MipeaksException}s that carry their exit code and are printed as one line.
+ */
+@Command(name = "mipeaks",
+        mixinStandardHelpOptions = true,
+        version = "mipeaks 0.1.0",
+        description = "Mutual-information peaks in LLM reasoning: trace, measure, analyse.",
+        subcommands = {
+                EstimatorsCommand.class,
+                EstimateCommand.class,
+                CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "  0   success",
+                "  1   unexpected error (a bug or an I/O failure)",
+                "  2   invalid input: a file, tensor, row, field or option is wrong",
+                "  3   the requested device (GPU, kernels) is not available",
+                "  130 interrupted (Ctrl-C); finished items are kept, the run resumes"})
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with injected streams (tests pass their own writers). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean dbg = parseResult.hasMatchedOption("--debug")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+            Throwable t = ex;
+            if (t instanceof MipeaksException me) {
+                commandLine.getErr().println("mipeaks: error: " + me.getMessage());
+                if (dbg) {
+                    me.printStackTrace(commandLine.getErr());
+                }
+                commandLine.getErr().flush();
+                return me.exitCode().code();
+            }
+            commandLine.getErr().println("mipeaks: internal error: " + t + (dbg ? "" : " (run with --debug for the stack trace)"));
+            if (dbg) {
+                t.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return ExitCode.ERROR.code();
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("mipeaks: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            c.getErr().flush();
+            return ExitCode.INVALID_INPUT.code();
+        });
+        return cl;
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
+    }
+}
