@@ -1,0 +1,261 @@
+package dev.mipeaks.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A slow, obviously-correct float64 forward pass of the Llama / Qwen2 decoder, in plain Java, with no cache: every
+ * layer recomputes the keys and values of the whole sequence from that layer's inputs. It is the yardstick of the
+ * LibTorch runtime (for tiny models only: weights are held as double[]).
+ *
+ * <p>It also defines Representation Recycling exactly: at a position p recycled at layer l, layer l is applied a
+ * second time to its own output at p. The second application's query attends to the keys of positions &lt; p and to
+ * its own new key at p; that second key/value replaces the first one at p, so every later position (and layer l's
+ * cache) sees one entry for p, the second application's. {@link #forward(int[], Map, boolean)} with
+ * {@code duplicateEntry = true} instead models code that appends the second key/value next to the first (as a
+ * Hugging Face DynamicCache does when a layer is called twice): p then has two entries at layer l.
+ */
+public final class ReferenceModel {
+    private final ModelConfig c;
+    private final Map<String, double[]> w = new HashMap<>();
+    private final Rope rope;
+
+    public ReferenceModel(ModelConfig config, Checkpoint ck) {
+        this.c = config;
+        for (Checkpoint.Spec s : Checkpoint.specs(config)) {
+            w.put(s.name(), ck.doubles(s.name()));
+        }
+        this.rope = new Rope(config);
+    }
+
+    public static ReferenceModel load(Path dir) {
+        ModelConfig c = ModelConfig.load(dir);
+        try (Checkpoint ck = Checkpoint.open(dir, c)) {
+            return new ReferenceModel(c, ck);
+        }
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    /**
+     * Everything one forward pass produces.
+     *
+     * @param hidden  [L][T][H] residual stream after each layer (the final value at recycled positions)
+     * @param logits  [T][V]
+     * @param keys    [L][T][kvDim] post-RoPE keys each layer keeps for each position (the entry a cache holds)
+     * @param values  [L][T][kvDim]
+     */
+    public record Result(double[][][] hidden, double[][] logits, double[][][] keys, double[][][] values) {
+    }
+
+    public Result forward(int[] ids) {
+        return forward(ids, Map.of(), false);
+    }
+
+    /**
+     * @param recycle        position -> layer applied twice at that position
+     * @param duplicateEntry keep both keys/values of a recycled position (the behaviour this project avoids)
+     */
+    public Result forward(int[] ids, Map<Integer, Integer> recycle, boolean duplicateEntry) {
+        int n = ids.length;
+        int h = c.hiddenSize();
+        int layers = c.numLayers();
+        double[][] x = new double[n][];
+        double[] emb = w.get("model.embed_tokens.weight");
+        for (int t = 0; t < n; t++) {
+            if (ids[t] < 0 || ids[t] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + ids[t] + " at position " + t + " outside [0, "
+                        + c.vocabSize() + ")");
+            }
+            x[t] = new double[h];
+            System.arraycopy(emb, ids[t] * h, x[t], 0, h);
+        }
+        double[][][] hidden = new double[layers][][];
+        double[][][] keys = new double[layers][n][];
+        double[][][] values = new double[layers][n][];
+        for (int l = 0; l < layers; l++) {
+            x = layer(l, x, recycle, duplicateEntry, keys[l], values[l]);
+            hidden[l] = x;
+        }
+        double[] norm = w.get("model.norm.weight");
+        double[] head = w.get(c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight");
+        double[][] logits = new double[n][];
+        for (int t = 0; t < n; t++) {
+            logits[t] = matVec(head, c.vocabSize(), h, rmsNorm(x[t], norm), null);
+        }
+        return new Result(hidden, logits, keys, values);
+    }
+
+    /** One key/value entry of a layer's attention: the position it stands for, post-RoPE k, and v. */
+    private record Entry(int pos, double[] k, double[] v) {
+    }
+
+    private double[][] layer(int l, double[][] x, Map<Integer, Integer> recycle, boolean dup,
+                             double[][] keysOut, double[][] valuesOut) {
+        int n = x.length;
+        String p = "model.layers." + l + ".";
+        // keys/values of every position from this layer's inputs
+        List<Entry> entries = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            double[][] kv = keyValue(p, x[t], t);
+            entries.add(new Entry(t, kv[0], kv[1]));
+        }
+        double[][] out = new double[n][];
+        // ascending positions: when position t is processed, all entries of positions < t are final
+        for (int t = 0; t < n; t++) {
+            int idx = indexOf(entries, t);
+            double[] y = block(p, x[t], t, entries.subList(0, idx + 1));
+            Integer rl = recycle.get(t);
+            if (rl != null && rl == l) {
+                double[][] kv2 = keyValue(p, y, t);
+                Entry second = new Entry(t, kv2[0], kv2[1]);
+                if (dup) {
+                    entries.add(idx + 1, second);
+                    idx++;
+                } else {
+                    entries.set(idx, second);
+                }
+                y = block(p, y, t, entries.subList(0, idx + 1));
+            }
+            out[t] = y;
+        }
+        for (int t = 0; t < n; t++) {
+            Entry e = entries.get(lastIndexOf(entries, t));
+            keysOut[t] = e.k;
+            valuesOut[t] = e.v;
+        }
+        return out;
+    }
+
+    private static int indexOf(List<Entry> entries, int pos) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).pos == pos) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no entry for position " + pos);
+    }
+
+    private static int lastIndexOf(List<Entry> entries, int pos) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).pos == pos) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no entry for position " + pos);
+    }
+
+    /** Post-RoPE key and value of one position's layer input. */
+    private double[][] keyValue(String p, double[] xin, int pos) {
+        double[] a = rmsNorm(xin, w.get(p + "input_layernorm.weight"));
+        double[] k = matVec(w.get(p + "self_attn.k_proj.weight"), c.kvDim(), c.hiddenSize(), a,
+                w.get(p + "self_attn.k_proj.bias"));
+        double[] v = matVec(w.get(p + "self_attn.v_proj.weight"), c.kvDim(), c.hiddenSize(), a,
+                w.get(p + "self_attn.v_proj.bias"));
+        rotate(k, c.numKvHeads(), pos);
+        return new double[][] {k, v};
+    }
+
+    /** The decoder block at one position: attention over {@code visible} entries, then the MLP; returns the residual. */
+    private double[] block(String p, double[] xin, int pos, List<Entry> visible) {
+        int h = c.hiddenSize();
+        int hd = c.headDim();
+        double[] a = rmsNorm(xin, w.get(p + "input_layernorm.weight"));
+        double[] q = matVec(w.get(p + "self_attn.q_proj.weight"), c.qDim(), h, a, w.get(p + "self_attn.q_proj.bias"));
+        rotate(q, c.numHeads(), pos);
+        double[] att = new double[c.qDim()];
+        double scale = 1.0 / Math.sqrt(hd);
+        for (int head = 0; head < c.numHeads(); head++) {
+            int kvh = head / c.groups();
+            double[] s = new double[visible.size()];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < s.length; j++) {
+                double[] k = visible.get(j).k;
+                double dot = 0;
+                for (int d = 0; d < hd; d++) {
+                    dot += q[head * hd + d] * k[kvh * hd + d];
+                }
+                s[j] = dot * scale;
+                max = Math.max(max, s[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < s.length; j++) {
+                s[j] = Math.exp(s[j] - max);
+                sum += s[j];
+            }
+            for (int j = 0; j < s.length; j++) {
+                double[] v = visible.get(j).v;
+                for (int d = 0; d < hd; d++) {
+                    att[head * hd + d] += s[j] / sum * v[kvh * hd + d];
+                }
+            }
+        }
+        double[] o = matVec(w.get(p + "self_attn.o_proj.weight"), h, c.qDim(), att, w.get(p + "self_attn.o_proj.bias"));
+        double[] r = new double[h];
+        for (int i = 0; i < h; i++) {
+            r[i] = xin[i] + o[i];
+        }
+        double[] m = rmsNorm(r, w.get(p + "post_attention_layernorm.weight"));
+        int inter = c.intermediateSize();
+        double[] g = matVec(w.get(p + "mlp.gate_proj.weight"), inter, h, m, w.get(p + "mlp.gate_proj.bias"));
+        double[] u = matVec(w.get(p + "mlp.up_proj.weight"), inter, h, m, w.get(p + "mlp.up_proj.bias"));
+        for (int i = 0; i < inter; i++) {
+            g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+        }
+        double[] dn = matVec(w.get(p + "mlp.down_proj.weight"), h, inter, g, w.get(p + "mlp.down_proj.bias"));
+        for (int i = 0; i < h; i++) {
+            r[i] += dn[i];
+        }
+        return r;
+    }
+
+    /** Rotate-half RoPE on each head of {@code v} (heads x headDim), in place. */
+    private void rotate(double[] v, int heads, int pos) {
+        int hd = c.headDim();
+        int half = hd / 2;
+        for (int head = 0; head < heads; head++) {
+            int o = head * hd;
+            for (int i = 0; i < half; i++) {
+                double a = pos * rope.invFreq(i);
+                double cs = Math.cos(a);
+                double sn = Math.sin(a);
+                double x1 = v[o + i];
+                double x2 = v[o + i + half];
+                v[o + i] = x1 * cs - x2 * sn;
+                v[o + i + half] = x2 * cs + x1 * sn;
+            }
+        }
+    }
+
+    private double[] rmsNorm(double[] x, double[] weight) {
+        double ss = 0;
+        for (double v : x) {
+            ss += v * v;
+        }
+        double inv = 1.0 / Math.sqrt(ss / x.length + c.rmsNormEps());
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * inv * weight[i];
+        }
+        return out;
+    }
+
+    /** W[rows, cols] x + b. */
+    private static double[] matVec(double[] wt, int rows, int cols, double[] x, double[] b) {
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double s = b == null ? 0 : b[r];
+            int o = r * cols;
+            for (int k = 0; k < cols; k++) {
+                s += wt[o + k] * x[k];
+            }
+            out[r] = s;
+        }
+        return out;
+    }
+}
