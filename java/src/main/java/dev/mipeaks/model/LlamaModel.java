@@ -1,0 +1,384 @@
+package dev.mipeaks.model;
+
+import dev.mipeaks.ExitCode;
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.DType;
+import dev.mipeaks.io.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The Llama / Qwen2 decoder on LibTorch (Qwen2 is Llama with q/k/v biases).
+ *
+ * <p>Weights stay where the checkpoint is memory-mapped whenever the compute dtype equals the stored dtype on the
+ * CPU: the tensor wraps the mapping's address ({@code from_blob}), no copy. Otherwise each tensor is converted once
+ * (a BF16 checkpoint computed in float32 on the CPU takes twice its file size; use {@code --dtype bf16} to keep the
+ * mapping).
+ *
+ * <p>Native memory: weights and the RoPE tables belong to this object until {@link #close()}; everything a forward
+ * pass creates lives in the caller's {@link PointerScope}, and each decoder layer runs in its own scope so a long
+ * prefill frees a layer's intermediates before the next one. Call from one thread at a time.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    /** Where and in which precision the model computes. */
+    public record Options(String device, String dtype) {
+        public static Options defaults() {
+            return new Options("cpu", null);
+        }
+    }
+
+    private record Layer(TensorOptional inNorm, Tensor wq, TensorOptional bq, Tensor wk, TensorOptional bk, Tensor wv,
+                         TensorOptional bv, Tensor wo, TensorOptional bo, TensorOptional postNorm, Tensor wGate,
+                         TensorOptional bGate, Tensor wUp, TensorOptional bUp, Tensor wDown, TensorOptional bDown) {
+    }
+
+    private final ModelConfig config;
+    private final Path dir;
+    private final Device device;
+    private final boolean cuda;
+    private final ScalarType dtype;
+    private final String dtypeName;
+    private final long weightBytes;
+    private final List<Pointer> owned = new ArrayList<>();
+    /** Keeps the mappings alive that zero-copy tensors point into. */
+    private final List<ByteBuffer> mappings = new ArrayList<>();
+    private final Tensor embed;
+    private final TensorOptional norm;
+    private final DoubleOptional defaultScale;
+    private final Tensor head;
+    private final Layer[] layers;
+    private final TensorOptional none;
+    private final DoubleOptional eps;
+    private final long[] hiddenShape;
+    private final Rope rope;
+    private Tensor ropeCos;
+    private Tensor ropeSin;
+    private int ropeLength;
+    private boolean closed;
+
+    private LlamaModel(ModelConfig config, Path dir, Checkpoint ck, Options opt) {
+        this.config = config;
+        this.dir = dir;
+        String dev = opt.device() == null ? "cpu" : opt.device();
+        if (dev.equals("cpu")) {
+            cuda = false;
+        } else if (dev.equals("cuda") || dev.startsWith("cuda:")) {
+            if (!torch.cuda_is_available()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, "--device " + dev + ": LibTorch sees no CUDA device"
+                        + " (build with -Pcuda for the CUDA natives, and check the driver)");
+            }
+            cuda = true;
+        } else {
+            throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
+        }
+        this.device = own(new Device(dev));
+        String dt = opt.dtype() == null ? (cuda ? "bf16" : "f32") : opt.dtype();
+        this.dtype = switch (dt) {
+            case "f32", "float32" -> ScalarType.Float;
+            case "bf16", "bfloat16" -> ScalarType.BFloat16;
+            case "f16", "float16" -> ScalarType.Half;
+            default -> throw MipeaksException.invalid("--dtype " + dt + ": expected f32, bf16 or f16");
+        };
+        this.dtypeName = dt.startsWith("f3") ? "f32" : dt.startsWith("b") ? "bf16" : "f16";
+        this.none = own(new TensorOptional());
+        this.eps = own(new DoubleOptional(config.rmsNormEps()));
+        this.defaultScale = own(new DoubleOptional());
+        this.hiddenShape = new long[] {config.hiddenSize()};
+        this.rope = new Rope(config);
+        long bytes = 0;
+        embed = weight(ck, "model.embed_tokens.weight");
+        layers = new Layer[config.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Layer(
+                    own(new TensorOptional(weight(ck, p + "input_layernorm.weight"))),
+                    weight(ck, p + "self_attn.q_proj.weight"), bias(ck, p + "self_attn.q_proj.bias", config.qkvBias()),
+                    weight(ck, p + "self_attn.k_proj.weight"), bias(ck, p + "self_attn.k_proj.bias", config.qkvBias()),
+                    weight(ck, p + "self_attn.v_proj.weight"), bias(ck, p + "self_attn.v_proj.bias", config.qkvBias()),
+                    weight(ck, p + "self_attn.o_proj.weight"), bias(ck, p + "self_attn.o_proj.bias", config.oBias()),
+                    own(new TensorOptional(weight(ck, p + "post_attention_layernorm.weight"))),
+                    weight(ck, p + "mlp.gate_proj.weight"), bias(ck, p + "mlp.gate_proj.bias", config.mlpBias()),
+                    weight(ck, p + "mlp.up_proj.weight"), bias(ck, p + "mlp.up_proj.bias", config.mlpBias()),
+                    weight(ck, p + "mlp.down_proj.weight"), bias(ck, p + "mlp.down_proj.bias", config.mlpBias()));
+        }
+        norm = own(new TensorOptional(weight(ck, "model.norm.weight")));
+        head = config.tieWordEmbeddings() ? embed : weight(ck, "lm_head.weight");
+        for (Checkpoint.Spec s : Checkpoint.specs(config)) {
+            bytes += ck.info(s.name()).numel() * elementBytes(dtype);
+        }
+        this.weightBytes = bytes;
+    }
+
+    /** Loads {@code dir} (config.json + safetensors weights) onto the device in the compute dtype. */
+    public static LlamaModel load(Path dir, Options opt) {
+        NativeRuntime.loadTorch();
+        ModelConfig c = ModelConfig.load(dir);
+        try (Checkpoint ck = Checkpoint.open(dir, c)) {
+            return new LlamaModel(c, dir, ck, opt);
+        }
+    }
+
+    private <P extends Pointer> P own(P p) {
+        owned.add(p);
+        return p;
+    }
+
+    private static int elementBytes(ScalarType t) {
+        return t == ScalarType.Float ? 4 : 2;
+    }
+
+    /** A weight as a tensor: the mapping itself when dtype and device allow, else a converted copy. */
+    private Tensor weight(Checkpoint ck, String name) {
+        TensorInfo info = ck.info(name);
+        ByteBuffer buf = ck.data(name);
+        ScalarType src = switch (info.dtype()) {
+            case F32 -> ScalarType.Float;
+            case BF16 -> ScalarType.BFloat16;
+            case F16 -> ScalarType.Half;
+            default -> throw MipeaksException.invalid(ck.fileOf(name) + ": tensor '" + name + "' has dtype "
+                    + info.dtype());
+        };
+        long[] shape = info.shape();
+        try (PointerScope scope = new PointerScope()) {
+            Pointer addr = new Pointer(buf);
+            boolean aligned = addr.address() % info.dtype().bytes() == 0;
+            Tensor raw;
+            if (aligned) {
+                raw = torch.from_blob(addr, shape, new TensorOptions(src));
+            } else {
+                // safetensors does not promise alignment: copy the odd tensor once
+                raw = torch.empty(shape, new TensorOptions(src), null);
+                Pointer.memcpy(raw.data_ptr(), addr, info.byteSize());
+            }
+            Tensor t;
+            if (!cuda && src == dtype) {
+                t = raw;
+                if (aligned) {
+                    mappings.add(buf);
+                }
+            } else {
+                t = raw.to(device, dtype, false, true, null);
+            }
+            t.retainReference();
+            owned.add(t);
+            return t;
+        }
+    }
+
+    private TensorOptional bias(Checkpoint ck, String name, boolean present) {
+        if (!present) {
+            return none;
+        }
+        return own(new TensorOptional(weight(ck, name)));
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isCuda() {
+        return cuda;
+    }
+
+    public String dtypeName() {
+        return dtypeName;
+    }
+
+    ScalarType dtype() {
+        return dtype;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    /** Bytes of the weights in the compute dtype (what a decode step streams from memory). */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    TensorOptions options(ScalarType t) {
+        return new TensorOptions(t).device(new DeviceOptional(device));
+    }
+
+    /** cos and signed sin tables [n, headDim] on the device, grown to at least {@code n} positions. */
+    synchronized void ensureRope(int n) {
+        if (n <= ropeLength) {
+            return;
+        }
+        int len = Math.max(n, Math.min(2 * ropeLength, config.maxPositionEmbeddings()));
+        float[][] t = rope.tables(len);
+        float[] cos = t[0];
+        float[] sin = t[1];
+        int d = config.headDim();
+        int half = d / 2;
+        // signed sin: rotate_half(x) * sin == roll(x, d/2) * [-sin, +sin]
+        for (int p = 0; p < len; p++) {
+            for (int i = 0; i < half; i++) {
+                sin[p * d + i] = -sin[p * d + i];
+            }
+        }
+        Tensor oldCos = ropeCos;
+        Tensor oldSin = ropeSin;
+        try (PointerScope scope = new PointerScope()) {
+            ropeCos = org.bytedeco.pytorch.AbstractTensor.create(cos, len, d).to(device, dtype, false, true, null);
+            ropeSin = org.bytedeco.pytorch.AbstractTensor.create(sin, len, d).to(device, dtype, false, true, null);
+            ropeCos.retainReference();
+            ropeSin.retainReference();
+        }
+        if (oldCos != null) {
+            oldCos.releaseReference();
+            oldSin.releaseReference();
+        }
+        ropeLength = len;
+    }
+
+    Tensor ropeCos() {
+        return ropeCos;
+    }
+
+    Tensor ropeSin() {
+        return ropeSin;
+    }
+
+    /** Token embeddings [B, T, H] of ids [B, T] (a long tensor). */
+    Tensor embed(Tensor ids) {
+        return torch.embedding(embed, ids);
+    }
+
+    /**
+     * Decoder layer {@code l} on x [B, T, H] at the positions of {@code at}: writes this call's keys/values into the
+     * cache slots of {@code at} (overwriting whatever was there) and returns the residual stream after the layer.
+     * The result is attached to the caller's scope; intermediates are freed before returning.
+     */
+    Tensor layer(int l, Tensor x, Positions at, KvCache cache) {
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer == null) {
+            throw new IllegalStateException("LlamaModel.layer needs an enclosing PointerScope");
+        }
+        Layer w = layers[l];
+        long b = at.batch();
+        long t = at.length();
+        int hd = config.headDim();
+        int nh = config.numHeads();
+        int nkv = config.numKvHeads();
+        int g = config.groups();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor a = torch.rms_norm(x, hiddenShape, w.inNorm, eps);       // [B,T,H]
+            Tensor q = torch.linear(a, w.wq, w.bq).view(b, t, nh, hd);                      // [B,T,nh,hd]
+            Tensor k = torch.linear(a, w.wk, w.bk).view(b, t, nkv, hd);                     // [B,T,nkv,hd]
+            Tensor v = torch.linear(a, w.wv, w.bv).view(b, t, nkv, hd);
+            q = rotate(q, at);
+            k = rotate(k, at);
+            // the cache holds exactly one entry per slot: this call's keys/values replace the slot's content
+            cache.keys(l).narrow(2, at.slot0(), t).copy_(k.transpose(1, 2));                  // [B,nkv,T,hd]
+            cache.values(l).narrow(2, at.slot0(), t).copy_(v.transpose(1, 2));
+            Tensor keys = cache.keys(l).narrow(2, 0, at.end());                              // [B,nkv,S,hd]
+            Tensor values = cache.values(l).narrow(2, 0, at.end());
+            // grouped-query attention without repeating K/V: the g query heads sharing a kv head become g*T rows
+            Tensor qg = q.view(b, t, nkv, g, hd).permute(0, 2, 3, 1, 4).reshape(b, nkv, (long) g * t, hd);
+            Tensor o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
+                    defaultScale, false);                                           // [B,nkv,g*T,hd]
+            o = o.view(b, nkv, g, t, hd).permute(0, 3, 1, 2, 4).reshape(b, t, (long) nh * hd);
+            Tensor h = x.add(torch.linear(o, w.wo, w.bo));                                  // [B,T,H]
+            Tensor m = torch.rms_norm(h, hiddenShape, w.postNorm, eps);
+            Tensor gate = torch.linear(m, w.wGate, w.bGate);                                // [B,T,I]
+            torch.silu_(gate);
+            gate.mul_(torch.linear(m, w.wUp, w.bUp));
+            Tensor out = h.add(torch.linear(gate, w.wDown, w.bDown));                       // [B,T,H]
+            outer.attach(out);
+            return out;
+        }
+    }
+
+    /** Rotate-half RoPE: x*cos + roll(x, d/2)*[-sin, sin], x [B,T,heads,hd], tables [B|1,T,1,hd]. */
+    private Tensor rotate(Tensor x, Positions at) {
+        Tensor r = torch.roll(x, new long[] {config.headDim() / 2}, new long[] {-1});
+        return x.mul(at.cos()).add_(r.mul_(at.sin()));
+    }
+
+    /** Logits [B, V] in float32 of the last position of x [B, T, H]. */
+    Tensor logitsLast(Tensor x, long t) {
+        Tensor last = t == 1 ? x : x.narrow(1, t - 1, 1);
+        Tensor n = torch.rms_norm(last, hiddenShape, norm, eps);
+        Tensor logits = torch.linear(n, head);
+        return logits.view(logits.size(0), logits.size(2)).to(ScalarType.Float);
+    }
+
+    /** Logits [B, T, V] in float32 of every position of x [B, T, H]. */
+    Tensor logitsAll(Tensor x) {
+        Tensor n = torch.rms_norm(x, hiddenShape, norm, eps);
+        return torch.linear(n, head).to(ScalarType.Float);
+    }
+
+    /** Tensor with the bytes of a Java long[] on the device, shape given. */
+    Tensor longs(long[] v, long... shape) {
+        Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);
+        return cuda ? t.to(device, ScalarType.Long, false, false, null) : t;
+    }
+
+    Tensor bools(boolean[] v, long... shape) {
+        Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);
+        return cuda ? t.to(device, ScalarType.Bool, false, false, null) : t;
+    }
+
+    /** Copies a tensor's values to a float[] (on the CPU, float32, contiguous). */
+    static float[] toFloats(Tensor t) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor c = t.to(new Device("cpu"), ScalarType.Float, false, false, null).contiguous();
+            float[] out = new float[Math.toIntExact(c.numel())];
+            c.data_ptr_float().get(out);
+            return out;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ropeCos != null) {
+            ropeCos.releaseReference();
+            ropeSin.releaseReference();
+        }
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            Pointer p = owned.get(i);
+            if (p instanceof Tensor) {
+                p.releaseReference();
+            } else {
+                p.close();
+            }
+        }
+        owned.clear();
+        mappings.clear();
+    }
+
+    @Override
+    public String toString() {
+        return dir + " " + config + " on " + (cuda ? "cuda" : "cpu") + " " + dtypeName;
+    }
+
+    /** Which dtype a checkpoint tensor is stored in (for reporting). */
+    static DType storedDtype(Checkpoint ck, String name) {
+        return ck.info(name).dtype();
+    }
+}

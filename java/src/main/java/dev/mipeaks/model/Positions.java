@@ -1,0 +1,80 @@
+package dev.mipeaks.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+
+/**
+ * Where one forward call's tokens go: cache slots [slot0, slot0 + length) of a batch whose rows may be left-padded,
+ * the RoPE tables for their positions (slot - pad of the row), and the attention mask.
+ * Its tensors live in the PointerScope it was made in.
+ *
+ * @param cos  [B|1, T, 1, hd] cos of each token's position
+ * @param sin  [B|1, T, 1, hd] signed sin
+ * @param mask empty (every query sees every key up to its slot) or bool [B|1, 1, g*T, S], true = attend
+ */
+record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, TensorOptional mask) {
+
+    /** One past the last slot written: attention runs over slots [0, end). */
+    int end() {
+        return slot0 + length;
+    }
+
+    /**
+     * Builds the positions of {@code length} tokens per row written at slots [slot0, slot0+length), with rows
+     * padded on the left by {@code pads[b]} slots (pads hold no token: masked out, except that a padding query
+     * attends to itself so its softmax stays finite).
+     */
+    static Positions of(LlamaModel m, int slot0, int length, int[] pads) {
+        int b = pads.length;
+        int d = m.config().headDim();
+        int g = m.config().groups();
+        m.ensureRope(slot0 + length);
+        boolean padded = false;
+        for (int p : pads) {
+            padded |= p > 0;
+        }
+        Tensor cos;
+        Tensor sin;
+        if (!padded) {
+            cos = m.ropeCos().narrow(0, slot0, length).view(1, length, 1, d);
+            sin = m.ropeSin().narrow(0, slot0, length).view(1, length, 1, d);
+        } else {
+            long[] pos = new long[b * length];
+            for (int r = 0; r < b; r++) {
+                for (int t = 0; t < length; t++) {
+                    pos[r * length + t] = Math.max(0, slot0 + t - pads[r]);
+                }
+            }
+            Tensor idx = m.longs(pos, (long) b * length);
+            cos = org.bytedeco.pytorch.global.torch.index_select(m.ropeCos(), 0, idx).view(b, length, 1, d);
+            sin = org.bytedeco.pytorch.global.torch.index_select(m.ropeSin(), 0, idx).view(b, length, 1, d);
+        }
+        TensorOptional mask;
+        if (length == 1 && !padded) {
+            mask = new TensorOptional();
+        } else {
+            int s = slot0 + length;
+            int rows = padded ? b : 1;
+            boolean[] allow = new boolean[rows * g * length * s];
+            for (int r = 0; r < rows; r++) {
+                int pad = padded ? pads[r] : 0;
+                for (int gi = 0; gi < g; gi++) {
+                    for (int t = 0; t < length; t++) {
+                        int self = slot0 + t;
+                        int o = ((r * g + gi) * length + t) * s;
+                        for (int k = 0; k <= self; k++) {
+                            allow[o + k] = k >= pad || k == self;
+                        }
+                    }
+                }
+            }
+            mask = new TensorOptional(m.bools(allow, rows, 1, (long) g * length, s));
+        }
+        return new Positions(b, slot0, length, cos, sin, mask);
+    }
+
+    /** The last token of this call alone (for recomputing it, as recycling does). */
+    Positions last(LlamaModel m, int[] pads) {
+        return length == 1 ? this : of(m, slot0 + length - 1, 1, pads);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.mipeaks.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The LibTorch forward (float32) against the shared float64 goldens. */
+class LlamaModelGoldenTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    void teacherForcedMatchesGoldens(String name) {
+        Path dir = SharedModels.model(name);
+        SharedModels.Golden g = SharedModels.golden(dir);
+        int[] seq = g.fullSequence();
+        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+             DecodeSession s = new DecodeSession(m, 1, seq.length)) {
+            float[][][][] r = s.prefillAll(seq);
+            float[][][] hidden = r[0];
+            float[][] logits = r[1][0];
+            double worstH = 0;
+            double worstL = 0;
+            for (int pos = 0; pos < seq.length; pos++) {
+                for (int l = 0; l < g.layers(); l++) {
+                    double[] want = new double[g.hidden()];
+                    for (int i = 0; i < want.length; i++) {
+                        want[i] = g.layerOutput(l, pos, i);
+                    }
+                    worstH = Math.max(worstH, SharedModels.relErr(toD(hidden[l][pos]), want));
+                }
+                double[] want = new double[g.vocab()];
+                for (int v = 0; v < want.length; v++) {
+                    want[v] = g.logit(pos, v);
+                }
+                worstL = Math.max(worstL, SharedModels.relErr(toD(logits[pos]), want));
+            }
+            System.out.printf("%s: torch f32 vs golden: hidden rel %.2e, logits rel %.2e%n", name, worstH, worstL);
+            assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
+            assertTrue(worstL < 1e-4, "logits rel err " + worstL);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    void incrementalGreedyMatchesGoldens(String name) {
+        Path dir = SharedModels.model(name);
+        SharedModels.Golden g = SharedModels.golden(dir);
+        int p = g.promptIds().length;
+        int n = g.greedyIds().length;
+        int[] layers = new int[g.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = l;
+        }
+        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+             DecodeSession s = new DecodeSession(m, 1, p + n)) {
+            int[] got = new int[n];
+            DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, layers, null);
+            double worstH = 0;
+            for (int t = 0; t < n; t++) {
+                got[t] = argmax(out.logits()[0]);
+                for (int l = 0; l < layers.length; l++) {
+                    double[] want = new double[g.hidden()];
+                    for (int i = 0; i < want.length; i++) {
+                        want[i] = g.layerOutput(l, p - 1 + t, i);
+                    }
+                    worstH = Math.max(worstH, SharedModels.relErr(toD(out.hidden()[l][0]), want));
+                }
+                if (t + 1 < n) {
+                    out = s.decode(new int[] {got[t]}, layers, null);
+                }
+            }
+            System.out.printf("%s: incremental hidden rel %.2e%n", name, worstH);
+            assertArrayEquals(g.greedyIds(), got);
+            assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
+            assertEquals(p + n - 1, s.length());
+        }
+    }
+
+    static double[] toD(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
