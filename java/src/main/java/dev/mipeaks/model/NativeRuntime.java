@@ -45,7 +45,10 @@ public final class NativeRuntime {
         setIfAbsent("org.bytedeco.javacpp.maxPhysicalBytes", "0");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("RUST_FLAVOR", "cpu");
-        setIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_SLF4JServiceProvider");
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            setIfAbsent("slf4j.internal.verbosity", "WARN");
+        }
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -67,5 +70,11 @@ public final class NativeRuntime {
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e.getMessage(), e);
         }
         torchLoaded = true;
+    }
+
+    /** LibTorch's intra-op CPU threads. */
+    public static synchronized void threads(int n) {
+        loadTorch();
+        org.bytedeco.pytorch.global.torch.set_num_threads(n);
     }
 }

@@ -1,0 +1,136 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.DType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mipeaks trace}: generate from a Hugging Face model folder and write the residual stream of chosen layers
+ * at every step to a safetensors trajectory. LibTorch and DJL are touched only inside {@link #call()} (through
+ * dev.mipeaks.generate.TraceRun), so the other commands run without those jars.
+ */
+@Command(name = "trace",
+        description = {"Generate from a Llama/Qwen2 checkpoint and record hidden states per step.",
+                "Writes token_ids I64[T] and hidden.{l} [T, H] (state after layer l at the position that predicted",
+                "token t) to a safetensors file; prints the generated text and decoding speed."})
+public final class TraceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
+    Path model;
+
+    static final class PromptGroup {
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
+        String text;
+
+        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "Prompt token ids, e.g. 1,2,3.")
+        List<String> ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PromptGroup prompt;
+
+    @Option(names = "--chat-template", description = "Wrap --prompt in the model's chat template (single user turn).")
+    boolean chatTemplate;
+
+    @Option(names = "--no-special-tokens",
+            description = "Tokenize --prompt without the tokenizer's special tokens (e.g. no BOS).")
+    boolean noSpecialTokens;
+
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "all",
+            description = "Layers to record: comma-separated indices or 'all' (default: ${DEFAULT-VALUE}).")
+    String layers;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "256",
+            description = "At most N generated tokens (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0",
+            description = "0 = greedy (default); > 0 samples.")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
+            description = "Compute dtype (default f32 on cpu, bf16 on cuda). bf16 on the CPU keeps a bf16 checkpoint "
+                    + "memory-mapped instead of converting it (half the memory).")
+    String dtype;
+
+    @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32",
+            description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
+    String stateDtype;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR",
+            description = "Where JavaCPP extracts LibTorch (default: env MIPEAKS_JAVACPP_CACHE, else ~/.javacpp/cache).")
+    Path javacppCache;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Trajectory file to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        int[] ids = prompt.ids == null ? null : parseIds(prompt.ids);
+        int[] ls = layers.trim().equals("all") ? null : parseIds(List.of(layers.split(",")), "--layers");
+        DType sd = switch (stateDtype.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
+        };
+        if (threads != null && threads < 1) {
+            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
+        }
+        TraceSupport.prepare(javacppCache, threads);
+        var o = new dev.mipeaks.generate.TraceOptions(model, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
+                maxNewTokens, temperature, topP, seed, stops, device, dtype, sd, out);
+        dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+
+    private static int[] parseIds(List<String> parts) {
+        return parseIds(parts, "--prompt-ids");
+    }
+
+    static int[] parseIds(List<String> parts, String option) {
+        int[] out = new int[parts.size()];
+        for (int i = 0; i < out.length; i++) {
+            String s = parts.get(i).trim();
+            try {
+                out[i] = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw MipeaksException.invalid(option + ": '" + s + "' is not an integer");
+            }
+            if (out[i] < 0) {
+                throw MipeaksException.invalid(option + ": " + out[i] + " is negative");
+            }
+        }
+        if (out.length == 0) {
+            throw MipeaksException.invalid(option + ": empty list");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.mipeaks.generate;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.TrajectoryWriter;
+import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.Tokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The work of {@code mipeaks trace}: load, tokenize, generate with a capture hook, write the trajectory. */
+public final class TraceRun {
+    private TraceRun() {
+    }
+
+    public static GenerationResult run(TraceOptions o, PrintWriter out, PrintWriter err) {
+        ModelConfig config = ModelConfig.load(o.model());
+        Tokenizer tok = null;
+        try {
+            if (Tokenizer.present(o.model())) {
+                tok = Tokenizer.load(o.model());
+            }
+            int[] prompt = prompt(o, tok);
+            int[] layers = o.layers() == null ? all(config.numLayers()) : o.layers();
+            for (int l : layers) {
+                if (l < 0 || l >= config.numLayers()) {
+                    throw MipeaksException.invalid("--layers: layer " + l + " outside [0, " + config.numLayers() + ")");
+                }
+            }
+            for (int id : prompt) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw MipeaksException.invalid("--prompt-ids: id " + id + " outside the vocabulary [0, "
+                            + config.vocabSize() + ")");
+                }
+            }
+            GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
+                    java.util.Set.of(), o.stopStrings());
+            long tl = System.nanoTime();
+            try (LlamaModel model = LlamaModel.load(o.model(), new LlamaModel.Options(o.device(), o.computeDtype()));
+                 TrajectoryWriter w = new TrajectoryWriter(o.out(), layers, config.hiddenSize(), o.stateDtype())) {
+                long loadNanos = System.nanoTime() - tl;
+                w.metadata("model", o.model().toAbsolutePath().normalize().toString());
+                w.metadata("prompt_ids", TrajectoryWriter.jsonList(prompt));
+                w.metadata("compute", (model.isCuda() ? "cuda" : "cpu") + " " + model.dtypeName());
+                w.metadata("generation", gc.greedy() ? "greedy" : String.format(Locale.ROOT,
+                        "temperature %s top_p %s seed %d", gc.temperature(), gc.topP(), gc.seed()));
+                Generator g = new Generator(model, tok);
+                GenerationResult r = g.generate(prompt, gc, List.of(new CaptureHook(w)));
+                if (tok != null) {
+                    String text = tok.decode(r.tokens(), false);
+                    w.metadata("text", text);
+                    out.println(text);
+                }
+                w.finish(r.stopReason().label());
+                out.printf(Locale.ROOT, "trace: %d prompt + %d new tokens (stop: %s); load %.1f s, prefill %.1f ms, "
+                                + "decode %.1f tokens/s; wrote %s (%d layers, %s)%n",
+                        prompt.length, r.tokens().length, r.stopReason().label(), loadNanos / 1e9,
+                        r.prefillNanos() / 1e6, r.decodeTokensPerSecond(), o.out(), layers.length, o.stateDtype());
+                out.flush();
+                return r;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } finally {
+            if (tok != null) {
+                tok.close();
+            }
+        }
+    }
+
+    private static int[] prompt(TraceOptions o, Tokenizer tok) {
+        if (o.promptIds() != null) {
+            if (o.chatTemplate()) {
+                throw MipeaksException.invalid("--chat-template applies to --prompt text, not to --prompt-ids");
+            }
+            return o.promptIds();
+        }
+        if (tok == null) {
+            throw MipeaksException.invalid(o.model().resolve("tokenizer.json")
+                    + ": no such file, so --prompt text cannot be tokenized; give --prompt-ids");
+        }
+        String text = o.promptText();
+        boolean special = o.addSpecialTokens();
+        if (o.chatTemplate()) {
+            Tokenizer t = tok;
+            text = SimpleChatTemplate.forVocabulary(p -> t.tokenToId(p) >= 0, tok.file().toString()).render(text);
+            special = false; // the template already holds the begin-of-sequence token
+        }
+        int[] ids = tok.encode(text, special);
+        if (ids.length == 0) {
+            throw MipeaksException.invalid("--prompt: the text encodes to no tokens");
+        }
+        return ids;
+    }
+
+    private static int[] all(int n) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(i);
+        }
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
