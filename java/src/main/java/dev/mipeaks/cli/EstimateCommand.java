@@ -34,8 +34,8 @@ public final class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(validate = false, heading = "%nInput:%n", order = 1)
-    InputOptions input = new InputOptions();
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nInput:%n", order = 1)
+    InputOptions input;
 
     @ArgGroup(validate = false, heading = "%nEstimator:%n", order = 2)
     EstimatorOptions est = new EstimatorOptions();

@@ -149,13 +149,44 @@ public final class GaussianFactor {
         return g;
     }
 
-    /** C = Bx^T By, {@code x.rank x y.rank} row-major. */
+    /**
+     * C = Bx^T By, {@code x.rank x y.rank} row-major. Four columns of By are dotted with one column of Bx per pass,
+     * so each Bx column is read once per four outputs and the four sums are independent (instruction-level
+     * parallelism the JIT will not create by reordering a single floating-point sum).
+     */
     static double[] cross(GaussianFactor x, GaussianFactor y) {
         int m = x.m;
-        double[] c = new double[x.rank * y.rank];
-        for (int a = 0; a < x.rank; a++) {
-            for (int e = 0; e < y.rank; e++) {
-                c[a * y.rank + e] = dot(x.b, a * m, y.b, e * m, m);
+        int rx = x.rank;
+        int ry = y.rank;
+        double[] bx = x.b;
+        double[] by = y.b;
+        double[] c = new double[rx * ry];
+        for (int a = 0; a < rx; a++) {
+            int xo = a * m;
+            int e = 0;
+            for (; e + 3 < ry; e += 4) {
+                int y0 = e * m;
+                int y1 = y0 + m;
+                int y2 = y1 + m;
+                int y3 = y2 + m;
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int i = 0; i < m; i++) {
+                    double v = bx[xo + i];
+                    s0 += v * by[y0 + i];
+                    s1 += v * by[y1 + i];
+                    s2 += v * by[y2 + i];
+                    s3 += v * by[y3 + i];
+                }
+                c[a * ry + e] = s0;
+                c[a * ry + e + 1] = s1;
+                c[a * ry + e + 2] = s2;
+                c[a * ry + e + 3] = s3;
+            }
+            for (; e < ry; e++) {
+                c[a * ry + e] = dot(bx, xo, by, e * m, m);
             }
         }
         return c;
