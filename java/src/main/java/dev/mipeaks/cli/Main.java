@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
         subcommands = {
                 EstimatorsCommand.class,
                 EstimateCommand.class,
+                PeaksCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
