@@ -51,6 +51,7 @@ public final class MathGrader implements AutoCloseable {
     }
 
     private static final double RTOL = 1e-4;
+    private static final double EXACT_RTOL = 1e-12;
     private static final int MAX_DEPTH = 4;
     private static final Pattern CHOICE = Pattern.compile("^\\(?([A-Za-z])\\)?$");
     private static final Pattern WORDS = Pattern.compile("^[A-Za-z]{3,}(?:[ '-]?[A-Za-z]+)*$");
@@ -172,7 +173,10 @@ public final class MathGrader implements AutoCloseable {
         Double b = Numbers.parse(g);
         if (options.fastPaths()) {
             if (a != null && b != null) {
-                boolean eq = Numbers.close(a, b, RTOL)
+                // the 1e-4 tolerance is for decimals (rounded answers); exact numbers (integers, fractions) must
+                // be equal, else 13536 would pass for 13535
+                double tol = Numbers.isExact(p) && Numbers.isExact(g) ? EXACT_RTOL : RTOL;
+                boolean eq = Numbers.close(a, b, tol)
                         || percent && (Numbers.close(a, b / 100, RTOL) || Numbers.close(a, b * 100, RTOL));
                 return new Outcome(eq, Rule.NUMERIC);
             }

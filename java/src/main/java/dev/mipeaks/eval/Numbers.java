@@ -46,6 +46,11 @@ final class Numbers {
         return null;
     }
 
+    /** True when {@code s} has no decimal point or exponent: an exact integer, fraction or mixed number. */
+    static boolean isExact(String s) {
+        return s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0;
+    }
+
     /** Relative tolerance {@code rtol} against the larger magnitude; exact for zero. */
     static boolean close(double a, double b, double rtol) {
         if (a == b) {

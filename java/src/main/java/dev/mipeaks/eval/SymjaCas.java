@@ -26,7 +26,8 @@ import org.matheclipse.core.interfaces.ISymbol;
  * Symbolic equality of two LaTeX expressions through the Symja computer algebra system.
  *
  * <p>Two expressions are equal when {@code Simplify(a - b)} is 0, or, failing that, when they agree numerically:
- * constants within a relative 1e-4 (the tolerance of the numeric rule), expressions with variables at three fixed
+ * constants within a relative 1e-4 when either side has a decimal (a rounded answer), else 1e-10 (an exact
+ * difference that simplifies to a non-zero number is unequal outright); expressions with variables at three fixed
  * sample points within 1e-8. LaTeX is parsed by Symja's {@code TeXParser}; an expression with anything the parser
  * does not really understand (unknown macros become multi-letter symbols, text becomes strings, {@code \pm}) is
  * {@link Result#UNSUPPORTED}, never guessed at.
@@ -43,6 +44,8 @@ public final class SymjaCas implements AutoCloseable {
 
     private static final double CONSTANT_RTOL = 1e-4;
     private static final double SAMPLE_RTOL = 1e-8;
+    private static final double EXACT_RTOL = 1e-10;
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("\\d\\.\\d|(?<!\\d)\\.\\d");
     private static final double[] SAMPLES = {0.5371, 1.2913, 2.7183};
     private static final Set<String> GREEK = Set.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta",
             "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "rho", "sigma", "tau", "upsilon", "phi",
@@ -194,9 +197,15 @@ public final class SymjaCas implements AutoCloseable {
                     return Result.EQUAL;
                 }
                 if (vars.isEmpty()) {
+                    if (d.isNumber() && d.isExactNumber()) {
+                        return Result.UNEQUAL; // exact and non-zero: 13535+1 is not 13535, whatever the tolerance
+                    }
                     Complex ca = ev.evalComplex(a);
                     Complex cb = ev.evalComplex(b);
-                    return close(ca, cb, CONSTANT_RTOL) ? Result.EQUAL : Result.UNEQUAL;
+                    // a rounded decimal (0.866) may match an exact constant within 1e-4; two exact expressions
+                    // (nested radicals Simplify missed) must agree to rounding error
+                    double tol = hasDecimal(texA) || hasDecimal(texB) ? CONSTANT_RTOL : EXACT_RTOL;
+                    return close(ca, cb, tol) ? Result.EQUAL : Result.UNEQUAL;
                 }
                 for (double x0 : SAMPLES) {
                     org.matheclipse.core.interfaces.IASTAppendable rules = F.ListAlloc(vars.size());
@@ -216,6 +225,10 @@ public final class SymjaCas implements AutoCloseable {
                 return eng.isStopRequested() ? Result.TIMEOUT : Result.UNSUPPORTED;
             }
         }
+    }
+
+    private static boolean hasDecimal(String tex) {
+        return DECIMAL.matcher(tex).find();
     }
 
     private static boolean close(Complex a, Complex b, double rtol) {
