@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
                 PeaksCommand.class,
                 ReportCommand.class,
                 CompareCommand.class,
+                GradeCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
