@@ -86,9 +86,12 @@ public final class TraceRun {
         String text = o.promptText();
         boolean special = o.addSpecialTokens();
         if (o.chatTemplate()) {
-            Tokenizer t = tok;
-            text = SimpleChatTemplate.forVocabulary(p -> t.tokenToId(p) >= 0, tok.file().toString()).render(text);
-            special = false; // the template already holds the begin-of-sequence token
+            java.nio.file.Path cfg = o.model().resolve("tokenizer_config.json");
+            if (!java.nio.file.Files.isRegularFile(cfg)) {
+                throw MipeaksException.invalid(cfg + ": no such file, and --chat-template needs its chat_template");
+            }
+            text = dev.mipeaks.eval.ChatTemplate.fromTokenizerConfig(cfg).renderUser(text);
+            special = false; // as transformers' apply_chat_template: the template holds the special tokens
         }
         int[] ids = tok.encode(text, special);
         if (ids.length == 0) {

@@ -82,6 +82,31 @@ class TraceCommandTest {
     }
 
     @Test
+    void chatTemplateFromTokenizerConfig() throws IOException {
+        Path d = copy("tiny-qwen2", null);
+        Files.copy(model("tiny-qwen2").resolve("tokenizer.json"), d.resolve("tokenizer.json"));
+        ObjectNode tc = JSON.createObjectNode();
+        tc.put("bos_token", "<|bos|>");
+        tc.put("chat_template", "{{ bos_token }}{% for m in messages %}U:{{ m['content'] }}\n{% endfor %}"
+                + "{% if add_generation_prompt %}A:{% endif %}");
+        Files.writeString(d.resolve("tokenizer_config.json"), tc.toString());
+        Path out = tmp.resolve("chat.safetensors");
+        Run r = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--max-new-tokens", "2",
+                "--out", out.toString());
+        assertEquals(0, r.code, r.err);
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            // <|bos|> is id 0; bytes are id = byte + 5
+            String want = "[0," + ('U' + 5) + "," + (':' + 5) + "," + ('h' + 5) + "," + ('i' + 5) + "," + ('\n' + 5) + ","
+                    + ('A' + 5) + "," + (':' + 5) + "]";
+            assertEquals(want, f.metadata().get("prompt_ids"));
+        }
+        Files.delete(d.resolve("tokenizer_config.json"));
+        Run bad = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--out", out.toString());
+        assertEquals(2, bad.code);
+        assertTrue(bad.err.contains("tokenizer_config.json: no such file"), bad.err);
+    }
+
+    @Test
     void shardedCheckpointGivesTheSameTrace() throws IOException {
         Path dir = model("tiny-llama31");
         Path sharded = tmp.resolve("sharded");
