@@ -213,6 +213,12 @@ class TraceCommandTest {
         assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1,512", "--out", out).code);
         assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--dtype", "f8", "--out", out).code);
         assertEquals(2, run("trace", "--model", dir.toString(), "--out", out).code, "a prompt is required");
+        Run cuda = run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--device", "cuda", "--out", out);
+        // this build's LibTorch has no CUDA (the -Pcuda build does): device unavailable
+        if (cuda.code != 0) {
+            assertEquals(3, cuda.code, cuda.err);
+            assertTrue(cuda.err.contains("--device cuda"), cuda.err);
+        }
         assertFalse(Files.exists(Paths.get(out)));
     }
 
