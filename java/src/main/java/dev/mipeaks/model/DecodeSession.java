@@ -37,6 +37,15 @@ public final class DecodeSession implements AutoCloseable {
     public record Output(float[][] logits, float[][][] hidden, int recycledLayer, float[][] firstLogits) {
     }
 
+    /**
+     * A teacher-forced pass over one sequence.
+     *
+     * @param hidden [L][T][H] residual stream after every layer at every position
+     * @param logits [T][V]
+     */
+    public record TeacherForced(float[][][] hidden, float[][] logits) {
+    }
+
     private final LlamaModel m;
     private final KvCache cache;
     private final int batch;
@@ -162,7 +171,7 @@ public final class DecodeSession implements AutoCloseable {
      * Teacher-forced forward of one sequence from an empty session: the residual stream after every layer at every
      * position [L][T][H] and the logits [T][V]. For checks against goldens and for ground-truth states.
      */
-    public float[][][][] prefillAll(int[] ids) {
+    public TeacherForced prefillAll(int[] ids) {
         if (next != 0 || batch != 1) {
             throw new IllegalStateException("prefillAll needs a fresh session of batch 1");
         }
@@ -182,7 +191,7 @@ public final class DecodeSession implements AutoCloseable {
             }
             float[][] logits = split(LlamaModel.toFloats(m.logitsAll(x)), t);
             next = t;
-            return new float[][][][] {hidden, {logits}};
+            return new TeacherForced(hidden, logits);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mipeaks.model;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.io.DType;
 import dev.mipeaks.io.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -293,11 +292,20 @@ public final class LlamaModel implements AutoCloseable {
             cache.values(l).narrow(2, at.slot0(), t).copy_(v.transpose(1, 2));
             Tensor keys = cache.keys(l).narrow(2, 0, at.end());                              // [B,nkv,S,hd]
             Tensor values = cache.values(l).narrow(2, 0, at.end());
-            // grouped-query attention without repeating K/V: the g query heads sharing a kv head become g*T rows
-            Tensor qg = q.view(b, t, nkv, g, hd).permute(0, 2, 3, 1, 4).reshape(b, nkv, (long) g * t, hd);
-            Tensor o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
-                    defaultScale, false);                                           // [B,nkv,g*T,hd]
-            o = o.view(b, nkv, g, t, hd).permute(0, 3, 1, 2, 4).reshape(b, t, (long) nh * hd);
+            Tensor o;
+            if (t == 1) {
+                // decode: the g query heads sharing a kv head become g rows of one attention, so K/V are read in
+                // place (no repeat); a padding mask [B,1,1,S] broadcasts over those rows
+                Tensor qg = q.view(b, nkv, g, hd);                                          // [B,nkv,g,hd]
+                o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
+                        defaultScale, false);                                               // [B,nkv,g,hd]
+                o = o.view(b, 1, (long) nh * hd);
+            } else {
+                // prefill: causal (and padding) mask [B|1,1,T,S]; SDPA pairs query head j with kv head j / g
+                o = torch.scaled_dot_product_attention(q.transpose(1, 2), keys, values, at.mask(), 0.0, false,
+                        defaultScale, g > 1);                                               // [B,nh,T,hd]
+                o = o.transpose(1, 2).reshape(b, t, (long) nh * hd);
+            }
             Tensor h = x.add(torch.linear(o, w.wo, w.bo));                                  // [B,T,H]
             Tensor m = torch.rms_norm(h, hiddenShape, w.postNorm, eps);
             Tensor gate = torch.linear(m, w.wGate, w.bGate);                                // [B,T,I]
@@ -377,8 +385,4 @@ public final class LlamaModel implements AutoCloseable {
         return dir + " " + config + " on " + (cuda ? "cuda" : "cpu") + " " + dtypeName;
     }
 
-    /** Which dtype a checkpoint tensor is stored in (for reporting). */
-    static DType storedDtype(Checkpoint ck, String name) {
-        return ck.info(name).dtype();
-    }
 }

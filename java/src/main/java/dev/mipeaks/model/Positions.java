@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.TensorOptional;
  *
  * @param cos  [B|1, T, 1, hd] cos of each token's position
  * @param sin  [B|1, T, 1, hd] signed sin
- * @param mask empty (every query sees every key up to its slot) or bool [B|1, 1, g*T, S], true = attend
+ * @param mask empty (every query sees every key up to its slot) or bool [B|1, 1, T, S], true = attend
  */
 record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, TensorOptional mask) {
 
@@ -27,7 +27,6 @@ record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, Tenso
     static Positions of(LlamaModel m, int slot0, int length, int[] pads) {
         int b = pads.length;
         int d = m.config().headDim();
-        int g = m.config().groups();
         m.ensureRope(slot0 + length);
         boolean padded = false;
         for (int p : pads) {
@@ -55,20 +54,18 @@ record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, Tenso
         } else {
             int s = slot0 + length;
             int rows = padded ? b : 1;
-            boolean[] allow = new boolean[rows * g * length * s];
+            boolean[] allow = new boolean[rows * length * s];
             for (int r = 0; r < rows; r++) {
                 int pad = padded ? pads[r] : 0;
-                for (int gi = 0; gi < g; gi++) {
-                    for (int t = 0; t < length; t++) {
-                        int self = slot0 + t;
-                        int o = ((r * g + gi) * length + t) * s;
-                        for (int k = 0; k <= self; k++) {
-                            allow[o + k] = k >= pad || k == self;
-                        }
+                for (int t = 0; t < length; t++) {
+                    int self = slot0 + t;
+                    int o = (r * length + t) * s;
+                    for (int k = 0; k <= self; k++) {
+                        allow[o + k] = k >= pad || k == self;
                     }
                 }
             }
-            mask = new TensorOptional(m.bools(allow, rows, 1, (long) g * length, s));
+            mask = new TensorOptional(m.bools(allow, rows, 1, length, s));
         }
         return new Positions(b, slot0, length, cos, sin, mask);
     }

@@ -19,9 +19,9 @@ class LlamaModelGoldenTest {
         int[] seq = g.fullSequence();
         try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
-            float[][][][] r = s.prefillAll(seq);
-            float[][][] hidden = r[0];
-            float[][] logits = r[1][0];
+            DecodeSession.TeacherForced r = s.prefillAll(seq);
+            float[][][] hidden = r.hidden();
+            float[][] logits = r.logits();
             double worstH = 0;
             double worstL = 0;
             for (int pos = 0; pos < seq.length; pos++) {
