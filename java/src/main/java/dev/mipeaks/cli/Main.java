@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 EstimatorsCommand.class,
                 EstimateCommand.class,
+                GpuInfoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
