@@ -18,6 +18,10 @@ import picocli.CommandLine.Option;
         subcommands = {
                 EstimatorsCommand.class,
                 EstimateCommand.class,
+                PeaksCommand.class,
+                ReportCommand.class,
+                CompareCommand.class,
+                GradeCommand.class,
                 GpuInfoCommand.class,
                 CommandLine.HelpCommand.class
         },

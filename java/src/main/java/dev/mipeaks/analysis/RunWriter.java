@@ -1,0 +1,133 @@
+package dev.mipeaks.analysis;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * Writes the files of a run folder in the format {@link RunReader} reads. Order matters for resumable runs: write a
+ * problem's JSON and tensors first (atomically), then append its manifest line, so that a manifest line always
+ * points at complete files.
+ */
+public final class RunWriter {
+    private RunWriter() {
+    }
+
+    /** Writes config.json atomically: the named fields, then any other fields of {@code c.raw()} not named here. */
+    public static void writeConfig(Path dir, RunConfig c) throws IOException {
+        ObjectNode o = JsonFields.MAPPER.createObjectNode();
+        o.put("model", c.model());
+        o.put("dataset", c.dataset());
+        ArrayNode layers = o.putArray("layers");
+        c.layers().forEach(layers::add);
+        o.put("estimator", c.estimator());
+        ObjectNode params = o.putObject("params");
+        for (Map.Entry<String, Object> e : c.params().entrySet()) {
+            if (e.getValue() instanceof Number num) {
+                params.put(e.getKey(), num.doubleValue());
+            } else {
+                params.put(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+        o.put("max_new_tokens", c.maxNewTokens());
+        o.put("prompt_template", c.promptTemplate());
+        o.put("created", c.created());
+        if (c.raw() != null) {
+            c.raw().fields().forEachRemaining(e -> {
+                if (!o.has(e.getKey())) {
+                    o.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        AtomicFiles.writeString(dir.resolve(RunLayout.CONFIG),
+                JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+    }
+
+    /** Writes problems/NNNNN.json atomically; returns its path relative to the run folder (the manifest's "file"). */
+    public static String writeProblem(Path dir, ProblemRecord p) throws IOException {
+        ObjectNode o = JsonFields.MAPPER.createObjectNode();
+        o.put("index", p.index());
+        o.put("id", p.id());
+        o.put("problem", p.problem());
+        o.put("answer", p.answer());
+        o.put("response", p.response());
+        o.put("stop_reason", p.stopReason());
+        ArrayNode pi = o.putArray("prompt_ids");
+        for (int v : p.promptIds()) {
+            pi.add(v);
+        }
+        ArrayNode ti = o.putArray("token_ids");
+        for (int v : p.tokenIds()) {
+            ti.add(v);
+        }
+        ArrayNode toks = o.putArray("tokens");
+        p.tokens().forEach(toks::add);
+        ArrayNode layers = o.putArray("layers");
+        p.layers().forEach(layers::add);
+        o.put("estimator", p.estimator());
+        ObjectNode mi = o.putObject("mi");
+        for (Map.Entry<Integer, double[]> e : p.mi().entrySet()) {
+            ArrayNode a = mi.putArray(Integer.toString(e.getKey()));
+            for (double v : e.getValue()) {
+                a.add(v);
+            }
+        }
+        String rel = RunLayout.problemJson(p.index());
+        AtomicFiles.writeString(dir.resolve(rel), JsonFields.MAPPER.writeValueAsString(o) + "\n");
+        return rel;
+    }
+
+    /**
+     * Writes problems/NNNNN.safetensors: token_ids I64[T], hidden.{l} F32[T,H], gt_hidden.{l} F32[H], mi.{l} F64[T].
+     * {@code hidden.get(l)} is row-major [T*H].
+     */
+    public static void writeTensors(Path dir, int index, long[] tokenIds, int hiddenSize, Map<Integer, float[]> hidden,
+                                    Map<Integer, float[]> gtHidden, Map<Integer, double[]> mi) throws IOException {
+        SafetensorsWriter w = new SafetensorsWriter();
+        int t = tokenIds.length;
+        w.addI64(RunLayout.TENSOR_TOKEN_IDS, new long[]{t}, tokenIds);
+        for (Map.Entry<Integer, float[]> e : hidden.entrySet()) {
+            w.addF32(RunLayout.hidden(e.getKey()), new long[]{t, hiddenSize}, e.getValue());
+        }
+        for (Map.Entry<Integer, float[]> e : gtHidden.entrySet()) {
+            w.addF32(RunLayout.gtHidden(e.getKey()), new long[]{hiddenSize}, e.getValue());
+        }
+        for (Map.Entry<Integer, double[]> e : mi.entrySet()) {
+            w.addF64(RunLayout.mi(e.getKey()), new long[]{t}, e.getValue());
+        }
+        w.write(dir.resolve(RunLayout.problemTensors(index)));
+    }
+
+    /** Appends one manifest line and forces it to disk. */
+    public static void appendManifest(Path dir, ManifestEntry e) throws IOException {
+        ObjectNode o = JsonFields.MAPPER.createObjectNode();
+        o.put("index", e.index());
+        o.put("id", e.id());
+        o.put("status", e.status());
+        if (e.reason() != null) {
+            o.put("reason", e.reason());
+        }
+        if (e.file() != null) {
+            o.put("file", e.file());
+        }
+        byte[] line = (JsonFields.MAPPER.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(dir);
+        try (FileChannel ch = FileChannel.open(dir.resolve(RunLayout.MANIFEST), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+}

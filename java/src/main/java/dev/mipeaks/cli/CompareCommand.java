@@ -1,0 +1,59 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.analysis.RunComparison;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** mipeaks compare runs/A runs/B ...: the paper's Table 2 view with distribution and trajectory plots. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compare runs side by side (mean, std, AOM, peaks, ratio, intervals) with overlaid MI histograms "
+                + "and trajectories of the same problems. Runs must share problems (by id), layers and estimator "
+                + "unless --force."})
+public final class CompareCommand implements Callable<Integer> {
+    @Parameters(arity = "2..*", paramLabel = "RUN", description = "Run folders (two or more).")
+    List<Path> runs;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: compare-A-vs-B-... beside the first run).")
+    Path out;
+
+    @Option(names = "--force", description = "Compare even when problems, layers or estimators differ.")
+    boolean force;
+
+    @Mixin
+    AnalysisCliOptions analysis;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        Path dir = out;
+        if (dir == null) {
+            Path first = runs.get(0).toAbsolutePath().normalize();
+            String name = "compare-" + runs.stream().map(r -> String.valueOf(r.toAbsolutePath().normalize().getFileName()))
+                    .collect(Collectors.joining("-vs-"));
+            dir = first.getParent() == null ? Path.of(name) : first.getParent().resolve(name);
+        }
+        RunComparison.Written w = RunComparison.write(runs, dir, analysis.toOptions(), force);
+        for (String d : w.differences()) {
+            spec.commandLine().getErr().println("mipeaks: warning: " + d + " (compared because of --force)");
+        }
+        w.analyses().forEach((k, a) -> {
+            var ls = a.perLayer().get(w.layer());
+            o.printf(java.util.Locale.ROOT, "%s layer %d: mean MI %s std %s AOM %s%n", k, w.layer(),
+                    PeaksCommand.fmt(ls.mi().mean()), PeaksCommand.fmt(ls.mi().std()), PeaksCommand.fmt(ls.mi().aom()));
+        });
+        o.println("wrote " + dir.resolve("compare.md") + ", compare.json and plots in " + dir.resolve("plots"));
+        return 0;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.mipeaks.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.eval.Dataset;
+import dev.mipeaks.eval.DatasetLoader;
+import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.MathGrader;
+import dev.mipeaks.eval.Verdict;
+import dev.mipeaks.io.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mipeaks grade}: grades model predictions against a dataset's ground truths.
+ *
+ * <p>Each line of --predictions is a JSON object with the text to grade in --field ({@code response}: a full model
+ * response, the answer is extracted; {@code prediction}: an already extracted answer; default: whichever is present)
+ * and the dataset row it answers: {@code index} (0-based position in the dataset file) if present, else {@code id}
+ * (MATH-500 unique_id, AIME id, GSM8K idx).
+ */
+@Command(name = "grade", mixinStandardHelpOptions = true,
+        description = "Grade predictions (JSONL) against a dataset's answers; print accuracy by dataset, level, subject.")
+public final class GradeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--predictions", required = true, paramLabel = "FILE.jsonl",
+            description = "One JSON object per line: index or id, and the response or prediction text.")
+    Path predictions;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
+            description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
+    Path dataDir;
+
+    @Option(names = "--fields", paramLabel = "MAP", description = "Dataset field mapping, e.g. problem=question,answer=final.")
+    String fields;
+
+    @Option(names = "--field", paramLabel = "response|prediction",
+            description = "Prediction field: response (extract the answer) or prediction (already extracted). Default: auto.")
+    String field;
+
+    @Option(names = "--out", paramLabel = "verdicts.jsonl", description = "Per-row verdicts; summary.json is written beside it.")
+    Path out;
+
+    @Option(names = "--cas-timeout", defaultValue = "2.0", paramLabel = "SECONDS",
+            description = "Time limit per symbolic comparison; past it the answer counts as wrong (default: ${DEFAULT-VALUE}).")
+    double casTimeout;
+
+    @Option(names = "--no-cas", description = "Only string, number, structure and equation rules.")
+    boolean noCas;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    private record Job(long line, DatasetRecord record, String text, boolean isResponse) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (threads < 1) {
+            throw MipeaksException.invalid("--threads must be >= 1, got " + threads);
+        }
+        if (!(casTimeout > 0)) {
+            throw MipeaksException.invalid("--cas-timeout must be > 0, got " + casTimeout);
+        }
+        if (field != null && !field.equals("response") && !field.equals("prediction")) {
+            throw MipeaksException.invalid("--field must be response or prediction, got '" + field + "'");
+        }
+        DatasetLoader loader = new DatasetLoader();
+        if (dataDir != null) {
+            loader = loader.withDataRoot(dataDir);
+        }
+        if (fields != null) {
+            loader = loader.withFields(fields);
+        }
+        Dataset ds = loader.load(dataset);
+        List<Job> jobs = readPredictions(ds);
+
+        MathGrader.Options opts = MathGrader.Options.defaults()
+                .withCasTimeout(Duration.ofMillis(Math.round(casTimeout * 1000)))
+                .withCasWorkers(threads)
+                .withCas(!noCas);
+        GradeSummary summary = new GradeSummary(ds.name());
+        List<Verdict> verdicts = new ArrayList<>();
+        try (MathGrader grader = new MathGrader(opts)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "grade");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Verdict>> fs = new ArrayList<>();
+                for (Job j : jobs) {
+                    fs.add(pool.submit(() -> j.isResponse()
+                            ? grader.grade(j.text(), j.record().answer())
+                            : grader.compare(j.text(), j.record().answer())));
+                }
+                for (int i = 0; i < jobs.size(); i++) {
+                    Verdict v;
+                    try {
+                        v = fs.get(i).get();
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof Exception ex ? ex : e;
+                    }
+                    verdicts.add(v);
+                    summary.add(jobs.get(i).record(), v);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        if (out != null) {
+            writeOutputs(jobs, verdicts, summary);
+        }
+        o.print(summary.format());
+        o.flush();
+        return 0;
+    }
+
+    private List<Job> readPredictions(Dataset ds) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Job> jobs = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        if (!Files.isRegularFile(predictions)) {
+            throw MipeaksException.invalid(predictions + ": no such file");
+        }
+        try (BufferedReader br = Files.newBufferedReader(predictions, StandardCharsets.UTF_8)) {
+            String s;
+            long line = 0;
+            while ((s = br.readLine()) != null) {
+                line++;
+                if (s.isBlank()) {
+                    continue;
+                }
+                Map<?, ?> row;
+                try {
+                    Object v = json.readValue(s, Object.class);
+                    if (!(v instanceof Map<?, ?> m)) {
+                        throw MipeaksException.invalid(predictions + ":" + line + ": expected a JSON object");
+                    }
+                    row = m;
+                } catch (JsonProcessingException e) {
+                    throw MipeaksException.invalid(predictions + ":" + line + ": invalid JSON: " + e.getOriginalMessage());
+                }
+                DatasetRecord rec = match(ds, row, line);
+                if (!seen.add(rec.index())) {
+                    throw MipeaksException.invalid(predictions + ":" + line + ": a second prediction for dataset row "
+                            + rec.index() + " (id " + rec.id() + ")");
+                }
+                if (rec.answer() == null) {
+                    throw MipeaksException.invalid(ds.source() + ": row " + rec.index() + " has no answer to grade against");
+                }
+                String f = field != null ? field : row.containsKey("response") ? "response" : "prediction";
+                if (!row.containsKey(f)) {
+                    throw MipeaksException.invalid(predictions + ":" + line + ": no field '" + f + "'"
+                            + (field == null ? " (nor 'response')" : ""));
+                }
+                Object text = row.get(f);
+                jobs.add(new Job(line, rec, text == null ? null : text.toString(), f.equals("response")));
+            }
+        }
+        return jobs;
+    }
+
+    private DatasetRecord match(Dataset ds, Map<?, ?> row, long line) {
+        Object idx = row.get("index");
+        if (idx != null) {
+            if (!(idx instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw MipeaksException.invalid(predictions + ":" + line + ": index must be an integer, got " + idx);
+            }
+            return ds.byIndex(n.intValue()).orElseThrow(() -> MipeaksException.invalid(predictions + ":" + line
+                    + ": index " + idx + " is not a row of " + ds.name() + " (" + ds.size() + " rows loaded)"));
+        }
+        Object id = row.get("id");
+        if (id != null) {
+            String key = id instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                    ? Long.toString(n.longValue()) : id.toString();
+            return ds.byId(key).orElseThrow(() -> MipeaksException.invalid(predictions + ":" + line
+                    + ": id '" + key + "' is not in " + ds.name()));
+        }
+        throw MipeaksException.invalid(predictions + ":" + line + ": no 'index' or 'id' to match a dataset row");
+    }
+
+    private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        AtomicFiles.write(out, os -> {
+            for (int i = 0; i < jobs.size(); i++) {
+                DatasetRecord r = jobs.get(i).record();
+                Verdict v = verdicts.get(i);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("index", r.index());
+                m.put("id", r.id());
+                m.put("prediction", v.prediction());
+                m.put("ground_truth", v.groundTruth());
+                m.put("correct", v.correct());
+                m.put("rule", v.rule().label());
+                m.put("extraction", v.extraction().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("subject", r.subject());
+                m.put("level", r.level());
+                os.write(json.writeValueAsBytes(m));
+                os.write('\n');
+            }
+        });
+        Path dir = out.toAbsolutePath().getParent();
+        AtomicFiles.writeString(dir.resolve("summary.json"),
+                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary.toJson()) + "\n");
+    }
+}

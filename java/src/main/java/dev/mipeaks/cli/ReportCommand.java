@@ -1,0 +1,35 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunOutputs;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** mipeaks report runs/NAME: plots (PNG and SVG) and report.md. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write plots/*.png, plots/*.svg and report.md for a finished run: Table 1, mean/std/AOM per "
+                + "layer, trajectories with peaks, thinking tokens, and the sigma sweep when sigma_sweep.json exists."})
+public final class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME).")
+    Path run;
+
+    @Mixin
+    AnalysisCliOptions analysis;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(), null);
+        out.println("wrote " + run.resolve(RunLayout.REPORT) + " and " + (w.files().size() - 1) + " plot files in "
+                + run.resolve(RunLayout.PLOTS_DIR));
+        return 0;
+    }
+}

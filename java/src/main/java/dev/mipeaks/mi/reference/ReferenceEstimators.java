@@ -1,0 +1,246 @@
+package dev.mipeaks.mi.reference;
+
+import dev.mipeaks.mi.Estimate;
+import dev.mipeaks.mi.Estimator;
+import dev.mipeaks.mi.EstimatorParams;
+import dev.mipeaks.mi.EstimatorProvider;
+import dev.mipeaks.mi.ParamSpec;
+import dev.mipeaks.mi.Sigma;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dense references as registered estimators ({@code nhsic-ref}, {@code hsic-ref}, {@code cka-linear-ref},
+ * {@code cka-rbf-ref}) and the paper's float32 path ({@code nhsic-paper-f32}), so that any result can be
+ * re-checked from the command line. O(m^3): meant for m up to a few hundred, or patient users.
+ */
+public final class ReferenceEstimators {
+    private ReferenceEstimators() {
+    }
+
+    private static final ParamSpec SIGMA = new ParamSpec("sigma", ParamSpec.Kind.SIGMA, "50",
+            "Gaussian kernel width, or 'median' (the reference heuristic, per vector)");
+    private static final ParamSpec EPS = new ParamSpec("eps", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-5",
+            "ridge: (Kc + eps*m*I)^-1");
+
+    /** The raw vectors are the prepared state: the dense path has nothing to reuse. */
+    record Raw(double[] v, double sigma) implements Estimator.Prepared {
+        @Override
+        public int length() {
+            return v.length;
+        }
+    }
+
+    /** A dense estimator: a name, its parameters and a function of the two raw vectors. */
+    private abstract static class Dense implements Estimator {
+        private final String name;
+        private final Map<String, Object> params;
+        private final Sigma sigma;
+
+        Dense(String name, Map<String, Object> params, Sigma sigma) {
+            this.name = name;
+            this.params = params;
+            this.sigma = sigma;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Map<String, Object> parameters() {
+            return params;
+        }
+
+        @Override
+        public Raw prepare(double[] v) {
+            double s = sigma == null ? Double.NaN : (sigma.median() ? DenseReference.referenceSigma(v) : sigma.value());
+            return new Raw(v.clone(), s);
+        }
+
+        @Override
+        public Estimate estimate(Prepared x, Prepared y) {
+            return Estimate.of(value((Raw) x, (Raw) y));
+        }
+
+        abstract double value(Raw x, Raw y);
+    }
+
+    private static Map<String, Object> params(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    public static final class NhsicRef implements EstimatorProvider {
+        @Override
+        public String name() {
+            return "nhsic-ref";
+        }
+
+        @Override
+        public String description() {
+            return "dense float64 reference of nhsic (m x m Grams and inverses; O(m^3))";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(SIGMA, EPS);
+        }
+
+        @Override
+        public boolean isReference() {
+            return true;
+        }
+
+        @Override
+        public Estimator create(EstimatorParams p) {
+            Sigma sigma = p.getSigma("sigma");
+            double eps = p.getDouble("eps");
+            return new Dense(name(), params("sigma", sigma.json(), "eps", eps), sigma) {
+                @Override
+                double value(Raw x, Raw y) {
+                    return DenseReference.nhsic(x.v(), y.v(), x.sigma(), y.sigma(), eps);
+                }
+            };
+        }
+    }
+
+    public static final class HsicRef implements EstimatorProvider {
+        @Override
+        public String name() {
+            return "hsic-ref";
+        }
+
+        @Override
+        public String description() {
+            return "dense float64 reference of hsic (biased, mean(KxH * (KyH)^T))";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(SIGMA);
+        }
+
+        @Override
+        public boolean isReference() {
+            return true;
+        }
+
+        @Override
+        public Estimator create(EstimatorParams p) {
+            Sigma sigma = p.getSigma("sigma");
+            return new Dense(name(), params("sigma", sigma.json()), sigma) {
+                @Override
+                double value(Raw x, Raw y) {
+                    return DenseReference.hsic(x.v(), y.v(), x.sigma(), y.sigma());
+                }
+            };
+        }
+    }
+
+    public static final class CkaLinearRef implements EstimatorProvider {
+        @Override
+        public String name() {
+            return "cka-linear-ref";
+        }
+
+        @Override
+        public String description() {
+            return "dense float64 reference of linear CKA (m x m Grams)";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isReference() {
+            return true;
+        }
+
+        @Override
+        public Estimator create(EstimatorParams p) {
+            return new Dense(name(), Map.of(), null) {
+                @Override
+                double value(Raw x, Raw y) {
+                    return DenseReference.ckaLinear(x.v(), y.v());
+                }
+            };
+        }
+    }
+
+    public static final class CkaRbfRef implements EstimatorProvider {
+        @Override
+        public String name() {
+            return "cka-rbf-ref";
+        }
+
+        @Override
+        public String description() {
+            return "dense float64 reference of RBF CKA (sorted distance list for the median)";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isReference() {
+            return true;
+        }
+
+        @Override
+        public Estimator create(EstimatorParams p) {
+            return new Dense(name(), params("sigma", "median-nonzero"), null) {
+                @Override
+                double value(Raw x, Raw y) {
+                    return DenseReference.ckaRbf(x.v(), y.v());
+                }
+            };
+        }
+    }
+
+    public static final class NhsicPaperF32 implements EstimatorProvider {
+        @Override
+        public String name() {
+            return "nhsic-paper-f32";
+        }
+
+        @Override
+        public String description() {
+            return "the paper's dense float32 computation (inexact; for comparison and timing only)";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(SIGMA, EPS);
+        }
+
+        @Override
+        public boolean isReference() {
+            return true;
+        }
+
+        @Override
+        public Estimator create(EstimatorParams p) {
+            Sigma sigma = p.getSigma("sigma");
+            double eps = p.getDouble("eps");
+            if (sigma.median()) {
+                throw new IllegalArgumentException("nhsic-paper-f32 takes a fixed sigma");
+            }
+            return new Dense(name(), params("sigma", sigma.json(), "eps", eps), sigma) {
+                @Override
+                double value(Raw x, Raw y) {
+                    return PaperFloat32.nhsic(x.v(), y.v(), sigma.value(), eps);
+                }
+            };
+        }
+    }
+}

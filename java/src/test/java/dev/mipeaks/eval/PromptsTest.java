@@ -1,0 +1,101 @@
+package dev.mipeaks.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mipeaks.MipeaksException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PromptsTest {
+    @Test
+    void fixedTemplates() {
+        assertEquals("User: 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}.\n\nAssistant:",
+                Prompts.render("deepseek-math", "1+1?", null));
+        assertEquals("<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}."
+                + "<|im_end|>\n<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n",
+                Prompts.render("qwen-boxed", "1+1?", null));
+        assertEquals("  as is {input} ", Prompts.render("raw", "  as is {input} ", null));
+        assertThrows(MipeaksException.class, () -> Prompts.byName("nope", null));
+        assertThrows(MipeaksException.class, () -> Prompts.byName("chat", null));
+    }
+
+    @Test
+    void llama3ChatTemplate() {
+        Path dir = SharedData.tokenizers().resolve("llama3");
+        String out = Prompts.render("chat", "  What is 1+1?  ", dir);
+        // content | trim, bos before the first message, the assistant header as generation prompt
+        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 1+1?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n", out);
+    }
+
+    @Test
+    void qwen3ChatTemplate() {
+        Path dir = SharedData.tokenizers().resolve("qwen3");
+        ChatTemplate t = ChatTemplate.fromTokenizerConfig(dir);
+        assertEquals("<|im_start|>user\nWhat is 1+1?<|im_end|>\n<|im_start|>assistant\n", t.renderUser("What is 1+1?"));
+        // a multi-turn conversation exercises namespace(), messages[::-1], startswith, split, strip, lstrip
+        String conv = t.render(List.of(
+                Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", "Hi"),
+                Map.of("role", "assistant", "content", "<think>\nhmm\n</think>\n\nHello!"),
+                Map.of("role", "user", "content", "2+2?")), true);
+        assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                + "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n", conv);
+        String last = t.render(List.of(
+                Map.of("role", "user", "content", "Hi"),
+                Map.of("role", "assistant", "content", "<think>\nhmm\n</think>\n\nHello!")), false);
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\nhmm\n</think>\n\nHello!<|im_end|>\n", last);
+    }
+
+    /** A DeepSeek-R1-Distill style template (shared/ has no DeepSeek tokenizer_config.json). */
+    static final String DEEPSEEK_STYLE = "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}"
+            + "{% set ns = namespace(is_first=false, system_prompt='') %}"
+            + "{%- for message in messages %}{%- if message['role'] == 'system' %}{% set ns.system_prompt = message['content'] %}"
+            + "{%- endif %}{%- endfor %}{{ bos_token }}{{ ns.system_prompt }}"
+            + "{%- for message in messages %}"
+            + "{%- if message['role'] not in ['system', 'user', 'assistant'] %}{{ raise_exception('Unknown role: ' + message['role']) }}{% endif %}"
+            + "{%- if message['role'] == 'user' %}{{ '<｜User｜>' + message['content'].strip() }}{%- endif %}"
+            + "{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}"
+            + "{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}"
+            + "{{ '<｜Assistant｜>' + content | trim + '<｜end▁of▁sentence｜>' }}{%- endif %}"
+            + "{%- endfor %}{% if add_generation_prompt %}{{ '<｜Assistant｜><think>\\n' }}{% endif %}";
+
+    @Test
+    void deepSeekStyleTemplate(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tokenizer_config.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(Map.of("chat_template", DEEPSEEK_STYLE,
+                        "bos_token", Map.of("__type", "AddedToken", "content", "<｜begin▁of▁sentence｜>"),
+                        "eos_token", Map.of("content", "<｜end▁of▁sentence｜>"))));
+        ChatTemplate t = ChatTemplate.fromTokenizerConfig(dir);
+        assertEquals("<｜begin▁of▁sentence｜>", t.bosToken());
+        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Solve x+1=2.<｜Assistant｜><think>\n", t.renderUser("  Solve x+1=2.\n"));
+        String conv = t.render(List.of(Map.of("role", "system", "content", "SYS"),
+                Map.of("role", "user", "content", "Q"),
+                Map.of("role", "assistant", "content", "thinking</think> A ")), false);
+        assertEquals("<｜begin▁of▁sentence｜>SYS<｜User｜>Q<｜Assistant｜>A<｜end▁of▁sentence｜>", conv);
+        MipeaksException e = assertThrows(MipeaksException.class,
+                () -> t.render(List.of(Map.of("role", "robot", "content", "x")), true));
+        assertTrue(e.getMessage().contains("Unknown role: robot"), e.getMessage());
+    }
+
+    @Test
+    void pythonStringMethods() {
+        ChatTemplate t = new ChatTemplate("{{ messages[0].content.lstrip('x').rstrip() }}|{{ 'a,b,c'.split(',')[-1] }}|"
+                + "{{ 'abc'.startswith('ab') }}|{{ 'abc'.endswith('x') }}|{{ ' y '.strip() }}|{{ 'A b'.upper() }}|"
+                + "{{ '-'.join(['p','q']) }}|{{ 'a a'.replace('a','b') }}", null, null, "inline");
+        assertEquals("yy|c|true|false|y|A B|p-q|b b", t.renderUser("xxyy  "));
+    }
+
+    @Test
+    void missingChatTemplateIsAnError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": null}");
+        MipeaksException e = assertThrows(MipeaksException.class, () -> Prompts.byName("chat", dir));
+        assertTrue(e.getMessage().contains("no chat_template"), e.getMessage());
+    }
+}
