@@ -3,7 +3,7 @@
 // Each vector v in R^m is read as m one-dimensional samples. Its Gaussian Gram K_ij = exp(-(v_i-v_j)^2/(2 s^2))
 // is factored on the fly by greedy pivoted Cholesky, K ~= A A^T (A: m x r), entirely in float64:
 //   pivot p = argmax of the residual diagonal d (d starts at 1, ties -> smallest index);
-//   a_k[i] = (K(i,p) - sum_{j<k} A[i,j] A[p,j]) / sqrt(d[p]);  d[i] -= a_k[i]^2;
+//   a_k[i] = (K(i,p) - sum_{j<k} A[i,j] A[p,j]) / sqrt(d[p]);  d[i] = max(d[i] - a_k[i]^2, 0);
 //   stop when sum(d) <= tol_trace, or max(d) <= 64 * 2^-52, or k == m.
 // The factor is centred (B = H A, column means removed) and its Gram G = B^T B is accumulated during the
 // factorization from the column loads the residual update already does. The estimators then need only the
@@ -197,7 +197,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
             if (i < m) {
                 const double a = i == p ? piv : s[e] / piv;
                 cn[i] = a;
-                sm.d[i] = i == p ? 0.0 : sm.d[i] - a * a;
+                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
                 colsum += a;
             }
         }

@@ -68,7 +68,7 @@ static int ref_factor(const std::vector<double>& x, double sigma, double tol, in
             for (auto& c : A) s -= c[i] * c[p];
             a[i] = i == p ? piv : s / piv;
         }
-        for (int i = 0; i < m; ++i) d[i] = i == p ? 0.0 : d[i] - a[i] * a[i];
+        for (int i = 0; i < m; ++i) d[i] = i == p ? 0.0 : std::max(d[i] - a[i] * a[i], 0.0);
         A.push_back(std::move(a));
     }
     B = A;

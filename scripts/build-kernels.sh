@@ -13,8 +13,13 @@ if [ "${MIPEAKS_SKIP_CUDA:-0}" = 1 ] || [ -z "$nvcc_bin" ] || ! command -v cmake
   exit 0
 fi
 build="$root/build/cuda"
-cmake -S "$root" -B "$build" -DCMAKE_CUDA_COMPILER="$nvcc_bin" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j 2 --target mipeaks_kernels ${MIPEAKS_BUILD_HARNESS:+mipeaks_check}
+mkdir -p "$build"
+if ! { cmake -S "$root" -B "$build" -DCMAKE_CUDA_COMPILER="$nvcc_bin" -DCMAKE_BUILD_TYPE=Release &&
+       cmake --build "$build" -j 2 --target mipeaks_kernels ${MIPEAKS_BUILD_HARNESS:+mipeaks_check}; } >"$build/build.log" 2>&1; then
+  cat "$build/build.log" >&2
+  echo "mipeaks: CUDA build failed (log above)" >&2
+  exit 1
+fi
 mkdir -p "$dest"
 cp "$build"/kernels/*.ptx "$build"/kernels/*.cubin "$build"/kernels/kernels.list "$dest"/
 echo "mipeaks: CUDA kernels built into $dest"

@@ -58,8 +58,12 @@ public final class GpuInfoCommand implements Callable<Integer> {
             if (lib.isBuilt()) {
                 for (KernelLibrary.Module m : lib.modules()) {
                     if (!m.entries().isEmpty()) {
-                        d.function(lib, m.entries().get(0));
-                        out.println("  loaded " + m.name() + ": " + d.loadedHow(m.source()));
+                        try {
+                            d.function(lib, m.entries().get(0));
+                            out.println("  loaded " + m.name() + ": " + d.loadedHow(m.source()));
+                        } catch (jcuda.CudaException e) {
+                            out.println("  loading " + m.name() + " failed: " + e.getMessage());
+                        }
                     }
                 }
             }

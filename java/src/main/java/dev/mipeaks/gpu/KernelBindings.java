@@ -10,9 +10,11 @@ import java.util.ServiceLoader;
 
 /** The built-in kernel bindings and any listed through {@link ServiceLoader}. */
 public final class KernelBindings {
-    /** Default ridge and the trace tolerance factor of the CPU engine (tol_trace = 1e-10 * eps * m). */
+    /** Defaults of the CPU engine's parameters (dev.mipeaks.mi.Nhsic, Hsic, CkaRbf). */
     static final double DEFAULT_EPS = 1e-5;
-    static final double TOL_RELATIVE = 1e-10;
+    static final double NHSIC_TOL = 1e-10;   // residual trace <= tol * eps * m
+    static final double HSIC_TOL = 1e-13;    // residual trace <= tol * m
+    static final double CKA_RBF_TOL = 1e-14; // residual trace <= tol * m
 
     private KernelBindings() {
     }
@@ -57,7 +59,7 @@ public final class KernelBindings {
         return v instanceof Sigma s ? s : Sigma.fixed(((Number) v).doubleValue());
     }
 
-    /** nhsic and hsic: Gaussian kernel of width sigma (or the reference median heuristic), ridge eps. */
+    /** nhsic and hsic: Gaussian kernel of width sigma (or the reference median heuristic), ridge eps, tol. */
     record Gaussian(String estimator, String entryBase) implements KernelBinding {
         @Override
         public boolean lowRank() {
@@ -68,7 +70,9 @@ public final class KernelBindings {
         public KernelConfig config(EstimatorParams params) {
             Sigma s = sigmaParam(params);
             double eps = doubleParam(params, "eps", DEFAULT_EPS);
-            return new KernelConfig(s.median() ? Double.NaN : s.value(), eps, TOL_RELATIVE * eps,
+            boolean nhsic = estimator.equals("nhsic");
+            double tolFactor = nhsic ? doubleParam(params, "tol", NHSIC_TOL) * eps : doubleParam(params, "tol", HSIC_TOL);
+            return new KernelConfig(s.median() ? Double.NaN : s.value(), eps, tolFactor,
                     s.median() ? PairwiseMedian::referenceSigma : null);
         }
     }
@@ -92,7 +96,7 @@ public final class KernelBindings {
 
         @Override
         public KernelConfig config(EstimatorParams params) {
-            return new KernelConfig(Double.NaN, DEFAULT_EPS, TOL_RELATIVE * DEFAULT_EPS, v -> {
+            return new KernelConfig(Double.NaN, DEFAULT_EPS, doubleParam(params, "tol", CKA_RBF_TOL), v -> {
                 double s2 = PairwiseMedian.medianNonzeroSquared(v);
                 return s2 > 0 ? Math.sqrt(s2) : 1.0;
             });

@@ -90,7 +90,7 @@ public final class ReferenceEstimator implements Estimator {
                 col[i] = i == p ? piv : s / piv;
             }
             for (int i = 0; i < m; i++) {
-                d[i] = i == p ? 0 : d[i] - col[i] * col[i];
+                d[i] = i == p ? 0 : Math.max(d[i] - col[i] * col[i], 0.0);
             }
             a[k++] = col;
         }
