@@ -13,6 +13,7 @@ __device__ void mp_block_sum3(double& a, double& b, double& c, double* red) {
     __syncthreads();
     a = 0.0; b = 0.0; c = 0.0;
     for (int q = 0; q < nw; ++q) { a += red[3 * q]; b += red[3 * q + 1]; c += red[3 * q + 2]; }
+    __syncthreads();  // everyone has read red before the next call writes it
 }
 
 template <typename TIn>
@@ -24,9 +25,26 @@ __device__ void mp_cka_linear(const MipeaksArgs& a) {
     for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
         const TIn* xr = xin + pr * a.ldx;
         const TIn* yr = yin + (a.ldy == 0 ? 0 : pr * a.ldy);
-        double sx = 0.0, sy = 0.0, unused = 0.0;
-        for (int i = tid; i < m; i += T) { sx += mp_load(xr, i); sy += mp_load(yr, i); }
-        mp_block_sum3(sx, sy, unused, red);
+        double sx = 0.0, sy = 0.0;
+        int bad = 0;
+        for (int i = tid; i < m; i += T) {
+            const float u = mp_load(xr, i), v = mp_load(yr, i);
+            bad |= !isfinite(u) || !isfinite(v);
+            sx += u;
+            sy += v;
+        }
+        double nbad = bad;
+        mp_block_sum3(sx, sy, nbad, red);
+        if (nbad > 0) {
+            if (tid == 0) {
+                a.value[pr] = 0.0;
+                a.rank_x[pr] = -1;
+                a.rank_y[pr] = -1;
+                a.status[pr] = MIPEAKS_NONFINITE;
+            }
+            __syncthreads();  // red is reused
+            continue;
+        }
         const double mx = sx / m, my = sy / m;
         double xy = 0.0, xx = 0.0, yy = 0.0;
         for (int i = tid; i < m; i += T) {

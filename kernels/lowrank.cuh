@@ -23,11 +23,29 @@
 #define MP_DMIN (64.0 * 2.220446049250313e-16)
 #define MP_FULL 0xffffffffu
 
-typedef unsigned short mp_bf16;  // raw bfloat16 bits (no cuda_bf16.h: keeps the kernels NVRTC-friendly)
+typedef unsigned short mp_bf16;
+
+// Dynamic shared memory; native/cuda_emu.h (the kernels on CPU threads, for tests without a GPU) redefines it.
+#ifndef MP_DYNAMIC_SMEM
+#define MP_DYNAMIC_SMEM(name) extern __shared__ __align__(16) unsigned char name[]
+#endif  // raw bfloat16 bits (no cuda_bf16.h: keeps the kernels NVRTC-friendly)
 
 __device__ __forceinline__ float mp_load(const float* p, int64_t i) { return p[i]; }
 __device__ __forceinline__ float mp_load(const mp_bf16* p, int64_t i) {
     return __uint_as_float(((unsigned)p[i]) << 16);
+}
+
+// Loads row `row` (m elements) into sm.xs; returns nonzero in every thread when any element is NaN/Inf. The host
+// does not scan the input: it asks the row that a kernel flagged (MIPEAKS_NONFINITE) for the message.
+template <typename TIn>
+__device__ int mp_load_row(float* xs, const TIn* row, int m) {
+    int bad = 0;
+    for (int i = threadIdx.x; i < m; i += blockDim.x) {
+        const float v = mp_load(row, i);
+        xs[i] = v;
+        bad |= !isfinite(v);
+    }
+    return __syncthreads_or(bad);
 }
 
 // Columns 0..ns-1 in shared memory, ns.. in global memory.
@@ -336,7 +354,7 @@ __device__ double mp_whitened_sumsq(const MpPair& P) {
 //   static __device__ double finish(const MpPair&);       // block-wide; value valid in thread 0
 template <typename TIn, typename Fin>
 __device__ void mp_lowrank(const MipeaksArgs& a) {
-    extern __shared__ __align__(16) unsigned char mp_smem_raw[];
+    MP_DYNAMIC_SMEM(mp_smem_raw);
     const int m = (int)a.m, rmax = (int)a.rmax, tid = threadIdx.x;
     if (m > MP_EMAX * (int)blockDim.x) return;  // the host never launches this (see README)
     const MpSmem sm = mp_carve(mp_smem_raw, m, rmax);
@@ -357,8 +375,10 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
 
     if (a.flags & MIPEAKS_FLAG_WRITE_Y_FACTOR) {
         if (blockIdx.x != 0) return;
-        for (int i = tid; i < m; i += blockDim.x) sm.xs[i] = mp_load(yin, i);
-        __syncthreads();
+        if (mp_load_row(sm.xs, yin, m)) {
+            if (tid == 0) *a.y_rank = -2;
+            return;
+        }
         const MpCols Y{sm.cols, S, gyc, m};
         const double sy = a.sigma_y ? a.sigma_y[0] : a.sigma;
         const int ry = mp_factor(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
@@ -384,30 +404,28 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
 
     for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
         int ry;
+        bool bad = false;
         if (yprep) {
             ry = *a.y_rank;
         } else {
             __syncthreads();  // sm.xs is reused
-            const int64_t yrow = a.ldy == 0 ? 0 : pr;
-            for (int i = tid; i < m; i += blockDim.x) sm.xs[i] = mp_load(yin + yrow * a.ldy, i);
-            __syncthreads();
+            bad = mp_load_row(sm.xs, yin + (a.ldy == 0 ? 0 : pr * a.ldy), m) != 0;
             const double sy = a.sigma_y ? a.sigma_y[a.ldy == 0 ? 0 : pr] : a.sigma;
-            ry = mp_factor(sm, m, sy, a.tol_trace, rmax, Y, Gy);
+            ry = bad ? -1 : mp_factor(sm, m, sy, a.tol_trace, rmax, Y, Gy);
         }
         int rx = -1;
         if (ry > 0) {
             __syncthreads();
-            for (int i = tid; i < m; i += blockDim.x) sm.xs[i] = mp_load(xin + pr * a.ldx, i);
-            __syncthreads();
+            bad = mp_load_row(sm.xs, xin + pr * a.ldx, m) != 0;
             const double sx = a.sigma_x ? a.sigma_x[pr] : a.sigma;
-            rx = mp_factor(sm, m, sx, a.tol_trace, rmax, X, Gx);
+            rx = bad ? -1 : mp_factor(sm, m, sx, a.tol_trace, rmax, X, Gx);
         }
         if (rx < 0 || ry < 0) {
             if (tid == 0) {
                 a.value[pr] = 0.0;
                 a.rank_x[pr] = rx;
                 a.rank_y[pr] = ry;
-                a.status[pr] = MIPEAKS_RANK_OVERFLOW;
+                a.status[pr] = bad ? MIPEAKS_NONFINITE : MIPEAKS_RANK_OVERFLOW;
             }
             continue;
         }

@@ -18,6 +18,7 @@
 // out status[i]
 #define MIPEAKS_OK 0
 #define MIPEAKS_RANK_OVERFLOW 1          // a factor needed more than rmax columns: the host recomputes this pair
+#define MIPEAKS_NONFINITE 2              // x or y of this pair holds NaN/Inf: the host reports the row (no value)
 
 typedef struct MipeaksArgs {
     const void* x;          // [n, ldx] elements (f32 or bf16, by entry point)
@@ -41,7 +42,7 @@ typedef struct MipeaksArgs {
     double* yB;             // [rmax, m] centred factor of y (column j at yB + j*m), trajectory mode
     double* yG;             // [rmax, rmax] B^T B of y (row-major, leading dimension rmax)
     double* yL;             // [rmax, rmax] Cholesky factor of B^T B + c I of y (lower, row-major)
-    int32_t* y_rank;        // [1] rank of the y factor
+    int32_t* y_rank;        // [1] rank of the y factor (-1 rank overflow, -2 y not finite)
     int64_t flags;          // MIPEAKS_FLAG_*
     double param0;          // estimator-specific (unused by the built-in estimators)
 } MipeaksArgs;

@@ -333,6 +333,9 @@ public final class CudaMiBackend implements MiBackend {
             launch(a, 1, smem, ln.stream);
             ByteBuffer r = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
             jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), yRank, 4);
+            if (r.getInt(0) == -2) {
+                Inputs.checkFinite(y.where(), 0, y.row(0));
+            }
             return r.getInt(0) > 0;
         }
 
@@ -354,25 +357,25 @@ public final class CudaMiBackend implements MiBackend {
             cuLaunchKernel(fn, gridX, 1, 1, threads, 1, 1, (int) smem, stream, params, null);
         }
 
-        /** Copies rows [start, end) of {@code src} into {@code dst} in the kernel's element type, checking finiteness. */
+        /**
+         * Copies rows [start, end) of {@code src} into {@code dst} in the kernel's element type. Rows of the kernel's
+         * type are copied as bytes, in parallel slices (this copy bounds the end-to-end rate); NaN/Inf are found by
+         * the kernels, which flag the pair (see {@link #collect}).
+         */
         void fillRows(Matrix src, int start, int end, ByteBuffer dst) {
             dst.clear();
-            ByteBuffer sb = src.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
             if (src.dtype() == kt) {
                 long rowBytes = (long) m * esize;
-                sb.limit(Math.toIntExact(end * rowBytes)).position(Math.toIntExact(start * rowBytes));
-                dst.order(ByteOrder.LITTLE_ENDIAN).put(sb);
-                for (int r = start; r < end; r++) {
-                    long base = (long) (r - start) * m * esize;
-                    for (int j = 0; j < m; j++) {
-                        boolean bad = esize == 2
-                                ? (dst.getShort((int) (base + 2L * j)) & 0x7f80) == 0x7f80
-                                : (dst.getInt((int) (base + 4L * j)) & 0x7f800000) == 0x7f800000;
-                        if (bad) {
-                            Inputs.checkFinite(src.where(), r, src.row(r));
-                        }
-                    }
-                }
+                int rows = end - start;
+                int slices = (int) Math.max(1, Math.min(8, rows * rowBytes / (4L << 20)));
+                java.util.stream.IntStream.range(0, slices).parallel().forEach(sl -> {
+                    int r0 = start + (int) ((long) rows * sl / slices);
+                    int r1 = start + (int) ((long) rows * (sl + 1) / slices);
+                    ByteBuffer sb = src.buffer().duplicate();
+                    ByteBuffer db = dst.duplicate();
+                    int len = Math.toIntExact((r1 - r0) * rowBytes);
+                    db.put(Math.toIntExact((r0 - start) * rowBytes), sb, Math.toIntExact(r0 * rowBytes), len);
+                });
             } else {
                 double[] row = new double[m];
                 for (int r = start; r < end; r++) {
@@ -389,6 +392,14 @@ public final class CudaMiBackend implements MiBackend {
         Estimate[] collect() {
             Estimate[] out = new Estimate[n];
             Estimator.Prepared py = null;
+            for (int i = 0; i < n; i++) {
+                if (status[i] == KernelArgs.STATUS_NONFINITE) {
+                    // the kernel saw NaN/Inf in this pair: the row check names the tensor, row and column
+                    Inputs.checkFinite(x.where(), i, x.row(i));
+                    Inputs.checkFinite(y.where(), traj ? 0 : i, y.row(traj ? 0 : i));
+                    throw new MipeaksException(ExitCode.ERROR, "pair " + i + " flagged non-finite by the GPU but its rows are finite");
+                }
+            }
             for (int i = 0; i < n; i++) {
                 if (status[i] == KernelArgs.STATUS_OK) {
                     out[i] = new Estimate(values[i], rankX[i], rankY[i]);

@@ -230,6 +230,7 @@ public final class DeviceCheck {
     static int bench(List<Integer> sizes, PrintWriter out) {
         int m = 4096;
         int nmax = sizes.stream().mapToInt(Integer::intValue).max().orElse(10_000);
+        open("nhsic", Map.of(), null).close();  // no device: fail before generating a gigabyte of input
         Matrix x = hiddenLike("bench x", nmax, m, 1);
         Matrix y = hiddenLike("bench y", nmax, m, 2);
         Matrix y1 = firstRow(y);

@@ -12,6 +12,7 @@ final class KernelArgs {
     static final int FLAG_WRITE_Y_FACTOR = 2;
     static final int STATUS_OK = 0;
     static final int STATUS_RANK_OVERFLOW = 1;
+    static final int STATUS_NONFINITE = 2;
     static final int FIELDS = 24;
 
     long x;
