@@ -11,7 +11,7 @@
 //
 // Build: cmake -S . -B build && cmake --build build   (or: nvcc -O3 -std=c++17 -arch=sm_90 -I kernels
 //        native/mipeaks_check.cu -o mipeaks_check)
-// Run:   ./mipeaks_check [--check] [--bench] [--dense] [--quick] [--launch-count N]
+// Run:   ./mipeaks_check [--check] [--quick] [--bench [--threads 256,512] [--smem-cols 99,2,0]] [--dense]
 //        nsys profile ./mipeaks_check --bench ; ncu --launch-count 1 -k regex:mipeaks_nhsic ./mipeaks_check --quick
 #include <cuda_runtime.h>
 #include <nvtx3/nvToolsExt.h>
@@ -67,6 +67,9 @@ struct Plan {
     size_t smem;
 };
 
+static std::vector<int64_t> g_bench_sizes = {10000, 100000};  // --bench-n
+static int g_max_smem_cols = 1 << 30;  // --smem-cols: cap on factor columns in shared memory (benchmark knob)
+
 static Plan plan(Kernel k, const Dev& dv, int64_t n, int m, int rmax, int threads, bool yprep, bool lowrank) {
     Plan p;
     p.threads = threads;
@@ -77,7 +80,7 @@ static Plan plan(Kernel k, const Dev& dv, int64_t n, int m, int rmax, int thread
         const int64_t fixed = mp_smem_fixed_bytes(m, rmax);
         int64_t cols = (dv.optin - fixed - 1024) / (8LL * m);
         const int64_t want = yprep ? rmax : 2LL * rmax;
-        cols = std::max<int64_t>(0, std::min(cols, want));
+        cols = std::max<int64_t>(0, std::min(std::min(cols, want), (int64_t)g_max_smem_cols));
         p.smem_cols = (int)cols;
         p.smem = (size_t)(fixed + 8LL * cols * m);
         CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)p.smem));
@@ -281,18 +284,20 @@ __global__ void gen_rows(uint16_t* out, int64_t n, int m, uint64_t seed, int spi
     }
 }
 
-static void bench(const Dev& dv, const std::vector<int>& threads_list) {
+static void bench(const Dev& dv, const std::vector<int>& threads_list, const std::vector<int>& smem_caps) {
     nvtxRangePushA("bench");
     const int m = 4096;
-    const int64_t sizes[] = {10000, 100000};
+    const std::vector<int64_t> sizes = g_bench_sizes;
     DevBuf dx(2ULL * 100000 * m), dy(2ULL * 100000 * m);
     gen_rows<<<1024, 256>>>(dx.as<uint16_t>(), 100000, m, 1, 6);
     gen_rows<<<1024, 256>>>(dy.as<uint16_t>(), 100000, m, 2, 6);
     CK(cudaDeviceSynchronize());
     for (int traj = 1; traj >= 0; --traj) {
         for (int64_t n : sizes) {
-            for (int T : threads_list) {
+            for (int T : threads_list)
+            for (int cap : smem_caps) {
                 if (m > MP_EMAX * T) continue;
+                g_max_smem_cols = cap;
                 float ms;
                 run(mipeaks_nhsic_bf16, true, dx.p, dy.p, std::min<int64_t>(n, 1000), m, traj, 50.0, nullptr, nullptr, T, dv, &ms);  // warm-up
                 nvtxRangePushA(traj ? "bench trajectory" : "bench paired");
@@ -302,12 +307,14 @@ static void bench(const Dev& dv, const std::vector<int>& threads_list) {
                 for (int64_t i = 0; i < n; ++i) { overflow += o.st[i] != 0; rsum += o.rx[i]; }
                 const double s = ms / 1e3;
                 const double bytes = 2.0 * m * (double)n * (traj ? 1 : 2);
-                printf("bench nhsic bf16 m=%d sigma=50 %-10s n=%-6lld T=%-4d %8.2f ms  %12.0f pairs/s  %7.1f GB/s input  mean rank_x %.1f overflow %lld\n",
-                       m, traj ? "trajectory" : "paired", (long long)n, T, ms, n / s, bytes / s / 1e9, (double)rsum / n, (long long)overflow);
+                Plan pl = plan(mipeaks_nhsic_bf16, dv, n, m, 64, T, traj, true);
+                printf("bench nhsic bf16 m=%d sigma=50 %-10s n=%-6lld T=%-4d smem_cols=%-2d grid=%-4d %8.2f ms  %12.0f pairs/s  %7.1f GB/s input  mean rank_x %.1f overflow %lld\n",
+                       m, traj ? "trajectory" : "paired", (long long)n, T, pl.smem_cols, pl.grid, ms, n / s, bytes / s / 1e9, (double)rsum / n, (long long)overflow);
                 fflush(stdout);
             }
         }
     }
+    g_max_smem_cols = 1 << 30;
     nvtxRangePop();
 }
 
@@ -421,6 +428,7 @@ int main(int argc, char** argv) {
     bool do_check = false, do_bench = false, do_dense = false, quick = false;
     int dense_pairs = 2;
     std::vector<int> threads = {256, 512};
+    std::vector<int> smem_caps = {1 << 30};
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--check") do_check = true;
@@ -432,8 +440,14 @@ int main(int argc, char** argv) {
             threads.clear();
             std::string s = argv[++i];
             for (size_t p = 0; p < s.size();) { size_t q = s.find(',', p); if (q == std::string::npos) q = s.size(); threads.push_back(atoi(s.substr(p, q - p).c_str())); p = q + 1; }
+        } else if (a == "--bench-n" && i + 1 < argc) {
+            g_bench_sizes = {std::max<int64_t>(1, std::min<int64_t>(100000, atoll(argv[++i])))};
+        } else if (a == "--smem-cols" && i + 1 < argc) {
+            smem_caps.clear();
+            std::string s = argv[++i];
+            for (size_t p = 0; p < s.size();) { size_t q = s.find(',', p); if (q == std::string::npos) q = s.size(); smem_caps.push_back(atoi(s.substr(p, q - p).c_str())); p = q + 1; }
         } else {
-            fprintf(stderr, "usage: %s [--check] [--quick] [--bench] [--threads 256,512] [--dense] [--dense-pairs N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--check] [--quick] [--bench] [--threads 256,512] [--smem-cols 99,2,0] [--bench-n N] [--dense] [--dense-pairs N]\n", argv[0]);
             return 2;
         }
     }
@@ -451,7 +465,7 @@ int main(int argc, char** argv) {
            dv.sms, prop.totalGlobalMem / 1073741824.0, dv.optin / 1024);
     int failures = 0;
     if (do_check) failures = check_all(dv, quick);
-    if (do_bench) bench(dv, threads);
+    if (do_bench) bench(dv, threads, smem_caps);
     if (do_dense) dense_bench(dense_pairs);
     return failures ? 1 : 0;
 }

@@ -70,10 +70,12 @@ else
   say "- PyTorch with CUDA not available: dense float32 reference is the harness's naive CUDA Gauss-Jordan"
   step "5 paper's dense float32 path (naive CUDA, no PyTorch)" 45 "$harness" --dense --dense-pairs 2
 fi
-step "6 native kernel-only benchmark (bf16, m=4096)" 40 "$harness" --bench --threads 256,512
+step "6 native kernel-only benchmark (bf16, m=4096; block size x shared-memory columns)" 50 "$harness" --bench --threads 256,512 --smem-cols 99,2
 if command -v ncu >/dev/null 2>&1; then
-  step "7 ncu: one mipeaks_nhsic launch" 60 ncu --launch-count 1 -k regex:mipeaks_nhsic_bf16 --section SpeedOfLight \
-    --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis "$harness" --quick
+  # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y)
+  step "7 ncu: one mipeaks_nhsic_bf16 launch (trajectory batch, m=4096)" 60 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
+    --launch-count 1 --section SpeedOfLight --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis \
+    "$harness" --bench --threads 512 --bench-n 2000
 else
   say "- ncu not found: profiling step skipped"
 fi

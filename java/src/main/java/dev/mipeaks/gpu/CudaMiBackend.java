@@ -249,6 +249,8 @@ public final class CudaMiBackend implements MiBackend {
                 long fixed = KernelArgs.smemFixedBytes(m, rmax);
                 long cols = (dev.sharedMemoryOptin() - fixed - 1024) / (8L * m);
                 cols = Math.max(0, Math.min(cols, traj ? rmax : 2L * rmax));
+                // tuning knob (benchmarks): fewer shared-memory columns can fit two blocks per SM
+                cols = Math.min(cols, Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE));
                 smemCols = (int) cols;
                 smemBytes = fixed + 8L * cols * m;
                 cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) smemBytes);
