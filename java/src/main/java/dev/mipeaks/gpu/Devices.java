@@ -20,6 +20,11 @@ public final class Devices {
     private Devices() {
     }
 
+    /** Forgets the auto probe (tests: the next auto open probes again and prints its line). */
+    static void forgetProbe() {
+        autoFailure = null;
+    }
+
     /** Parsed --device value: kind "auto", "cpu" or "cuda", and the CUDA device index. */
     public record Spec(String kind, int index) {
     }
