@@ -9,6 +9,9 @@ import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.mi.CpuMiBackend;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
+import dev.mipeaks.gpu.Devices;
+import dev.mipeaks.mi.EstimatorParams;
+import dev.mipeaks.mi.EstimatorProvider;
 import dev.mipeaks.mi.EstimatorRegistry;
 import dev.mipeaks.mi.MiBackend;
 import java.io.IOException;
@@ -74,6 +77,10 @@ public final class EstimateCommand implements Callable<Integer> {
         @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
         Integer threads;
 
+        @Option(names = "--device", paramLabel = "auto|cpu|cuda[:N]", defaultValue = "auto",
+                description = "Where to compute: auto (GPU when usable, else CPU with one notice), cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
+        String device;
+
         @Option(names = "--out", paramLabel = "FILE.jsonl", description = "Write JSON lines here (atomically) instead of stdout.")
         Path out;
 
@@ -90,11 +97,18 @@ public final class EstimateCommand implements Callable<Integer> {
         if (est.eps != null) {
             params.put("eps", est.eps);
         }
-        Estimator estimator = EstimatorRegistry.load().create(est.name, params);
+        EstimatorProvider provider = EstimatorRegistry.load().get(est.name);
+        EstimatorParams parsed;
+        try {
+            parsed = EstimatorParams.parse(est.name, provider.parameters(), params);
+        } catch (IllegalArgumentException e) {
+            throw MipeaksException.invalid(e.getMessage(), e);
+        }
         int threads = exec.threads == null ? CpuMiBackend.defaultThreads() : exec.threads;
         PrintWriter err = spec.commandLine().getErr();
         try (SafetensorsFile f = SafetensorsFile.open(input.pairs);
-             MiBackend backend = new CpuMiBackend(estimator, threads)) {
+             MiBackend backend = Devices.open(exec.device, provider, parsed, threads, err)) {
+            Estimator estimator = backend.estimator();
             Matrix x = f.matrix(input.x);
             Matrix y = f.matrix(input.y);
             ProgressPrinter progress = exec.quiet ? null

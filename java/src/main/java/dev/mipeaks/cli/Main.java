@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 CompareCommand.class,
                 GradeCommand.class,
                 TraceCommand.class,
+                GpuInfoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

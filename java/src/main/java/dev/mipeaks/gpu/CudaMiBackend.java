@@ -1,0 +1,566 @@
+package dev.mipeaks.gpu;
+
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.mipeaks.ExitCode;
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.DType;
+import dev.mipeaks.io.Matrix;
+import dev.mipeaks.mi.Estimate;
+import dev.mipeaks.mi.Estimator;
+import dev.mipeaks.mi.Inputs;
+import dev.mipeaks.mi.MiBackend;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUstream;
+
+/**
+ * The GPU engine: rows are copied in chunks through pinned host buffers on two streams (the host fills one chunk
+ * while the device computes the other), one persistent thread block per pair slot. In trajectory mode (one y row)
+ * y is factored once on the device. Pairs whose factor needs more than {@link #RMAX} columns are recomputed by the
+ * CPU estimator, so high-rank inputs are slower, never wrong.
+ */
+public final class CudaMiBackend implements MiBackend {
+    static final int RMAX = 64;
+    /** Entries per thread of the low-rank kernels (MP_EMAX) and their thread limit (MP_MAX_THREADS). */
+    static final int EMAX = 16;
+    static final int MAX_THREADS = 512;
+    private static final long CHUNK_INPUT_BYTES = 32L << 20;
+
+    private final CudaDevice dev;
+    private final KernelLibrary lib;
+    private final KernelBinding binding;
+    private final KernelConfig cfg;
+    private final Estimator cpu;
+    private final PrintWriter log;
+    private int threadsOverride;
+    private long lastOverflow;
+
+    /**
+     * @param cpu the estimator that recomputes rank-overflow pairs and inputs the kernels cannot take
+     *            (float64 data that float32 does not hold exactly, m > 8192)
+     */
+    public CudaMiBackend(CudaDevice dev, KernelLibrary lib, KernelBinding binding, KernelConfig cfg, Estimator cpu, PrintWriter log) {
+        this.dev = dev;
+        this.lib = lib;
+        this.binding = binding;
+        this.cfg = cfg;
+        this.cpu = cpu;
+        this.log = log;
+        // fail now, not at the first batch, when the entry points are missing
+        lib.moduleFor(binding.entryBase() + "_f32");
+        lib.moduleFor(binding.entryBase() + "_bf16");
+    }
+
+    /** Threads per block for the next calls (0 = automatic); for benchmarks and the block-size checks. */
+    public void setThreads(int threads) {
+        this.threadsOverride = threads;
+    }
+
+    /** Pairs recomputed on the CPU in the last call (rank overflow). */
+    public long lastOverflow() {
+        return lastOverflow;
+    }
+
+    @Override
+    public String describe() {
+        return "cuda:" + dev.index() + " " + dev.name();
+    }
+
+    @Override
+    public Estimator estimator() {
+        return cpu;
+    }
+
+    static int threadsFor(int m) {
+        int t = ((m + 7) / 8 + 31) / 32 * 32;
+        t = Math.max(32, Math.min(MAX_THREADS, t));
+        while ((long) EMAX * t < m && t < MAX_THREADS) {
+            t += 32;
+        }
+        return t;
+    }
+
+    @Override
+    public Estimate[] estimate(Matrix x, Matrix y, Progress progress) {
+        Inputs.checkPairable(x, y);
+        int n = x.rows();
+        int m = x.cols();
+        lastOverflow = 0;
+        if (n == 0) {
+            return new Estimate[0];
+        }
+        if (binding.lowRank() && m > EMAX * MAX_THREADS) {
+            note("m = " + m + " exceeds the GPU kernels' limit of " + (EMAX * MAX_THREADS) + ": computing on the CPU");
+            return cpuAll(x, y, progress);
+        }
+        DType kt = kernelType(x, y);
+        if (kt == null) {
+            note(x.where() + ": float64 values that float32 does not hold exactly: computing on the CPU");
+            return cpuAll(x, y, progress);
+        }
+        try {
+            dev.makeCurrent();
+            try (Run run = new Run(x, y, kt)) {
+                return run.go(progress);
+            }
+        } catch (CudaException e) {
+            throw new MipeaksException(ExitCode.ERROR, "CUDA error on " + describe() + ": " + CudaDevice.reason(e), e);
+        }
+    }
+
+    private void note(String s) {
+        if (log != null) {
+            log.println("mipeaks: " + s);
+            log.flush();
+        }
+    }
+
+    /** BF16 and F32 go to the kernels as they are; F16 and exactly-representable F64 as F32; else null. */
+    private static DType kernelType(Matrix x, Matrix y) {
+        if (x.dtype() == y.dtype() && (x.dtype() == DType.BF16 || x.dtype() == DType.F32)) {
+            return x.dtype();
+        }
+        for (Matrix a : new Matrix[] {x, y}) {
+            if (a.dtype() == DType.F64) {
+                for (int r = 0; r < a.rows(); r++) {
+                    for (double v : a.row(r)) {
+                        if ((double) (float) v != v && Double.isFinite(v)) {
+                            return null;
+                        }
+                    }
+                }
+            }
+        }
+        return DType.F32;
+    }
+
+    private Estimate[] cpuAll(Matrix x, Matrix y, Progress progress) {
+        int n = x.rows();
+        Estimate[] out = new Estimate[n];
+        Estimator.Prepared py = null;
+        if (y.rows() == 1) {
+            double[] yv = y.row(0);
+            Inputs.checkFinite(y.where(), 0, yv);
+            py = cpu.prepare(yv);
+        }
+        for (int i = 0; i < n; i++) {
+            double[] xv = x.row(i);
+            Inputs.checkFinite(x.where(), i, xv);
+            Estimator.Prepared p = py;
+            if (p == null) {
+                double[] yv = y.row(i);
+                Inputs.checkFinite(y.where(), i, yv);
+                p = cpu.prepare(yv);
+            }
+            out[i] = cpu.estimate(cpu.prepare(xv), p);
+            if (progress != null && (i + 1) % 256 == 0) {
+                progress.update(i + 1, n);
+            }
+        }
+        if (progress != null) {
+            progress.update(n, n);
+        }
+        return out;
+    }
+
+    /** Device memory: a plain allocation freed by {@link Run#close}. */
+    private static DevPtr alloc(List<DevPtr> owned, long bytes) {
+        DevPtr p = new DevPtr();
+        cuMemAlloc(p, Math.max(bytes, 8));
+        owned.add(p);
+        return p;
+    }
+
+    /** One estimate() call: its launch plan, buffers and streams. */
+    private final class Run implements AutoCloseable {
+        final Matrix x;
+        final Matrix y;
+        final int n;
+        final int m;
+        final boolean traj;
+        final int esize;
+        final DType kt;
+        final CUfunction fn;
+        final int threads;
+        final int rmax;
+        int grid;
+        int smemCols;
+        long smemBytes;
+        final int chunk;
+        final List<DevPtr> devMem = new ArrayList<>();
+        final List<Pointer> hostMem = new ArrayList<>();
+        final Lane[] lanes = new Lane[2];
+        DevPtr yB;
+        DevPtr yG;
+        DevPtr yL;
+        DevPtr yRank;
+        DevPtr yRow;
+        DevPtr ySigma;
+        final double[] values;
+        final int[] rankX;
+        final int[] rankY;
+        final int[] status;
+
+        Run(Matrix x, Matrix y, DType kt) {
+            this.x = x;
+            this.y = y;
+            this.kt = kt;
+            n = x.rows();
+            m = x.cols();
+            traj = y.rows() == 1 && n > 1;
+            esize = kt == DType.BF16 ? 2 : 4;
+            fn = dev.function(lib, binding.entryBase() + (kt == DType.BF16 ? "_bf16" : "_f32"));
+            threads = threadsOverride > 0 ? threadsOverride : threadsFor(m);
+            if (binding.lowRank() && (long) EMAX * threads < m) {
+                throw MipeaksException.invalid("threads per block " + threads + " too few for m = " + m + " (need >= m/" + EMAX + ")");
+            }
+            rmax = Math.min(RMAX, m);
+            plan();
+            long rowBytes = (long) m * esize;
+            chunk = (int) Math.max(1, Math.min(n, Math.max(grid, CHUNK_INPUT_BYTES / rowBytes)));
+            values = new double[n];
+            rankX = new int[n];
+            rankY = new int[n];
+            status = new int[n];
+        }
+
+        /** Shared-memory columns, occupancy and a grid that fits in free device memory. */
+        void plan() {
+            if (binding.lowRank()) {
+                long fixed = KernelArgs.smemFixedBytes(m, rmax);
+                long cols = (dev.sharedMemoryOptin() - fixed - 1024) / (8L * m);
+                cols = Math.max(0, Math.min(cols, traj ? rmax : 2L * rmax));
+                // tuning knob (benchmarks): fewer shared-memory columns can fit two blocks per SM
+                cols = Math.min(cols, Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE));
+                smemCols = (int) cols;
+                smemBytes = fixed + 8L * cols * m;
+                cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) smemBytes);
+            }
+            int[] perSm = new int[1];
+            cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, fn, threads, smemBytes);
+            grid = Math.max(1, Math.max(1, perSm[0]) * dev.multiprocessors());
+            grid = Math.min(grid, n);
+            if (binding.lowRank()) {
+                long perBlock = 8L * KernelArgs.scratchDoubles(m, rmax);
+                long free = dev.memoryInfo()[0];
+                long budget = free / 2 - (256L << 20);  // two lanes of scratch, room for the chunks
+                while (grid > 1 && 2L * grid * perBlock > budget) {
+                    grid = Math.max(1, grid / 2);
+                }
+            }
+        }
+
+        Estimate[] go(Progress progress) {
+            for (int l = 0; l < 2; l++) {
+                lanes[l] = new Lane();
+            }
+            if (traj) {
+                if (!prepareY()) {
+                    note("the y factor needs more than " + rmax + " columns: computing on the CPU");
+                    return cpuAll(x, y, progress);
+                }
+            }
+            int chunks = (n + chunk - 1) / chunk;
+            long done = 0;
+            for (int c = 0; c < chunks; c++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new MipeaksException(ExitCode.INTERRUPTED, "interrupted");
+                }
+                Lane ln = lanes[c & 1];
+                done += ln.finish();
+                if (progress != null && done > 0) {
+                    progress.update(done, n);
+                }
+                int start = c * chunk;
+                ln.submit(start, Math.min(n, start + chunk));
+            }
+            for (Lane ln : lanes) {
+                done += ln.finish();
+            }
+            if (progress != null) {
+                progress.update(done, n);
+            }
+            return collect();
+        }
+
+        /** Factors y row 0 on the device; false when its rank exceeds rmax. */
+        boolean prepareY() {
+            yB = alloc(devMem, 8L * rmax * m);
+            yG = alloc(devMem, 8L * rmax * rmax);
+            yL = alloc(devMem, 8L * rmax * rmax);
+            yRank = alloc(devMem, 8);
+            Lane ln = lanes[0];
+            ByteBuffer hb = ln.hx;
+            hb.clear();
+            fillRows(y, 0, 1, hb);
+            yRow = alloc(devMem, (long) m * esize);
+            cuMemcpyHtoDAsync(yRow, ln.hxPtr, (long) m * esize, ln.stream);
+            KernelArgs a = baseArgs();
+            a.y = yRow.address();
+            a.n = 1;
+            a.ldy = 0;
+            a.flags = KernelArgs.FLAG_WRITE_Y_FACTOR;
+            a.scratch = ln.scratch.address();
+            if (cfg.rowSigma() != null) {
+                ySigma = alloc(devMem, 8);
+                ln.hsy.clear();
+                ln.hsy.putDouble(0, cfg.sigmaFor(y.row(0)));
+                cuMemcpyHtoDAsync(ySigma, ln.hsyPtr, 8, ln.stream);
+                a.sigmaY = ySigma.address();
+            }
+            // write mode keeps every y column it can in shared memory
+            long cols = (dev.sharedMemoryOptin() - KernelArgs.smemFixedBytes(m, rmax) - 1024) / (8L * m);
+            a.smemCols = Math.max(0, Math.min(cols, rmax));
+            long smem = KernelArgs.smemFixedBytes(m, rmax) + 8L * a.smemCols * m;
+            cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) Math.max(smem, smemBytes));
+            launch(a, 1, smem, ln.stream);
+            ByteBuffer r = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), yRank, 4);
+            if (r.getInt(0) == -2) {
+                Inputs.checkFinite(y.where(), 0, y.row(0));
+            }
+            return r.getInt(0) > 0;
+        }
+
+        KernelArgs baseArgs() {
+            KernelArgs a = new KernelArgs();
+            a.m = m;
+            a.ldx = m;
+            a.ldy = traj ? 0 : m;
+            a.sigma = Double.isNaN(cfg.sigma()) ? 1.0 : cfg.sigma();
+            a.eps = cfg.eps();
+            a.tolTrace = cfg.tolTrace(m);
+            a.rmax = rmax;
+            a.smemCols = smemCols;
+            return a;
+        }
+
+        void launch(KernelArgs a, int gridX, long smem, CUstream stream) {
+            Pointer params = Pointer.to(Pointer.to(a.bytes()));
+            cuLaunchKernel(fn, gridX, 1, 1, threads, 1, 1, (int) smem, stream, params, null);
+        }
+
+        /**
+         * Copies rows [start, end) of {@code src} into {@code dst} in the kernel's element type. Rows of the kernel's
+         * type are copied as bytes, in parallel slices (this copy bounds the end-to-end rate); NaN/Inf are found by
+         * the kernels, which flag the pair (see {@link #collect}).
+         */
+        void fillRows(Matrix src, int start, int end, ByteBuffer dst) {
+            dst.clear();
+            if (src.dtype() == kt) {
+                long rowBytes = (long) m * esize;
+                int rows = end - start;
+                int slices = (int) Math.max(1, Math.min(8, rows * rowBytes / (4L << 20)));
+                java.util.stream.IntStream.range(0, slices).parallel().forEach(sl -> {
+                    int r0 = start + (int) ((long) rows * sl / slices);
+                    int r1 = start + (int) ((long) rows * (sl + 1) / slices);
+                    ByteBuffer sb = src.buffer().duplicate();
+                    ByteBuffer db = dst.duplicate();
+                    int len = Math.toIntExact((r1 - r0) * rowBytes);
+                    db.put(Math.toIntExact((r0 - start) * rowBytes), sb, Math.toIntExact(r0 * rowBytes), len);
+                });
+            } else {
+                double[] row = new double[m];
+                for (int r = start; r < end; r++) {
+                    src.row(r, row);
+                    Inputs.checkFinite(src.where(), r, row);
+                    int base = (r - start) * m * 4;
+                    for (int j = 0; j < m; j++) {
+                        dst.putFloat(base + 4 * j, (float) row[j]);
+                    }
+                }
+            }
+        }
+
+        Estimate[] collect() {
+            Estimate[] out = new Estimate[n];
+            Estimator.Prepared py = null;
+            for (int i = 0; i < n; i++) {
+                if (status[i] == KernelArgs.STATUS_NONFINITE) {
+                    // the kernel saw NaN/Inf in this pair: the row check names the tensor, row and column
+                    Inputs.checkFinite(x.where(), i, x.row(i));
+                    Inputs.checkFinite(y.where(), traj ? 0 : i, y.row(traj ? 0 : i));
+                    throw new MipeaksException(ExitCode.ERROR, "pair " + i + " flagged non-finite by the GPU but its rows are finite");
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (status[i] == KernelArgs.STATUS_OK) {
+                    out[i] = new Estimate(values[i], rankX[i], rankY[i]);
+                } else {
+                    lastOverflow++;
+                    if (traj && py == null) {
+                        py = cpu.prepare(y.row(0));
+                    }
+                    Estimator.Prepared p = traj ? py : cpu.prepare(y.row(i));
+                    out[i] = cpu.estimate(cpu.prepare(x.row(i)), p);
+                }
+            }
+            return out;
+        }
+
+        /** Buffers of one stream: pinned host staging, device inputs/outputs, scratch. */
+        final class Lane {
+            final CUstream stream = new CUstream();
+            final Pointer hxPtr = new Pointer();
+            final Pointer hyPtr = new Pointer();
+            final Pointer hsxPtr = new Pointer();
+            final Pointer hsyPtr = new Pointer();
+            final Pointer houtPtr = new Pointer();
+            final ByteBuffer hx;
+            final ByteBuffer hy;
+            final ByteBuffer hsx;
+            final ByteBuffer hsy;
+            final ByteBuffer hout;
+            final DevPtr dx;
+            final DevPtr dy;
+            final DevPtr dsx;
+            final DevPtr dsy;
+            final DevPtr dout;
+            final DevPtr scratch;
+            int start = -1;
+            int end = -1;
+
+            Lane() {
+                cuStreamCreate(stream, 0);
+                long inBytes = (long) chunk * m * esize;
+                hx = pinned(hxPtr, inBytes);
+                hy = traj ? null : pinned(hyPtr, inBytes);
+                hsx = pinned(hsxPtr, 8L * chunk);
+                hsy = pinned(hsyPtr, 8L * chunk);
+                hout = pinned(houtPtr, 20L * chunk);  // value f64, rank_x, rank_y, status i32
+                dx = alloc(devMem, inBytes);
+                dy = traj ? null : alloc(devMem, inBytes);
+                dsx = alloc(devMem, 8L * chunk);
+                dsy = alloc(devMem, 8L * chunk);
+                dout = alloc(devMem, 20L * chunk);
+                scratch = alloc(devMem, binding.lowRank() ? 8L * grid * KernelArgs.scratchDoubles(m, rmax) : 8);
+            }
+
+            ByteBuffer pinned(Pointer p, long bytes) {
+                cuMemHostAlloc(p, Math.max(bytes, 8), 0);
+                hostMem.add(p);
+                return p.getByteBuffer(0, Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+            }
+
+            void submit(int s, int e) {
+                start = s;
+                end = e;
+                int rows = e - s;
+                fillRows(x, s, e, hx);
+                long inBytes = (long) rows * m * esize;
+                cuMemcpyHtoDAsync(dx, hxPtr, inBytes, stream);
+                if (!traj) {
+                    fillRows(y, s, e, hy);
+                    cuMemcpyHtoDAsync(dy, hyPtr, inBytes, stream);
+                }
+                KernelArgs a = baseArgs();
+                a.x = dx.address();
+                a.y = traj ? yRow.address() : dy.address();
+                a.n = rows;
+                if (cfg.rowSigma() != null) {
+                    double[] row = new double[m];
+                    for (int r = s; r < e; r++) {
+                        x.row(r, row);
+                        hsx.putDouble(8 * (r - s), cfg.sigmaFor(row));
+                        if (!traj) {
+                            y.row(r, row);
+                            hsy.putDouble(8 * (r - s), cfg.sigmaFor(row));
+                        }
+                    }
+                    cuMemcpyHtoDAsync(dsx, hsxPtr, 8L * rows, stream);
+                    a.sigmaX = dsx.address();
+                    if (traj) {
+                        a.sigmaY = ySigma.address();
+                    } else {
+                        cuMemcpyHtoDAsync(dsy, hsyPtr, 8L * rows, stream);
+                        a.sigmaY = dsy.address();
+                    }
+                }
+                a.scratch = scratch.address();
+                long outBase = dout.address();
+                a.value = outBase;
+                a.rankX = outBase + 8L * rows;
+                a.rankY = a.rankX + 4L * rows;
+                a.status = a.rankY + 4L * rows;
+                if (traj) {
+                    a.flags = KernelArgs.FLAG_Y_FACTORED;
+                    a.yB = yB.address();
+                    a.yG = yG.address();
+                    a.yL = yL.address();
+                    a.yRank = yRank.address();
+                }
+                launch(a, Math.min(grid, rows), smemBytes, stream);
+                cuMemcpyDtoHAsync(houtPtr, dout, 20L * rows, stream);
+            }
+
+            /** Waits for this lane's chunk and stores its outputs; returns the rows finished. */
+            int finish() {
+                if (start < 0) {
+                    return 0;
+                }
+                cuStreamSynchronize(stream);
+                int rows = end - start;
+                for (int i = 0; i < rows; i++) {
+                    values[start + i] = hout.getDouble(8 * i);
+                    rankX[start + i] = hout.getInt(8 * rows + 4 * i);
+                    rankY[start + i] = hout.getInt(12 * rows + 4 * i);
+                    status[start + i] = hout.getInt(16 * rows + 4 * i);
+                }
+                start = -1;
+                return rows;
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Lane ln : lanes) {
+                if (ln != null) {
+                    try {
+                        cuStreamSynchronize(ln.stream);
+                        cuStreamDestroy(ln.stream);
+                    } catch (CudaException e) {
+                        // keep freeing the rest
+                    }
+                }
+            }
+            for (DevPtr p : devMem) {
+                try {
+                    cuMemFree(p);
+                } catch (CudaException e) {
+                    // keep freeing the rest
+                }
+            }
+            for (Pointer p : hostMem) {
+                try {
+                    cuMemFreeHost(p);
+                } catch (CudaException e) {
+                    // keep freeing the rest
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        dev.close();
+    }
+}

@@ -1,0 +1,456 @@
+// Shared device code of the low-rank Gaussian-kernel estimators (nhsic, hsic, cka-rbf).
+//
+// Each vector v in R^m is read as m one-dimensional samples. Its Gaussian Gram K_ij = exp(-(v_i-v_j)^2/(2 s^2))
+// is factored on the fly by greedy pivoted Cholesky, K ~= A A^T (A: m x r), entirely in float64:
+//   pivot p = argmax of the residual diagonal d (d starts at 1, ties -> smallest index);
+//   a_k[i] = (K(i,p) - sum_{j<k} A[i,j] A[p,j]) / sqrt(d[p]);  d[i] = max(d[i] - a_k[i]^2, 0);
+//   stop when sum(d) <= tol_trace, or max(d) <= 64 * 2^-52, or k == m.
+// The factor is centred (B = H A, column means removed) and its Gram G = B^T B is accumulated during the
+// factorization from the column loads the residual update already does. The estimators then need only the
+// r x r matrices G_x, G_y and C = B_x^T B_y (see nhsic.cu, hsic.cu, cka_rbf.cu).
+//
+// Work layout: one thread block per pair (persistent blocks loop over pairs). Thread t owns entries
+// i = t, t + T, t + 2T, ... (at most MP_EMAX of them). Factor columns live in dynamic shared memory up to
+// args.smem_cols columns, the rest in the block's global scratch slot (L2-resident). A factor that needs more
+// than args.rmax columns is reported as MIPEAKS_RANK_OVERFLOW and recomputed by the host: slower, never wrong.
+#pragma once
+#include "mipeaks_abi.h"
+
+#ifndef MP_EMAX
+#define MP_EMAX 16          // entries per thread: m <= MP_EMAX * blockDim.x
+#endif
+#define MP_MAX_THREADS 512  // __launch_bounds__ of every low-rank entry point
+#define MP_DMIN (64.0 * 2.220446049250313e-16)
+#define MP_FULL 0xffffffffu
+
+typedef unsigned short mp_bf16;
+
+// Dynamic shared memory; native/cuda_emu.h (the kernels on CPU threads, for tests without a GPU) redefines it.
+#ifndef MP_DYNAMIC_SMEM
+#define MP_DYNAMIC_SMEM(name) extern __shared__ __align__(16) unsigned char name[]
+#endif  // raw bfloat16 bits (no cuda_bf16.h: keeps the kernels NVRTC-friendly)
+
+__device__ __forceinline__ float mp_load(const float* p, int64_t i) { return p[i]; }
+__device__ __forceinline__ float mp_load(const mp_bf16* p, int64_t i) {
+    return __uint_as_float(((unsigned)p[i]) << 16);
+}
+
+// Loads row `row` (m elements) into sm.xs; returns nonzero in every thread when any element is NaN/Inf. The host
+// does not scan the input: it asks the row that a kernel flagged (MIPEAKS_NONFINITE) for the message.
+template <typename TIn>
+__device__ int mp_load_row(float* xs, const TIn* row, int m) {
+    int bad = 0;
+    for (int i = threadIdx.x; i < m; i += blockDim.x) {
+        const float v = mp_load(row, i);
+        xs[i] = v;
+        bad |= !isfinite(v);
+    }
+    return __syncthreads_or(bad);
+}
+
+// Columns 0..ns-1 in shared memory, ns.. in global memory.
+struct MpCols {
+    double* s;
+    int ns;
+    double* g;
+    int m;
+    __device__ __forceinline__ double* col(int j) const {
+        return j < ns ? s + (size_t)j * m : g + (size_t)(j - ns) * m;
+    }
+};
+
+// Pieces of dynamic shared memory (carved by mp_carve, sizes as in mipeaks_smem_bytes).
+struct MpSmem {
+    float* xs;      // [m] the vector being factored (f32 and bf16 inputs are exact in float)
+    double* d;      // [m] residual diagonal
+    double* prow;   // [rmax] pivot row A[p, 0..k-1]
+    double* mu;     // [rmax] column means
+    double* part;   // [32 * max(rmax, 16)] per-warp partial sums
+    double* red;    // [4 * 33] reduction slots
+    double* cols;   // [smem_cols * m]
+};
+
+__device__ __forceinline__ MpSmem mp_carve(unsigned char* base, int m, int rmax) {
+    MpSmem s;
+    size_t off = 0;
+    s.xs = (float*)(base + off);
+    off += ((size_t)4 * m + 15) / 16 * 16;
+    s.d = (double*)(base + off);
+    off += (size_t)8 * m;
+    s.prow = (double*)(base + off);
+    off += (size_t)8 * rmax;
+    s.mu = (double*)(base + off);
+    off += (size_t)8 * rmax;
+    s.part = (double*)(base + off);
+    off += (size_t)8 * 32 * (rmax > 16 ? rmax : 16);
+    s.red = (double*)(base + off);
+    off += (size_t)8 * 4 * 33;
+    s.cols = (double*)(base + off);
+    return s;
+}
+
+// Host-side twin of mp_carve: bytes before the columns.
+static inline __host__ __device__ int64_t mp_smem_fixed_bytes(int64_t m, int64_t rmax) {
+    return ((4 * m + 15) / 16 * 16) + 8 * m + 16 * rmax + 8 * 32 * (rmax > 16 ? rmax : 16) + 8 * 4 * 33;
+}
+
+__device__ __forceinline__ double mp_warp_sum(double v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(MP_FULL, v, o);
+    return v;
+}
+
+// Block-wide (max with smallest index on ties, sum, sum); every thread gets the results.
+__device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, double* red) {
+    const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
+    __syncthreads();  // red may still be read from the previous call
+    for (int o = 16; o > 0; o >>= 1) {
+        double ov = __shfl_down_sync(MP_FULL, vmax, o);
+        int oi = __shfl_down_sync(MP_FULL, imax, o);
+        if (ov > vmax || (ov == vmax && oi < imax)) { vmax = ov; imax = oi; }
+        s1 += __shfl_down_sync(MP_FULL, s1, o);
+        s2 += __shfl_down_sync(MP_FULL, s2, o);
+    }
+    if (lane == 0) {
+        red[4 * w] = vmax; red[4 * w + 1] = (double)imax; red[4 * w + 2] = s1; red[4 * w + 3] = s2;
+    }
+    __syncthreads();
+    if (w == 0) {
+        vmax = lane < nw ? red[4 * lane] : -INFINITY;
+        imax = lane < nw ? (int)red[4 * lane + 1] : 0x7fffffff;
+        s1 = lane < nw ? red[4 * lane + 2] : 0.0;
+        s2 = lane < nw ? red[4 * lane + 3] : 0.0;
+        for (int o = 16; o > 0; o >>= 1) {
+            double ov = __shfl_down_sync(MP_FULL, vmax, o);
+            int oi = __shfl_down_sync(MP_FULL, imax, o);
+            if (ov > vmax || (ov == vmax && oi < imax)) { vmax = ov; imax = oi; }
+            s1 += __shfl_down_sync(MP_FULL, s1, o);
+            s2 += __shfl_down_sync(MP_FULL, s2, o);
+        }
+        if (lane == 0) { red[128] = vmax; red[129] = (double)imax; red[130] = s1; red[131] = s2; }
+    }
+    __syncthreads();
+    vmax = red[128]; imax = (int)red[129]; s1 = red[130]; s2 = red[131];
+}
+
+// Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
+// G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
+__device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
+    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
+    const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
+    double s[MP_EMAX], ck[MP_EMAX];
+    int k = 0;
+    double colsum = 0.0;   // this thread's part of the sum of column k-1
+    double mu_last = 0.0;  // mean of column k-1
+    for (;;) {
+        double vmax = -INFINITY, dsum = 0.0;
+        int imax = 0x7fffffff;
+#pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            if (i < m) {
+                const double v = sm.d[i];
+                if (v > vmax) { vmax = v; imax = i; }
+                dsum += v;
+            }
+        }
+        mp_reduce3(vmax, imax, dsum, colsum, sm.red);
+        if (k > 0) {
+            mu_last = colsum / m;
+            if (tid == 0) sm.mu[k - 1] = mu_last;
+        }
+        const bool stop = dsum <= tol || vmax <= MP_DMIN || k == m;
+        if (!stop && k == rmax) return -1;  // uniform across the block
+        const int p = imax;
+        if (!stop)
+            for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
+        __syncthreads();
+        const double piv = sqrt(vmax);
+        const double xp = stop ? 0.0 : (double)sm.xs[p];
+        const double* cprev = k > 0 ? X.col(k - 1) : nullptr;
+#pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            s[e] = 0.0;
+            ck[e] = 0.0;
+            if (i < m) {
+                if (!stop) {
+                    const double dx = (double)sm.xs[i] - xp;
+                    s[e] = exp(-(dx * dx) * inv2s2);
+                }
+                if (k > 0) ck[e] = cprev[i] - mu_last;
+            }
+        }
+        // One pass over the existing columns: residual of the new column, and row k-1 of the centred Gram.
+        for (int j = 0; j < k; ++j) {
+            const double* cj = X.col(j);
+            const double pj = stop ? 0.0 : sm.prow[j];
+            const double muj = j == k - 1 ? mu_last : sm.mu[j];
+            double g = 0.0;
+#pragma unroll
+            for (int e = 0; e < MP_EMAX; ++e) {
+                const int i = tid + e * T;
+                if (i < m) {
+                    const double v = cj[i];
+                    s[e] -= v * pj;
+                    g += ck[e] * (v - muj);
+                }
+            }
+            g = mp_warp_sum(g);
+            if (lane == 0) sm.part[w * rmax + j] = g;
+        }
+        __syncthreads();
+        for (int j = tid; j < k; j += T) {
+            double g = 0.0;
+            for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
+            G[(size_t)(k - 1) * rmax + j] = g;
+            G[(size_t)j * rmax + (k - 1)] = g;
+        }
+        if (stop) break;
+        double* cn = X.col(k);
+        colsum = 0.0;
+#pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            if (i < m) {
+                const double a = i == p ? piv : s[e] / piv;
+                cn[i] = a;
+                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
+                colsum += a;
+            }
+        }
+        ++k;
+    }
+    __syncthreads();  // sm.mu complete, G rows written
+    for (int j = 0; j < k; ++j) {
+        double* cj = X.col(j);
+        const double mj = sm.mu[j];
+        for (int i = tid; i < m; i += T) cj[i] -= mj;
+    }
+    __syncthreads();
+    return k;
+}
+
+// C = X^T Y (rx x ry, ld = rmax) for centred factors, 4 x 4 register tiles, deterministic block reduction.
+__device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax) {
+    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
+    for (int a0 = 0; a0 < rx; a0 += 4) {
+        for (int b0 = 0; b0 < ry; b0 += 4) {
+            const double* xc[4];
+            const double* yc[4];
+#pragma unroll
+            for (int t = 0; t < 4; ++t) {
+                xc[t] = a0 + t < rx ? X.col(a0 + t) : nullptr;
+                yc[t] = b0 + t < ry ? Y.col(b0 + t) : nullptr;
+            }
+            double acc[16];
+#pragma unroll
+            for (int t = 0; t < 16; ++t) acc[t] = 0.0;
+            for (int i = tid; i < m; i += T) {
+                double xv[4], yv[4];
+#pragma unroll
+                for (int t = 0; t < 4; ++t) {
+                    xv[t] = xc[t] ? xc[t][i] : 0.0;
+                    yv[t] = yc[t] ? yc[t][i] : 0.0;
+                }
+#pragma unroll
+                for (int u = 0; u < 4; ++u)
+#pragma unroll
+                    for (int v = 0; v < 4; ++v) acc[u * 4 + v] += xv[u] * yv[v];
+            }
+#pragma unroll
+            for (int t = 0; t < 16; ++t) {
+                const double r = mp_warp_sum(acc[t]);
+                if (lane == 0) sm.part[w * 16 + t] = r;
+            }
+            __syncthreads();
+            if (tid < 16) {
+                const int u = tid >> 2, v = tid & 3;
+                double r = 0.0;
+                for (int q = 0; q < nw; ++q) r += sm.part[q * 16 + tid];
+                if (a0 + u < rx && b0 + v < ry) C[(size_t)(a0 + u) * rmax + (b0 + v)] = r;
+            }
+            __syncthreads();
+        }
+    }
+}
+
+// L L^T = G + c I for the leading r x r block (ld = rmax), row-major lower triangle in L.
+__device__ void mp_cholesky(const double* G, double* L, int r, int ld, double c) {
+    const int tid = threadIdx.x, T = blockDim.x;
+    for (int idx = tid; idx < r * r; idx += T) {
+        const int i = idx / r, j = idx % r;
+        L[(size_t)i * ld + j] = j <= i ? G[(size_t)i * ld + j] + (i == j ? c : 0.0) : 0.0;
+    }
+    __syncthreads();
+    for (int k = 0; k < r; ++k) {
+        if (tid == 0) L[(size_t)k * ld + k] = sqrt(L[(size_t)k * ld + k]);
+        __syncthreads();
+        const double lkk = L[(size_t)k * ld + k];
+        for (int i = k + 1 + tid; i < r; i += T) L[(size_t)i * ld + k] /= lkk;
+        __syncthreads();
+        const int n = r - k - 1;
+        for (int idx = tid; idx < n * n; idx += T) {
+            const int i = k + 1 + idx / n, j = k + 1 + idx % n;
+            if (j <= i) L[(size_t)i * ld + j] -= L[(size_t)i * ld + k] * L[(size_t)j * ld + k];
+        }
+        __syncthreads();
+    }
+}
+
+// Sum of squares of the first r x c block (ld), by warp 0 in a fixed order; valid in thread 0.
+__device__ double mp_sumsq(const double* M, int r, int c, int ld) {
+    double s = 0.0;
+    if (threadIdx.x < 32) {
+        for (int idx = threadIdx.x; idx < r * c; idx += 32) {
+            const double v = M[(size_t)(idx / c) * ld + idx % c];
+            s += v * v;
+        }
+        s = mp_warp_sum(s);
+    }
+    return s;
+}
+
+// What an estimator's finish step sees. G*, C, L*, W point into the block's scratch (ld = rmax).
+struct MpPair {
+    int m, rx, ry, rmax;
+    double eps;
+    const double* Gx;
+    const double* Gy;
+    const double* C;
+    double* Lx;
+    const double* Ly;  // Cholesky of G_y + c I (prepared once in trajectory mode)
+    double* W;
+    bool y_prepared;
+};
+
+// Block-wide: Z = Lx^-1 C Ly^-T into W, returns ||Z||_F^2 in thread 0 (the nhsic value).
+__device__ double mp_whitened_sumsq(const MpPair& P) {
+    const int tid = threadIdx.x, T = blockDim.x, ld = P.rmax;
+    // columns of C: forward substitution with Lx
+    for (int b = tid; b < P.ry; b += T) {
+        for (int a = 0; a < P.rx; ++a) {
+            double v = P.C[(size_t)a * ld + b];
+            for (int q = 0; q < a; ++q) v -= P.Lx[(size_t)a * ld + q] * P.W[(size_t)q * ld + b];
+            P.W[(size_t)a * ld + b] = v / P.Lx[(size_t)a * ld + a];
+        }
+    }
+    __syncthreads();
+    // rows of W: W Ly^T = Z  <=>  Ly W^T = Z^T
+    for (int a = tid; a < P.rx; a += T) {
+        double* row = P.W + (size_t)a * ld;
+        for (int b = 0; b < P.ry; ++b) {
+            double v = row[b];
+            for (int q = 0; q < b; ++q) v -= P.Ly[(size_t)b * ld + q] * row[q];
+            row[b] = v / P.Ly[(size_t)b * ld + b];
+        }
+    }
+    __syncthreads();
+    return mp_sumsq(P.W, P.rx, P.ry, ld);
+}
+
+// The generic low-rank kernel body. Fin provides:
+//   static constexpr bool kNeedsCholesky;                 // factor G + cI (nhsic)
+//   static __device__ double finish(const MpPair&);       // block-wide; value valid in thread 0
+template <typename TIn, typename Fin>
+__device__ void mp_lowrank(const MipeaksArgs& a) {
+    MP_DYNAMIC_SMEM(mp_smem_raw);
+    const int m = (int)a.m, rmax = (int)a.rmax, tid = threadIdx.x;
+    if (m > MP_EMAX * (int)blockDim.x) return;  // the host never launches this (see README)
+    const MpSmem sm = mp_carve(mp_smem_raw, m, rmax);
+    const int64_t per = mipeaks_scratch_doubles(a.m, a.rmax);
+    double* scr = a.scratch + (size_t)blockIdx.x * per;
+    double* gxc = scr;
+    double* gyc = scr + (size_t)rmax * m;
+    double* Gx = scr + (size_t)2 * rmax * m;
+    double* Gy = Gx + (size_t)rmax * rmax;
+    double* C = Gy + (size_t)rmax * rmax;
+    double* Lx = C + (size_t)rmax * rmax;
+    double* Ly = Lx + (size_t)rmax * rmax;
+    double* W = Ly + (size_t)rmax * rmax;
+    const int S = (int)a.smem_cols;
+    const double c = a.eps * (double)m;
+    const TIn* xin = (const TIn*)a.x;
+    const TIn* yin = (const TIn*)a.y;
+
+    if (a.flags & MIPEAKS_FLAG_WRITE_Y_FACTOR) {
+        if (blockIdx.x != 0) return;
+        if (mp_load_row(sm.xs, yin, m)) {
+            if (tid == 0) *a.y_rank = -2;
+            return;
+        }
+        const MpCols Y{sm.cols, S, gyc, m};
+        const double sy = a.sigma_y ? a.sigma_y[0] : a.sigma;
+        const int ry = mp_factor(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
+        if (ry > 0) {
+            for (int j = 0; j < ry; ++j) {
+                const double* src = Y.col(j);
+                for (int i = tid; i < m; i += blockDim.x) a.yB[(size_t)j * m + i] = src[i];
+            }
+            __syncthreads();
+            mp_cholesky(a.yG, a.yL, ry, rmax, c);
+        }
+        if (tid == 0) *a.y_rank = ry;
+        return;
+    }
+
+    const bool yprep = (a.flags & MIPEAKS_FLAG_Y_FACTORED) != 0;
+    const int Sy = yprep ? 0 : S / 2;
+    const int Sx = S - Sy;
+    const MpCols X{sm.cols, Sx, gxc, m};
+    const MpCols Y = yprep ? MpCols{nullptr, 0, a.yB, m} : MpCols{sm.cols + (size_t)Sx * m, Sy, gyc, m};
+    const double* GyUse = yprep ? a.yG : Gy;
+    const double* LyUse = yprep ? a.yL : Ly;
+
+    for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
+        int ry;
+        bool bad = false;
+        if (yprep) {
+            ry = *a.y_rank;
+        } else {
+            __syncthreads();  // sm.xs is reused
+            bad = mp_load_row(sm.xs, yin + (a.ldy == 0 ? 0 : pr * a.ldy), m) != 0;
+            const double sy = a.sigma_y ? a.sigma_y[a.ldy == 0 ? 0 : pr] : a.sigma;
+            ry = bad ? -1 : mp_factor(sm, m, sy, a.tol_trace, rmax, Y, Gy);
+        }
+        int rx = -1;
+        if (ry > 0) {
+            __syncthreads();
+            bad = mp_load_row(sm.xs, xin + pr * a.ldx, m) != 0;
+            const double sx = a.sigma_x ? a.sigma_x[pr] : a.sigma;
+            rx = bad ? -1 : mp_factor(sm, m, sx, a.tol_trace, rmax, X, Gx);
+        }
+        if (rx < 0 || ry < 0) {
+            if (tid == 0) {
+                a.value[pr] = 0.0;
+                a.rank_x[pr] = rx;
+                a.rank_y[pr] = ry;
+                a.status[pr] = bad ? MIPEAKS_NONFINITE : MIPEAKS_RANK_OVERFLOW;
+            }
+            continue;
+        }
+        mp_cross(sm, m, X, rx, Y, ry, C, rmax);
+        if (Fin::kNeedsCholesky) {
+            mp_cholesky(Gx, Lx, rx, rmax, c);
+            if (!yprep) mp_cholesky(Gy, Ly, ry, rmax, c);
+        }
+        const MpPair P{m, rx, ry, rmax, a.eps, Gx, GyUse, C, Lx, LyUse, W, yprep};
+        const double v = Fin::finish(P);
+        if (tid == 0) {
+            a.value[pr] = v;
+            a.rank_x[pr] = rx;
+            a.rank_y[pr] = ry;
+            a.status[pr] = MIPEAKS_OK;
+        }
+        __syncthreads();
+    }
+}
+
+// Declares the f32 and bf16 entry points of a low-rank estimator: MP_LOWRANK_ENTRIES(nhsic, MpNhsic).
+#define MP_LOWRANK_ENTRIES(name, Fin)                                                                 \
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS) mipeaks_##name##_f32(MipeaksArgs a) { \
+        mp_lowrank<float, Fin>(a);                                                                   \
+    }                                                                                                \
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS) mipeaks_##name##_bf16(MipeaksArgs a) {\
+        mp_lowrank<mp_bf16, Fin>(a);                                                                 \
+    }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# GPU acceptance check, for a bare GPU machine: uses only what scripts/make-device-bundle.sh put in .device/
+# (jlink'ed JRE, jars with PTX/cubins, native harness, parity data); no network, Maven, nvcc or system Java needed.
+# Steps (each with its own timeout; a failing step is reported and the next one runs; whole run < 5 min):
+#   0 nvidia-smi            1 mipeaks gpu-info         2 Java parity (GPU vs exact JSON and vs CPU engine)
+#   3 native harness check  4 Java throughput 10k/100k 5 dense float32 reference (PyTorch, else naive CUDA)
+#   6 native kernel-only benchmark                     7 ncu on one nhsic launch (if ncu exists)
+# Writes $OUT/device-results.md ($OUT set) or .device/device-results.md, and the raw logs beside it.
+# Usage (from the repository root): bash scripts/device-check.sh
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+dev="$root/.device"
+out_dir="${OUT:-$dev}"
+mkdir -p "$out_dir"
+res="$out_dir/device-results.md"
+logs="$out_dir/device-logs.txt"
+: >"$res"
+: >"$logs"
+start=$(date +%s)
+budget=${MIPEAKS_CHECK_BUDGET:-285}
+
+say() { echo "$*" | tee -a "$res"; }
+left() { echo $((budget - ($(date +%s) - start))); }
+# step NAME MAX_SECONDS CMD...: runs CMD with min(MAX, time left) seconds, output to the results and the log
+step() {
+  local name="$1" max="$2"
+  shift 2
+  local t
+  t=$(left)
+  [ "$t" -gt "$max" ] && t=$max
+  if [ "$t" -lt 5 ]; then
+    say "- $name: skipped (time budget spent)"
+    return 0
+  fi
+  echo "=== $name (timeout ${t}s): $*" >>"$logs"
+  local s0=$(date +%s)
+  timeout -k 5 "$t" "$@" >"$out_dir/.step.out" 2>&1
+  local rc=$?
+  cat "$out_dir/.step.out" >>"$logs"
+  {
+    echo
+    echo "#### $name (rc $rc, $(( $(date +%s) - s0 )) s)"
+    echo
+    if grep -q '^|' "$out_dir/.step.out"; then cat "$out_dir/.step.out"; else echo '```'; tail -n 60 "$out_dir/.step.out"; echo '```'; fi
+  } >>"$res"
+  [ "$rc" = 124 ] && say "- $name: TIMED OUT after ${t}s"
+  rm -f "$out_dir/.step.out"
+  return 0
+}
+
+say "# mipeaks device check ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -m))"
+if [ ! -x "$dev/jre/bin/java" ]; then
+  say "- .device/ bundle missing: run scripts/make-device-bundle.sh on the build machine and carry .device"
+fi
+java="$dev/jre/bin/java"
+cp="$(ls "$dev"/lib/*.jar 2>/dev/null | tr '\n' ':')"
+jvm=("$java" -Xmx24g -cp "$cp")
+harness="$dev/bin/mipeaks_check"
+
+step "0 nvidia-smi" 20 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.max.sm,power.limit --format=csv
+step "0b nvidia-smi (full)" 15 nvidia-smi
+step "1 mipeaks gpu-info" 40 "${jvm[@]}" dev.mipeaks.cli.Main gpu-info
+step "2 parity on shared/parity (GPU vs exact and vs CPU engine)" 90 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck parity "$dev/parity"
+step "3 native harness: kernels vs float64 CPU reference, block sizes 32..512" 60 "$harness" --check
+step "4 nhsic throughput through CudaMiBackend" 75 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck bench 10000 100000
+if timeout 20 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
+  step "5 paper's dense float32 path (PyTorch)" 45 python3 scripts/dense_torch.py --m 4096 --pairs 4
+else
+  say "- PyTorch with CUDA not available: dense float32 reference is the harness's naive CUDA Gauss-Jordan"
+  step "5 paper's dense float32 path (naive CUDA, no PyTorch)" 45 "$harness" --dense --dense-pairs 2
+fi
+step "6 native kernel-only benchmark (bf16, m=4096; block size x shared-memory columns)" 50 "$harness" --bench --threads 256,512 --smem-cols 99,2
+if command -v ncu >/dev/null 2>&1; then
+  # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y)
+  step "7 ncu: one mipeaks_nhsic_bf16 launch (trajectory batch, m=4096)" 60 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
+    --launch-count 1 --section SpeedOfLight --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis \
+    "$harness" --bench --threads 512 --bench-n 2000
+else
+  say "- ncu not found: profiling step skipped"
+fi
+
+# the ratio, when both numbers are there
+gpu_ps=$(grep -E '^\| trajectory \| 100000' "$res" | head -1 | awk -F'|' '{gsub(/ /,"",$6); print $6}')
+dense_ps=$(grep -oE '= [0-9.]+ pairs/s' "$res" | head -1 | grep -oE '[0-9.]+')
+if [ -n "${gpu_ps:-}" ] && [ -n "${dense_ps:-}" ]; then
+  say ""
+  say "**Speed-up**: exact GPU nhsic (trajectory, 100k pairs) ${gpu_ps} pairs/s vs dense float32 ${dense_ps} pairs/s = $(awk -v a="$gpu_ps" -v b="$dense_ps" 'BEGIN{printf "%.0fx", a/b}')"
+fi
+say ""
+say "total $(( $(date +%s) - start )) s"
+echo "results: $res"
