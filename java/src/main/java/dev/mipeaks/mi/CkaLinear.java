@@ -77,7 +77,7 @@ public final class CkaLinear implements EstimatorProvider {
             if (x.norm2 == 0 || y.norm2 == 0) {
                 return Estimate.of(0.0);
             }
-            double d = GaussianFactor.dot(x.centred, 0, y.centred, 0, x.centred.length);
+            double d = GaussianFactor.dot(x.centred, y.centred);
             return Estimate.of(d * d / (x.norm2 * y.norm2));
         }
     }

@@ -1,5 +1,7 @@
 package dev.mipeaks.mi;
 
+import java.util.Arrays;
+
 /**
  * A low-rank factor of the Gaussian Gram matrix of a vector's entries, K_ij = exp(-(x_i - x_j)^2 / (2 sigma^2)),
  * computed by pivoted Cholesky with columns generated on the fly (the m x m matrix is never formed), stored
@@ -10,20 +12,19 @@ package dev.mipeaks.mi;
  * the residual K - A A^T positive semi-definite with trace equal to the sum of the residual diagonal, which is
  * driven below a caller-chosen tolerance. The rank adapts up to m: high-rank inputs get slower, never wrong.
  *
- * <p>Layout: {@code b[k * m + i]} is entry i of centred column k (column-major in k, so each column is contiguous).
+ * <p>Layout: one array per centred column. Separate arrays (rather than offsets into one) let the JIT vectorise the
+ * column updates, which it will not do when two offsets into the same array might overlap.
  */
 public final class GaussianFactor {
     /** Residual diagonal entries below this are rounding noise of 1 - sum(a^2): nothing left to factor. */
     static final double NOISE_FLOOR = 64 * Math.ulp(1.0);
 
     private final int m;
-    private final int rank;
-    private final double[] b;
+    private final double[][] b;
     private final double sigma;
 
-    private GaussianFactor(int m, int rank, double[] b, double sigma) {
+    private GaussianFactor(int m, double[][] b, double sigma) {
         this.m = m;
-        this.rank = rank;
         this.b = b;
         this.sigma = sigma;
     }
@@ -33,16 +34,11 @@ public final class GaussianFactor {
     }
 
     public int rank() {
-        return rank;
+        return b.length;
     }
 
     public double sigma() {
         return sigma;
-    }
-
-    /** Centred factor columns, {@code rank * m} entries, column k at offset k*m. Do not modify. */
-    double[] centred() {
-        return b;
     }
 
     /**
@@ -51,162 +47,202 @@ public final class GaussianFactor {
      */
     public static GaussianFactor of(double[] x, double sigma, double traceTol) {
         int m = x.length;
-        double scale = 1.0 / (2.0 * sigma * sigma);
-        // beyond this squared distance exp() underflows to exactly 0 in double
-        double cutoff = 746.0 / scale;
-        double[] d = new double[m];
-        java.util.Arrays.fill(d, 1.0);
+        KernelColumns kernel = new KernelColumns(x, sigma);
+        double[] d = new double[m];      // residual diagonal of K - A A^T
+        Arrays.fill(d, 1.0);
+        double[] sq = new double[m];     // scratch: squares of the new column
+        double[][] cols = new double[Math.min(m, 16)][];
         double trace = m;
         int p = 0; // all diagonal entries are 1: the first pivot is arbitrary
-        double[] cols = new double[Math.min(m, 16) * m];
         int k = 0;
         while (k < m) {
             double dp = d[p];
             if (trace <= traceTol || dp <= NOISE_FLOOR) {
                 break;
             }
-            if ((k + 1) * m > cols.length) {
-                cols = java.util.Arrays.copyOf(cols, Math.min(m, 2 * (k + 1)) * m);
+            if (k == cols.length) {
+                cols = Arrays.copyOf(cols, Math.min(m, 2 * k));
             }
-            int off = k * m;
-            double xp = x[p];
-            // kernel column K(:, p)
-            for (int i = 0; i < m; i++) {
-                double diff = x[i] - xp;
-                double sq = diff * diff;
-                cols[off + i] = sq > cutoff ? 0.0 : Math.exp(-sq * scale);
-            }
+            double[] col = new double[m];
+            kernel.column(p, col, 0); // K(:, p)
             // minus the part already explained by previous columns
             for (int j = 0; j < k; j++) {
-                int oj = j * m;
-                double f = cols[oj + p];
+                double[] cj = cols[j];
+                double f = cj[p];
                 if (f != 0.0) {
                     for (int i = 0; i < m; i++) {
-                        cols[off + i] -= cols[oj + i] * f;
+                        col[i] -= cj[i] * f;
                     }
                 }
             }
-            double piv = Math.sqrt(dp);
-            double inv = 1.0 / piv;
-            trace = 0;
+            double inv = 1.0 / Math.sqrt(dp);
+            for (int i = 0; i < m; i++) {
+                double a = col[i] * inv;
+                col[i] = a;
+                sq[i] = a * a;
+            }
+            col[p] = Math.sqrt(dp);
+            for (int i = 0; i < m; i++) {
+                d[i] = Math.max(d[i] - sq[i], 0.0);
+            }
+            d[p] = 0;
+            cols[k++] = col;
+            // next pivot and the residual trace: four independent chains (the JIT keeps reductions in order)
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
             double best = -1;
             int next = 0;
-            for (int i = 0; i < m; i++) {
-                double a = cols[off + i] * inv;
-                cols[off + i] = a;
-                double di = d[i] - a * a;
-                if (di < 0) {
-                    di = 0;
+            int i = 0;
+            for (; i + 3 < m; i += 4) {
+                double d0 = d[i];
+                double d1 = d[i + 1];
+                double d2 = d[i + 2];
+                double d3 = d[i + 3];
+                t0 += d0;
+                t1 += d1;
+                t2 += d2;
+                t3 += d3;
+                double b01 = Math.max(d0, d1);
+                double b23 = Math.max(d2, d3);
+                if (Math.max(b01, b23) > best) {
+                    for (int q = i; q < i + 4; q++) {
+                        if (d[q] > best) {
+                            best = d[q];
+                            next = q;
+                        }
+                    }
                 }
-                d[i] = di;
-                trace += di;
-                if (di > best) {
-                    best = di;
+            }
+            for (; i < m; i++) {
+                t0 += d[i];
+                if (d[i] > best) {
+                    best = d[i];
                     next = i;
                 }
             }
-            cols[off + p] = piv;
-            trace -= d[p];
-            d[p] = 0;
-            if (next == p) {
-                best = -1;
-                for (int i = 0; i < m; i++) {
-                    if (d[i] > best) {
-                        best = d[i];
-                        next = i;
-                    }
-                }
-            }
+            trace = (t0 + t1) + (t2 + t3);
             p = next;
-            k++;
         }
-        // centre each column: B = H A
-        double[] b = java.util.Arrays.copyOf(cols, k * m);
-        for (int j = 0; j < k; j++) {
-            int oj = j * m;
-            double s = 0;
+        double[][] b = Arrays.copyOf(cols, k);
+        for (double[] col : b) { // centre: B = H A
+            double mean = sum(col) / m;
             for (int i = 0; i < m; i++) {
-                s += b[oj + i];
-            }
-            double mean = s / m;
-            for (int i = 0; i < m; i++) {
-                b[oj + i] -= mean;
+                col[i] -= mean;
             }
         }
-        return new GaussianFactor(m, k, b, sigma);
+        return new GaussianFactor(m, b, sigma);
+    }
+
+    private static double sum(double[] v) {
+        double s0 = 0;
+        double s1 = 0;
+        int i = 0;
+        for (; i + 1 < v.length; i += 2) {
+            s0 += v[i];
+            s1 += v[i + 1];
+        }
+        for (; i < v.length; i++) {
+            s0 += v[i];
+        }
+        return s0 + s1;
     }
 
     /** G = B^T B, {@code rank x rank} row-major. */
     double[] gram() {
-        double[] g = new double[rank * rank];
-        for (int a = 0; a < rank; a++) {
-            for (int c = 0; c <= a; c++) {
-                double v = dot(b, a * m, b, c * m, m);
-                g[a * rank + c] = v;
-                g[c * rank + a] = v;
-            }
-        }
+        double[] g = products(b, b);
         return g;
     }
 
+    /** C = Bx^T By, {@code x.rank x y.rank} row-major. */
+    static double[] cross(GaussianFactor x, GaussianFactor y) {
+        return products(x.b, y.b);
+    }
+
     /**
-     * C = Bx^T By, {@code x.rank x y.rank} row-major. Four columns of By are dotted with one column of Bx per pass,
-     * so each Bx column is read once per four outputs and the four sums are independent (instruction-level
+     * All dot products of the columns of u with the columns of v, {@code u.length x v.length} row-major, in 2 x 4
+     * register blocks: each pass over the m entries reads 6 columns and keeps 8 independent sums (instruction-level
      * parallelism the JIT will not create by reordering a single floating-point sum).
      */
-    static double[] cross(GaussianFactor x, GaussianFactor y) {
-        int m = x.m;
-        int rx = x.rank;
-        int ry = y.rank;
-        double[] bx = x.b;
-        double[] by = y.b;
-        double[] c = new double[rx * ry];
-        for (int a = 0; a < rx; a++) {
-            int xo = a * m;
+    static double[] products(double[][] u, double[][] v) {
+        int ru = u.length;
+        int rv = v.length;
+        double[] c = new double[ru * rv];
+        int a = 0;
+        for (; a + 1 < ru; a += 2) {
+            double[] u0 = u[a];
+            double[] u1 = u[a + 1];
             int e = 0;
-            for (; e + 3 < ry; e += 4) {
-                int y0 = e * m;
-                int y1 = y0 + m;
-                int y2 = y1 + m;
-                int y3 = y2 + m;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int i = 0; i < m; i++) {
-                    double v = bx[xo + i];
-                    s0 += v * by[y0 + i];
-                    s1 += v * by[y1 + i];
-                    s2 += v * by[y2 + i];
-                    s3 += v * by[y3 + i];
+            for (; e + 3 < rv; e += 4) {
+                double[] v0 = v[e];
+                double[] v1 = v[e + 1];
+                double[] v2 = v[e + 2];
+                double[] v3 = v[e + 3];
+                double s00 = 0;
+                double s01 = 0;
+                double s02 = 0;
+                double s03 = 0;
+                double s10 = 0;
+                double s11 = 0;
+                double s12 = 0;
+                double s13 = 0;
+                for (int i = 0; i < u0.length; i++) {
+                    double x0 = u0[i];
+                    double x1 = u1[i];
+                    double y0 = v0[i];
+                    double y1 = v1[i];
+                    double y2 = v2[i];
+                    double y3 = v3[i];
+                    s00 += x0 * y0;
+                    s01 += x0 * y1;
+                    s02 += x0 * y2;
+                    s03 += x0 * y3;
+                    s10 += x1 * y0;
+                    s11 += x1 * y1;
+                    s12 += x1 * y2;
+                    s13 += x1 * y3;
                 }
-                c[a * ry + e] = s0;
-                c[a * ry + e + 1] = s1;
-                c[a * ry + e + 2] = s2;
-                c[a * ry + e + 3] = s3;
+                int r0 = a * rv + e;
+                int r1 = r0 + rv;
+                c[r0] = s00;
+                c[r0 + 1] = s01;
+                c[r0 + 2] = s02;
+                c[r0 + 3] = s03;
+                c[r1] = s10;
+                c[r1 + 1] = s11;
+                c[r1 + 2] = s12;
+                c[r1 + 3] = s13;
             }
-            for (; e < ry; e++) {
-                c[a * ry + e] = dot(bx, xo, by, e * m, m);
+            for (; e < rv; e++) {
+                c[a * rv + e] = dot(u0, v[e]);
+                c[(a + 1) * rv + e] = dot(u1, v[e]);
+            }
+        }
+        for (; a < ru; a++) {
+            for (int e = 0; e < rv; e++) {
+                c[a * rv + e] = dot(u[a], v[e]);
             }
         }
         return c;
     }
 
-    /** Dot product with four independent accumulators (the JIT does not reorder floating-point sums itself). */
-    static double dot(double[] u, int uo, double[] v, int vo, int n) {
+    /** Dot product with four independent accumulators. */
+    static double dot(double[] u, double[] v) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        int n = u.length;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            s0 += u[uo + i] * v[vo + i];
-            s1 += u[uo + i + 1] * v[vo + i + 1];
-            s2 += u[uo + i + 2] * v[vo + i + 2];
-            s3 += u[uo + i + 3] * v[vo + i + 3];
+            s0 += u[i] * v[i];
+            s1 += u[i + 1] * v[i + 1];
+            s2 += u[i + 2] * v[i + 2];
+            s3 += u[i + 3] * v[i + 3];
         }
         for (; i < n; i++) {
-            s0 += u[uo + i] * v[vo + i];
+            s0 += u[i] * v[i];
         }
         return (s0 + s1) + (s2 + s3);
     }
