@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
                 CompareCommand.class,
                 GradeCommand.class,
                 TraceCommand.class,
+                SuppressCommand.class,
+                LensCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
