@@ -38,7 +38,7 @@ final class LensRun {
             Vocabulary vocab;
             if (tok != null) {
                 List<String> d = tok.decodedVocabulary();
-                decode = id -> id < d.size() ? d.get(id) : "<id " + id + ">";
+                decode = id -> id < d.size() ? d.get(id) : ""; // as the tokenizer decodes an id it lacks
                 vocab = new Vocabulary() {
                     @Override
                     public int size() {
