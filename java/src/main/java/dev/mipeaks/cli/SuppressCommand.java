@@ -116,8 +116,9 @@ public final class SuppressCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %.3f (%d/%d)%n", a.condition().name(), a.condition().n(),
                     a.accuracy(), a.correct(), a.total());
         }
-        w.printf(Locale.ROOT, "generated %d tokens in %.1f s: %.1f tokens/s (grading excluded)%n", s.generated(),
-                s.generationNanos() / 1e9, s.tokensPerSecond());
+        w.printf(Locale.ROOT, "generated %d tokens in %.1f s: %.1f tokens/s with prefill, %.1f tokens/s decoding "
+                + "(grading excluded)%n", s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(),
+                s.decodeTokensPerSecond());
         w.println("wrote " + String.join(", ", s.files().stream().map(Path::toString).toList()));
         w.flush();
         return 0;

@@ -106,6 +106,7 @@ public final class SuppressionReport {
         speed.put("generated_tokens", s.generated());
         speed.put("generation_seconds", s.generationNanos() / 1e9);
         speed.put("tokens_per_second", s.tokensPerSecond());
+        speed.put("decode_tokens_per_second", s.decodeTokensPerSecond());
         return root;
     }
 
@@ -173,9 +174,10 @@ public final class SuppressionReport {
             sb.append("\nWords with no token in this vocabulary (they mask nothing): ").append(md(show(unmapped)))
                     .append(".\n");
         }
-        sb.append(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s, grading "
-                + "excluded); per-problem results are in the `*-nN.jsonl` files, totals in `%s`.%n",
-                s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(), METRICS));
+        sb.append(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
+                + "prefill, %.1f tokens/s decoding alone, grading excluded); per-problem results are in the `*-nN.jsonl` "
+                + "files, totals in `%s`.%n",
+                s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(), s.decodeTokensPerSecond(), METRICS));
         return sb.toString();
     }
 

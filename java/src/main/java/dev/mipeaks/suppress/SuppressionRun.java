@@ -63,9 +63,14 @@ public final class SuppressionRun {
      * @param generationNanos  time of those generations (prefill + decode), grading excluded
      */
     public record Summary(Options options, String datasetName, int problems, SuppressionPlan plan, List<Arm> arms,
-                          long generated, long generationNanos, List<Path> files) {
+                          long generated, long generationNanos, long decodeSteps, long decodeNanos, List<Path> files) {
         public double tokensPerSecond() {
             return generationNanos <= 0 ? 0 : generated / (generationNanos / 1e9);
+        }
+
+        /** Steps after each batch's first, per second of decoding (prefill excluded), summed over a batch's rows. */
+        public double decodeTokensPerSecond() {
+            return decodeNanos <= 0 ? 0 : decodeSteps / (decodeNanos / 1e9);
         }
     }
 
@@ -107,6 +112,8 @@ public final class SuppressionRun {
             describe(plan, out, err);
             long generated = 0;
             long nanos = 0;
+            long decodeSteps = 0;
+            long decodeNanos = 0;
             try (LlamaModel model = LlamaModel.load(o.model(), new LlamaModel.Options(o.device(), o.dtype()));
                  MathGrader grader = new MathGrader()) {
                 Generator gen = new Generator(model, tok);
@@ -126,6 +133,10 @@ public final class SuppressionRun {
                         }
                         List<GenerationResult> res = generate(gen, prompts, gc, c.ids());
                         nanos += res.get(0).prefillNanos() + res.get(0).decodeNanos();
+                        decodeNanos += res.get(0).decodeNanos();
+                        for (GenerationResult g : res) {
+                            decodeSteps += Math.max(0, g.tokens().length - 1);
+                        }
                         for (int i = 0; i < batch.size(); i++) {
                             GenerationResult g = res.get(i);
                             generated += g.tokens().length;
@@ -143,7 +154,8 @@ public final class SuppressionRun {
             for (Condition c : plan.conditions()) {
                 arms.add(arm(c, o.out().resolve(c.fileName()), data));
             }
-            Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, new ArrayList<>());
+            Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
+                    decodeNanos, new ArrayList<>());
             s.files().addAll(SuppressionReport.write(s, o.out()));
             return s;
         }
