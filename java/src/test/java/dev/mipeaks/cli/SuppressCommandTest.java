@@ -104,7 +104,16 @@ class SuppressCommandTest {
         r = run(args);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("random N=2: 3 problems, 1 done, 2 to generate"), r.out());
-        assertEquals(kept, Files.readAllLines(f));   // greedy: the same lines again
+        List<String> again = Files.readAllLines(f);
+        assertEquals(kept.size(), again.size());
+        for (int i = 0; i < kept.size(); i++) {
+            // greedy: the same generation again (the grader's rule may differ: a CAS timeout depends on the load)
+            JsonNode x = JSON.readTree(kept.get(i));
+            JsonNode y = JSON.readTree(again.get(i));
+            for (String k : List.of("index", "response", "tokens", "stop_reason", "prediction")) {
+                assertEquals(x.get(k), y.get(k), k + " of line " + i);
+            }
+        }
 
         // extending the sweep reuses every finished arm
         String[] more = args.clone();
