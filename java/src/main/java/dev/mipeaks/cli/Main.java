@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
                 GradeCommand.class,
                 TraceCommand.class,
                 GpuInfoCommand.class,
+                SuppressCommand.class,
+                LensCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

@@ -337,6 +337,78 @@ public final class LlamaModel implements AutoCloseable {
         return torch.linear(n, head).to(ScalarType.Float);
     }
 
+    /**
+     * Logit lens: lm_head(final_norm(h)) of stored residual-stream states {@code states} [n][H], as float32 logits
+     * [n][V]. The states go through the same final RMSNorm and head (in the compute dtype) as the last position of a
+     * forward pass, so for the last layer's state at a step this gives that step's logits. Native memory lives in a
+     * scope of this call only.
+     */
+    public float[][] lensLogits(float[][] states) {
+        int n = states.length;
+        int h = config.hiddenSize();
+        if (n == 0) {
+            return new float[0][];
+        }
+        float[] flat = new float[n * h];
+        for (int i = 0; i < n; i++) {
+            if (states[i].length != h) {
+                throw MipeaksException.invalid("lens: state " + i + " has " + states[i].length
+                        + " values, the model's hidden size is " + h);
+            }
+            System.arraycopy(states[i], 0, flat, i * h, h);
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Tensor x = org.bytedeco.pytorch.AbstractTensor.create(flat, n, h)
+                    .to(device, dtype, false, true, null);                                 // [n,H]
+            Tensor normed = torch.rms_norm(x, hiddenShape, norm, eps);
+            Tensor logits = torch.linear(normed, head).to(ScalarType.Float);              // [n,V]
+            float[] out = toFloats(logits);
+            int v = out.length / n;
+            float[][] rows = new float[n][v];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(out, i * v, rows[i], 0, v);
+            }
+            return rows;
+        }
+    }
+
+    /** {@link #lensLogits(float[][])} of one state. */
+    public float[] lensLogits(float[] state) {
+        return lensLogits(new float[][] {state})[0];
+    }
+
+    /**
+     * The token the logit lens emits for each state: the argmax of {@link #lensLogits} (lowest id on ties, as greedy
+     * decoding chooses). States are processed in chunks so that at most ~64 MB of logits exist at a time (a run of
+     * 16k steps times a 128k vocabulary would not fit).
+     */
+    public int[] lensArgmax(float[][] states) {
+        int v = config.vocabSize();
+        int chunk = Math.max(1, (16 << 20) / Math.max(1, v));
+        int[] out = new int[states.length];
+        for (int from = 0; from < states.length; from += chunk) {
+            int to = Math.min(states.length, from + chunk);
+            float[][] logits = lensLogits(java.util.Arrays.copyOfRange(states, from, to));
+            for (int i = 0; i < logits.length; i++) {
+                out[from + i] = argmax(logits[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Index of the largest value, the lowest index among ties; NaN never wins (-1 if all are NaN). */
+    static int argmax(float[] row) {
+        int best = -1;
+        float bv = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < row.length; i++) {
+            if (best < 0 ? !Float.isNaN(row[i]) : row[i] > bv) {
+                best = i;
+                bv = row[i];
+            }
+        }
+        return best;
+    }
+
     /** Tensor with the bytes of a Java long[] on the device, shape given. */
     Tensor longs(long[] v, long... shape) {
         Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);

@@ -122,6 +122,41 @@ class PeakStatisticsTest {
     }
 
     @Test
+    void aomPoolsPerProblemAndShortTrajectories() {
+        // AOM over problems is the mean of each problem's AOM (not of all peaks pooled): A has 48.5; the 10-step
+        // array has median 5.5, IQR 4.5 and peaks 60, 50: ((54.5 + 44.5) / 4.5) / 2 = 11; mean (48.5 + 11) / 2
+        double[] ten = {1, 2, 60, 3, 4, 5, 6, 50, 7, 8};
+        LayerStats.Builder b = new LayerStats.Builder(0, List.of(PeakRule.IQR));
+        b.add(SequenceStats.of(A, 20));
+        b.add(SequenceStats.of(ten, 20));
+        MiSummary mi = b.build().mi();
+        assertEquals(29.75, mi.aom(), 1e-12);
+        assertEquals(2, mi.aomProblems());
+        // pooled over the 15 values: mean 250 / 15, population std by hand
+        double mean = (110.0 + 146.0) / 15;
+        double ss = 0;
+        for (double[] m : new double[][]{A, ten}) {
+            for (double v : m) {
+                ss += (v - mean) * (v - mean);
+            }
+        }
+        assertEquals(mean, mi.mean(), 1e-13);
+        assertEquals(Math.sqrt(ss / 15), mi.std(), 1e-12);
+
+        // one step: mean is the value, std 0, IQR 0 (no AOM), no IQR peak, top-k is the step itself
+        SequenceStats one = SequenceStats.of(new double[]{0.25}, 20);
+        assertEquals(0.25, one.mean(), 0.0);
+        assertEquals(0.0, one.std(), 0.0);
+        assertEquals(SequenceStats.AomStatus.ZERO_IQR, one.aomStatus());
+        assertArrayEquals(new int[0], one.iqrPeaks());
+        assertArrayEquals(new int[]{0}, one.topK());
+        // two steps: Q1 = 1.25, Q3 = 1.75, fence 2.5: no peak, so AOM is undefined (no peak), not 0
+        SequenceStats two = SequenceStats.of(new double[]{1, 2}, 20);
+        assertEquals(SequenceStats.AomStatus.NO_PEAK, two.aomStatus());
+        assertEquals(0.5, two.std(), 0.0);
+    }
+
+    @Test
     void undefinedAggregatesAreNullNotNaN() {
         LayerStats.Builder b = new LayerStats.Builder(0, List.of(PeakRule.IQR));
         b.add(SequenceStats.of(C, 20));

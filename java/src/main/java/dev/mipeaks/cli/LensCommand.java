@@ -1,0 +1,81 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.Peaks;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mipeaks lens RUN --model DIR}: the logit lens at MI peaks, from a run's stored states. LibTorch is touched
+ * only inside {@link #call()} (through {@link LensRun}).
+ */
+@Command(name = "lens", mixinStandardHelpOptions = true,
+        description = {"Logit lens at MI peaks: for each stored layer state at each peak step (IQR and top-k rules), "
+                + "the token lm_head(final_norm(h)) would emit.",
+                "Writes lens.jsonl (per problem and layer: lens ids and texts at peak steps, agreement with the "
+                        + "generated token) and lens_tokens.jsonl (lens tokens at peaks counted by word) into the run "
+                        + "folder (or --out)."})
+public final class LensCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
+    Path run;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "The run's model folder (config.json, weights; tokenizer.json for token texts).")
+    Path model;
+
+    @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
+    Integer layer;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "" + Peaks.DEFAULT_TOP_K,
+            description = "k of the top-k peak rule (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--rule", paramLabel = "iqr|topk|both", defaultValue = "both",
+            description = "Peaks whose lens tokens are counted in lens_tokens.jsonl: top-k when computed (default "
+                    + "both), else iqr.")
+    String rule;
+
+    @Option(names = "--all-steps",
+            description = "Apply the lens at every step (lens.jsonl then lists every step's lens id), not only at peaks.")
+    boolean allSteps;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder).")
+    Path out;
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    String dtype;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
+    Path javacppCache;
+
+    @Override
+    public Integer call() throws Exception {
+        if (topK < 1) {
+            throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
+        }
+        if (threads != null && threads < 1) {
+            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
+        }
+        var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
+        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
+        var data = dev.mipeaks.analysis.RunReader.open(run);
+        TraceSupport.prepare(javacppCache, threads);
+        LensRun.run(data, model, layer, options, allSteps, out == null ? run : out, device, dtype,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+}

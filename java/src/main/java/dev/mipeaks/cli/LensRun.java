@@ -1,0 +1,83 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.Charts;
+import dev.mipeaks.analysis.LogitLens;
+import dev.mipeaks.analysis.RunData;
+import dev.mipeaks.analysis.Vocabulary;
+import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.Tokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/** The work of {@code mipeaks lens}: the model's lens ({@link LlamaModel#lensArgmax}) over a run's states. */
+final class LensRun {
+    private LensRun() {
+    }
+
+    static LogitLens.Result run(RunData data, Path modelDir, Integer layer, AnalysisOptions options, boolean allSteps,
+                                Path outDir, String device, String dtype, PrintWriter out, PrintWriter err)
+            throws IOException {
+        ModelConfig cfg = ModelConfig.load(modelDir);
+        List<Integer> layers = layer == null ? data.config().layers() : List.of(layer);
+        for (int l : layers) {
+            if (l < 0 || l >= cfg.numLayers()) {
+                throw MipeaksException.invalid("--layer " + l + ": the model " + modelDir + " has layers [0, "
+                        + cfg.numLayers() + ")");
+            }
+        }
+        Tokenizer tok = Tokenizer.present(modelDir) ? Tokenizer.load(modelDir) : null;
+        try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(device, dtype))) {
+            IntFunction<String> decode;
+            Vocabulary vocab;
+            if (tok != null) {
+                List<String> d = tok.decodedVocabulary();
+                decode = id -> id < d.size() ? d.get(id) : ""; // as the tokenizer decodes an id it lacks
+                vocab = new Vocabulary() {
+                    @Override
+                    public int size() {
+                        return d.size();
+                    }
+
+                    @Override
+                    public String decode(int id) {
+                        return d.get(id);
+                    }
+                };
+            } else {
+                err.println("mipeaks: warning: " + modelDir.resolve("tokenizer.json")
+                        + " absent: lens tokens are shown as <id N>");
+                decode = id -> "<id " + id + ">";
+                vocab = null;
+            }
+            LogitLens.Result r = LogitLens.run(data, layers, model::lensArgmax, decode, vocab, options, allSteps,
+                    outDir, null);
+            out.printf(Locale.ROOT, "lens over %d problems, layers %s, %s steps; counted at %s peaks%n", r.problems(),
+                    r.layers(), allSteps ? "all" : "peak", r.rule().key());
+            for (int l : r.layers()) {
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
+                        + "%s of lensed steps; top lens tokens:", l, pct(r.agreement().get(l))));
+                LogitLens.rows(r, l, null).stream().limit(10)
+                        .forEach(row -> sb.append(' ').append(Charts.display(row.word())).append('=').append(row.freq()));
+                out.println(sb);
+            }
+            out.println("wrote " + String.join(", ", r.files().stream().map(Path::toString).toList()));
+            out.flush();
+            return r;
+        } finally {
+            if (tok != null) {
+                tok.close();
+            }
+        }
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}

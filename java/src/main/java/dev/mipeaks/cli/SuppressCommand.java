@@ -1,0 +1,143 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mipeaks suppress}: the thinking-token suppression experiment (accuracy when the top N thinking words can
+ * never be generated, against N random words). LibTorch, DJL and the grader are touched only inside
+ * {@link #call()} (through dev.mipeaks.suppress.SuppressionRun).
+ */
+@Command(name = "suppress", mixinStandardHelpOptions = true,
+        description = {"Generate with the top N thinking words' token ids masked to -inf (every id of each word, with "
+                + "and without a leading space), against N random word-like tokens, and grade.",
+                "Writes per-problem results per (condition, N) (resumable), metrics.json, report.md and "
+                        + "plots/accuracy_vs_n.png|svg into --out."})
+public final class SuppressCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder with tokenizer.json.")
+    Path model;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE",
+            description = "math500, aime24, gsm8k (under --data-dir) or a JSONL/CSV file.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
+    Path dataDir;
+
+    @Option(names = "--tokens", required = true, paramLabel = "TABLE|LIST",
+            description = "A thinking-token table (JSONL rows with word and freq, e.g. "
+                    + "../shared/data/thinking-tokens/DeepSeek-R1-Distill-Llama-8B.jsonl: the top N by freq are "
+                    + "masked) or comma-separated words.")
+    String tokens;
+
+    @Option(names = "--count", paramLabel = "N1,N2,...", defaultValue = "0,5,10,20",
+            description = "Numbers of words to mask (default: ${DEFAULT-VALUE}); 0 = no mask.")
+    String count;
+
+    @Option(names = "--control", paramLabel = "random", defaultValue = "random",
+            description = "The control condition (default: ${DEFAULT-VALUE}: N word-like tokens drawn with --seed, "
+                    + "excluding every id of every thinking word).")
+    String control;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random control (and of sampling).")
+    long seed;
+
+    @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
+            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+    String promptTemplate;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "1024",
+            description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1", description = "At most N problems (default: all).")
+    int limit;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems.")
+    int offset;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+            description = "Problems generated together (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    String dtype;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
+    Path javacppCache;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: runs/suppress-MODEL-DATASET).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> counts = parseCounts(count);
+        if (maxNewTokens < 1) {
+            throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
+        }
+        if (threads != null && threads < 1) {
+            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
+        }
+        Path dir = out != null ? out : Path.of("runs", "suppress-" + model.toAbsolutePath().normalize().getFileName()
+                + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
+        TraceSupport.prepare(javacppCache, threads);
+        var o = new dev.mipeaks.suppress.SuppressionRun.Options(model, dataset, dataDir, tokens, counts, control, seed,
+                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, device, dtype, dir);
+        var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        var w = spec.commandLine().getOut();
+        for (var a : s.arms()) {
+            w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %.3f (%d/%d)%n", a.condition().name(), a.condition().n(),
+                    a.accuracy(), a.correct(), a.total());
+        }
+        w.printf(Locale.ROOT, "generated %d tokens in %.1f s: %.1f tokens/s with prefill, %.1f tokens/s decoding "
+                + "(grading excluded)%n", s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(),
+                s.decodeTokensPerSecond());
+        w.println("wrote " + String.join(", ", s.files().stream().map(Path::toString).toList()));
+        w.flush();
+        return 0;
+    }
+
+    static List<Integer> parseCounts(String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : text.split(",")) {
+            String t = s.trim();
+            try {
+                int n = Integer.parseInt(t);
+                if (n < 0) {
+                    throw MipeaksException.invalid("--count: " + n + " is negative");
+                }
+                out.add(n);
+            } catch (NumberFormatException e) {
+                throw MipeaksException.invalid("--count: '" + t + "' is not an integer");
+            }
+        }
+        return out;
+    }
+}

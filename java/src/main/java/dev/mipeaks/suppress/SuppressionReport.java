@@ -1,0 +1,204 @@
+package dev.mipeaks.suppress;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.analysis.Charts;
+import dev.mipeaks.analysis.Figure;
+import dev.mipeaks.io.AtomicFiles;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** metrics.json, report.md and plots/accuracy_vs_n.{png,svg} of a suppression sweep. */
+public final class SuppressionReport {
+    private SuppressionReport() {
+    }
+
+    public static final String METRICS = "metrics.json";
+    public static final String REPORT = "report.md";
+    public static final String PLOT = "accuracy_vs_n";
+
+    static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        Path m = dir.resolve(METRICS);
+        AtomicFiles.writeString(m, ResultsFile.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics(s)) + "\n");
+        files.add(m);
+        files.addAll(Figure.single(chart(s), 760, 480).save(dir.resolve("plots"), PLOT));
+        Path r = dir.resolve(REPORT);
+        AtomicFiles.writeString(r, markdown(s));
+        files.add(r);
+        return files;
+    }
+
+    /** The points of one curve: N = 0 (the unmasked arm, when run) then the arms of that condition. */
+    static List<SuppressionRun.Arm> curve(SuppressionRun.Summary s, String condition) {
+        List<SuppressionRun.Arm> out = new ArrayList<>();
+        for (SuppressionRun.Arm a : s.arms()) {
+            String n = a.condition().name();
+            if (n.equals(Condition.NONE) || n.equals(condition)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode metrics(SuppressionRun.Summary s) {
+        SuppressionRun.Options o = s.options();
+        ObjectNode root = ResultsFile.JSON.createObjectNode();
+        root.put("model", o.model().toString());
+        root.put("dataset", s.datasetName());
+        root.put("problems", s.problems());
+        root.put("offset", o.offset());
+        root.put("tokens", o.tokens());
+        root.put("control", o.control());
+        root.put("seed", o.seed());
+        root.put("prompt_template", o.promptTemplate());
+        root.put("max_new_tokens", o.maxNewTokens());
+        root.put("temperature", o.temperature());
+        root.put("top_p", o.topP());
+        ArrayNode counts = root.putArray("counts");
+        s.plan().counts().forEach(counts::add);
+        root.put("random_pool", s.plan().control().poolSize());
+        root.put("random_excluded_words", s.plan().control().excludedWords());
+        root.put("thinking_ids_excluded_from_control", s.plan().thinkingIds().cardinality());
+        ObjectNode conds = root.putObject("conditions");
+        for (SuppressionRun.Arm a : s.arms()) {
+            Condition c = a.condition();
+            ObjectNode byN = conds.has(c.name()) ? (ObjectNode) conds.get(c.name()) : conds.putObject(c.name());
+            ObjectNode o2 = byN.putObject(Integer.toString(c.n()));
+            o2.put("file", c.fileName());
+            o2.put("correct", a.correct());
+            o2.put("total", a.total());
+            if (a.total() > 0) {
+                o2.put("accuracy", a.accuracy());
+                o2.put("mean_tokens", (double) a.tokens() / a.total());
+            } else {
+                o2.putNull("accuracy");
+                o2.putNull("mean_tokens");
+            }
+            o2.put("stopped_by_max_new_tokens", a.stoppedByLength());
+            ArrayNode w = o2.putArray("words");
+            c.words().forEach(w::add);
+            ArrayNode u = o2.putArray("unmapped_words");
+            c.unmapped().forEach(u::add);
+            ArrayNode ids = o2.putArray("ids");
+            for (int id : c.ids()) {
+                ids.add(id);
+            }
+        }
+        ObjectNode speed = root.putObject("this_invocation");
+        speed.put("generated_tokens", s.generated());
+        speed.put("generation_seconds", s.generationNanos() / 1e9);
+        speed.put("tokens_per_second", s.tokensPerSecond());
+        speed.put("decode_tokens_per_second", s.decodeTokensPerSecond());
+        return root;
+    }
+
+    static JFreeChart chart(SuppressionRun.Summary s) {
+        XYSeriesCollection ds = new XYSeriesCollection();
+        for (String cond : List.of(Condition.THINKING, Condition.RANDOM)) {
+            XYSeries series = new XYSeries(cond.equals(Condition.THINKING) ? "thinking tokens masked"
+                    : "random tokens masked (seed " + s.options().seed() + ")");
+            for (SuppressionRun.Arm a : curve(s, cond)) {
+                if (a.total() > 0) {
+                    series.add(a.condition().n(), 100 * a.accuracy());
+                }
+            }
+            ds.addSeries(series);
+        }
+        JFreeChart c = ChartFactory.createXYLineChart(
+                "Accuracy when N tokens are suppressed (" + s.datasetName() + ", " + s.problems() + " problems)",
+                "N (words masked: every id, with and without a leading space)", "accuracy (%)", ds,
+                PlotOrientation.VERTICAL, true, false, false);
+        c.setBackgroundPaint(Color.WHITE);
+        c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        XYPlot p = c.getXYPlot();
+        p.setBackgroundPaint(Color.WHITE);
+        p.setDomainGridlinePaint(new Color(0xdddddd));
+        p.setRangeGridlinePaint(new Color(0xdddddd));
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        Color[] colors = {new Color(0xd62728), new Color(0x1f77b4)};
+        for (int i = 0; i < 2; i++) {
+            r.setSeriesPaint(i, colors[i]);
+            r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesShape(i, i == 0 ? new Ellipse2D.Double(-4, -4, 8, 8) : new Rectangle2D.Double(-4, -4, 8, 8));
+        }
+        p.setRenderer(r);
+        NumberAxis x = (NumberAxis) p.getDomainAxis();
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis y = (NumberAxis) p.getRangeAxis();
+        y.setRange(0, 100);
+        return c;
+    }
+
+    static String markdown(SuppressionRun.Summary s) {
+        SuppressionRun.Options o = s.options();
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Thinking-token suppression\n\n");
+        sb.append(String.format(Locale.ROOT, "Model `%s`, dataset %s (%d problems from offset %d), prompt template `%s`, "
+                        + "max %d new tokens, %s. Masked: every id of each word, with and without a leading space, set "
+                        + "to -inf at every step. Thinking words: top N of %s. Random control: N words drawn with "
+                        + "seed %d from the %d word-like tokens (ASCII letters after one leading space) that share no "
+                        + "id with any thinking word.%n%n",
+                o.model(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
+                o.temperature() == 0 ? "greedy" : "temperature " + o.temperature() + " top-p " + o.topP(),
+                o.tokens(), o.seed(), s.plan().control().poolSize()));
+        sb.append("![accuracy vs N](plots/").append(PLOT).append(".png)\n\n");
+        sb.append("| N | thinking: accuracy | random: accuracy | thinking words | random words |\n");
+        sb.append("|---|---|---|---|---|\n");
+        for (int n : s.plan().counts()) {
+            SuppressionRun.Arm t = find(s, n, n == 0 ? Condition.NONE : Condition.THINKING);
+            SuppressionRun.Arm r = find(s, n, n == 0 ? Condition.NONE : Condition.RANDOM);
+            sb.append("| ").append(n).append(" | ").append(acc(t)).append(" | ").append(acc(r)).append(" | ")
+                    .append(t == null ? "" : md(show(t.condition().words()))).append(" | ")
+                    .append(r == null ? "" : md(show(r.condition().words()))).append(" |\n");
+        }
+        List<String> unmapped = s.arms().stream().flatMap(a -> a.condition().unmapped().stream()).distinct().toList();
+        if (!unmapped.isEmpty()) {
+            sb.append("\nWords with no token in this vocabulary (they mask nothing): ").append(md(show(unmapped)))
+                    .append(".\n");
+        }
+        sb.append(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
+                + "prefill, %.1f tokens/s decoding alone, grading excluded); per-problem results are in the `*-nN.jsonl` "
+                + "files, totals in `%s`.%n",
+                s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(), s.decodeTokensPerSecond(), METRICS));
+        return sb.toString();
+    }
+
+    private static SuppressionRun.Arm find(SuppressionRun.Summary s, int n, String cond) {
+        return s.arms().stream().filter(a -> a.condition().n() == n && a.condition().name().equals(cond)).findFirst()
+                .orElse(null);
+    }
+
+    private static String acc(SuppressionRun.Arm a) {
+        if (a == null || a.total() == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * a.accuracy(), a.correct(), a.total());
+    }
+
+    /** Words as shown to people: quoted, control characters escaped. */
+    static String show(List<String> words) {
+        return words.stream().map(w -> "\"" + Charts.display(w) + "\"").collect(Collectors.joining(", "));
+    }
+
+    private static String md(String s) {
+        return s.replace("|", "\\|");
+    }
+}
