@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
                 CompareCommand.class,
                 GradeCommand.class,
                 TraceCommand.class,
+                RrCommand.class,
+                TttsCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
