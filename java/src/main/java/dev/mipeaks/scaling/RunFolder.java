@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -196,14 +194,5 @@ public final class RunFolder {
 
     public void writeText(String name, String text) throws IOException {
         AtomicFiles.writeString(dir.resolve(name), text);
-    }
-
-    /** Field names of a JSON object, for messages. */
-    static List<String> names(JsonNode o) {
-        List<String> l = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            l.add(it.next().getKey());
-        }
-        return l;
     }
 }

@@ -144,7 +144,9 @@ public final class TttsReport {
         p.setRenderer(rr);
         NumberAxis y = (NumberAxis) p.getRangeAxis();
         y.setRange(0, 100);
-        ((NumberAxis) p.getDomainAxis()).setAutoRangeIncludesZero(false);
+        NumberAxis x = (NumberAxis) p.getDomainAxis();
+        x.setAutoRangeIncludesZero(false);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         return c;
     }
 
@@ -185,14 +187,18 @@ public final class TttsReport {
         b.append(String.format(Locale.ROOT, "%nGenerated %d tokens at %.1f tokens/s (all phases, prefill included).%n%n",
                 r.generatedTokens(), r.tokensPerSecond()));
         int top = o.budgets()[o.budgets().length - 1];
-        b.append("## By level and subject at budget ").append(top).append("\n\n");
+        StringBuilder levels = new StringBuilder();
         r.grades().forEach((row, byBudget) -> {
             GradeSummary s = byBudget.get(top);
             if (s.overall().total() > 0 && (!s.byLevel().isEmpty() || !s.bySubject().isEmpty())) {
-                b.append("### ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : ReportText.cell(row)).append("\n\n");
-                ReportText.accuracyTables(b, s);
+                levels.append("### ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : ReportText.cell(row))
+                        .append("\n\n");
+                ReportText.accuracyTables(levels, s);
             }
         });
+        if (levels.length() > 0) {
+            b.append("## By level and subject at budget ").append(top).append("\n\n").append(levels);
+        }
         b.append("## Configuration\n\n");
         ReportText.configTable(b, cfg);
         return b.toString();

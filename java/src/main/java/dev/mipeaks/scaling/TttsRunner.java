@@ -270,7 +270,6 @@ public final class TttsRunner {
 
     private static ObjectNode baselineLine(ScalingContext ctx, Generator g, DatasetRecord r, int[] prompt, Phase all,
                                            Phase phase1, Options o, int[] finalIds) {
-        ModelConfig c = g.model().config();
         ObjectNode l = RunFolder.JSON.createObjectNode();
         l.put("token", BASELINE);
         Grading.putRecord(l, r);
