@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
                 GpuInfoCommand.class,
                 SuppressCommand.class,
                 LensCommand.class,
+                RrCommand.class,
+                TttsCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

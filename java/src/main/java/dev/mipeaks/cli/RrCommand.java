@@ -1,0 +1,99 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mipeaks rr}: Representation Recycling over a dataset (dev.mipeaks.scaling.RrRunner). LibTorch is touched
+ * only inside {@link #call()}.
+ */
+@Command(name = "rr", mixinStandardHelpOptions = true,
+        description = {"Representation Recycling: at steps whose candidate token is a trigger (a thinking token), apply",
+                "layer --layer a second time to its own output with probability --probability; greedy decoding.",
+                "Writes results.jsonl (one line per problem, resumable), metrics.json and report.md to --out.",
+                "--probability 0 is the baseline: plain greedy decoding."})
+public final class RrCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ScalingCliOptions common;
+
+    @Option(names = "--layer", defaultValue = "23", paramLabel = "L",
+            description = "Layer applied twice (extracted and injected at the same layer; default: ${DEFAULT-VALUE}).")
+    int layer;
+
+    @Option(names = "--trigger-table", paramLabel = "FILE.jsonl",
+            description = "Thinking-token table {\"word\",\"freq\",\"token_ids\"} (default: <data-dir>/"
+                    + dev.mipeaks.scaling.ThinkingTable.DEFAULT_RELATIVE + ").")
+    Path triggerTable;
+
+    @Option(names = "--top-words", defaultValue = "10", paramLabel = "N",
+            description = "Trigger words: the N most frequent purely alphabetic words of the table (default: ${DEFAULT-VALUE}).")
+    int topWords;
+
+    @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS",
+            description = "Trigger token ids instead of a table, e.g. 1,2,3.")
+    List<String> triggerIds;
+
+    @Option(names = "--map-words",
+            description = "Map the table's words to ids with the model's tokenizer even when the table's ids fit its "
+                    + "vocabulary (by default they are mapped only when they do not).")
+    boolean mapWords;
+
+    @Option(names = "--probability", defaultValue = "0.5", paramLabel = "P",
+            description = "Chance that a trigger step is recycled (default: ${DEFAULT-VALUE}).")
+    double probability;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the recycling coin (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-new-tokens", defaultValue = "16000", paramLabel = "N",
+            description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        if (triggerIds != null && triggerTable != null) {
+            throw MipeaksException.invalid("--trigger-ids and --trigger-table exclude each other");
+        }
+        if (topWords < 1) {
+            throw MipeaksException.invalid("--top-words " + topWords + ": must be at least 1");
+        }
+        var ctxOptions = common.prepare();
+        try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
+            int vocab = ctx.config().vocabSize();
+            dev.mipeaks.scaling.TriggerSet triggers;
+            if (triggerIds != null) {
+                triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.parseIds(triggerIds, "--trigger-ids"), vocab);
+            } else {
+                Path table = triggerTable != null ? triggerTable : defaultTable(common.dataDir);
+                triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,
+                        vocab, ctx.tokenizer(), mapWords);
+            }
+            var o = new dev.mipeaks.scaling.RrRunner.Options(layer, triggers, probability, seed, maxNewTokens);
+            var err = spec.commandLine().getErr();
+            err.printf("rr: %d trigger ids (%s%s)%n", triggers.ids().length, triggers.source(),
+                    triggers.words().isEmpty() ? "" : ": " + String.join(" ", triggers.words()));
+            dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), spec.commandLine().getOut(), err);
+        }
+        return 0;
+    }
+
+    static Path defaultTable(Path dataDir) {
+        Path root = dataDir != null ? dataDir : dev.mipeaks.eval.DatasetLoader.defaultDataRoot();
+        Path p = root.resolve(dev.mipeaks.scaling.ThinkingTable.DEFAULT_RELATIVE);
+        if (!Files.isRegularFile(p)) {
+            throw MipeaksException.invalid(p + ": no thinking-token table there; give --trigger-table or --trigger-ids");
+        }
+        return p;
+    }
+}

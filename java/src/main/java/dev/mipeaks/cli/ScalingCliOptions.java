@@ -1,0 +1,82 @@
+package dev.mipeaks.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.MipeaksException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** The options {@code rr} and {@code ttts} share (a picocli mixin). */
+public final class ScalingCliOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
+    Path model;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
+            description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
+    Path dataDir;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1",
+            description = "At most N problems (default: all). Not part of the run's configuration: a larger limit "
+                    + "resumes the same folder.")
+    int limit;
+
+    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K problems.")
+    int offset;
+
+    @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
+            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+    String promptTemplate;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    String device;
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    String dtype;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR",
+            description = "Where JavaCPP extracts LibTorch (default: env MIPEAKS_JAVACPP_CACHE, else ~/.javacpp/cache).")
+    Path javacppCache;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Run folder: config.json, results.jsonl (resumable), metrics.json, report.md.")
+    Path out;
+
+    /** Checks and native set-up; returns the context options. */
+    dev.mipeaks.scaling.ScalingContext.Options prepare() {
+        if (threads != null && threads < 1) {
+            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
+        }
+        if (offset < 0) {
+            throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
+        }
+        TraceSupport.prepare(javacppCache, threads);
+        return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, limit, promptTemplate,
+                device, dtype);
+    }
+
+    /** config.json's informational block: when, how invoked, which slice (never compared on resume). */
+    ObjectNode info(CommandSpec spec) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("started", Instant.now().toString());
+        ArrayNode args = o.putArray("args");
+        List<String> orig = spec.commandLine().getParseResult() == null ? List.of()
+                : spec.commandLine().getParseResult().originalArgs();
+        orig.forEach(args::add);
+        o.put("offset", offset);
+        o.put("limit", limit);
+        return o;
+    }
+}

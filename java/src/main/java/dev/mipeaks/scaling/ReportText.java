@@ -1,0 +1,52 @@
+package dev.mipeaks.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.eval.GradeSummary;
+import java.util.Locale;
+import java.util.Map;
+
+/** Markdown pieces shared by the RR and TTTS reports. */
+final class ReportText {
+    private ReportText() {
+    }
+
+    static String pct(GradeSummary.Count c) {
+        return String.format(Locale.ROOT, "%.2f%% (%d/%d)", 100 * c.accuracy(), c.correct(), c.total());
+    }
+
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "n/a";
+    }
+
+    static String cell(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /** Overall / by level / by subject accuracy of one summary. */
+    static void accuracyTables(StringBuilder b, GradeSummary s) {
+        b.append("| | accuracy |\n|---|---|\n");
+        b.append("| overall | ").append(pct(s.overall())).append(" |\n");
+        for (Map.Entry<String, GradeSummary.Count> e : s.byLevel().entrySet()) {
+            b.append("| level ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" |\n");
+        }
+        for (Map.Entry<String, GradeSummary.Count> e : s.bySubject().entrySet()) {
+            b.append("| ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    /** The config as a two-column table (lists shortened). */
+    static void configTable(StringBuilder b, JsonNode cfg) {
+        b.append("| setting | value |\n|---|---|\n");
+        cfg.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals(RunFolder.INFO)) {
+                String v = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+                if (v.length() > 160) {
+                    v = v.substring(0, 157) + "...";
+                }
+                b.append("| ").append(e.getKey()).append(" | `").append(cell(v).replace("`", "'")).append("` |\n");
+            }
+        });
+        b.append('\n');
+    }
+}

@@ -1,0 +1,222 @@
+package dev.mipeaks.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.Verdict;
+import dev.mipeaks.generate.GenerationConfig;
+import dev.mipeaks.generate.GenerationResult;
+import dev.mipeaks.generate.Generator;
+import dev.mipeaks.generate.RecycleHook;
+import dev.mipeaks.generate.StepHook;
+import dev.mipeaks.generate.StopReason;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code mipeaks rr}: Representation Recycling over a dataset. Greedy decoding; at a step whose candidate token is a
+ * trigger, a seeded coin with probability p decides whether layer l is applied a second time to its own output at
+ * that position (the step's token is then taken from the new logits). The KV cache keeps one entry per position
+ * ({@link RecycleHook}, {@link dev.mipeaks.model.DecodeSession}). With p = 0 no step is recycled and the output is
+ * plain greedy decoding, token for token.
+ *
+ * <p>Each problem's coin is seeded with {@link #coinSeed}(seed, dataset index), so a problem's draws do not depend on
+ * which problems ran before it (a resumed run or another --offset gives the same result).
+ */
+public final class RrRunner {
+    private RrRunner() {
+    }
+
+    /**
+     * @param layer        the layer applied twice (extract and inject at the same layer, as the paper's runs)
+     * @param probability  chance that a trigger step is recycled
+     * @param maxNewTokens at most this many generated tokens per problem
+     */
+    public record Options(int layer, TriggerSet triggers, double probability, long seed, int maxNewTokens) {
+        public Options {
+            if (!(probability >= 0 && probability <= 1)) {
+                throw MipeaksException.invalid("--probability " + probability + ": must be in [0, 1]");
+            }
+            if (maxNewTokens < 1) {
+                throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
+            }
+            if (layer < 0) {
+                throw MipeaksException.invalid("--layer " + layer + ": must be >= 0");
+            }
+        }
+    }
+
+    /**
+     * One problem's generation.
+     *
+     * @param triggerCandidates steps whose candidate token was a trigger (the coin was flipped)
+     * @param recycledAt        the steps recycled, ascending
+     */
+    public record Outcome(int[] prompt, int[] tokens, StopReason stopReason, int triggerCandidates, int[] recycledAt,
+                          long prefillNanos, long decodeNanos) {
+        public int recycledSteps() {
+            return recycledAt.length;
+        }
+
+        public int regularSteps() {
+            return tokens.length - recycledAt.length;
+        }
+    }
+
+    /** Delegates to {@link RecycleHook}; counts the coin flips and records which steps were recycled. */
+    private static final class CountingHook implements StepHook {
+        private final RecycleHook inner;
+        private final BitSet triggers = new BitSet();
+        private final List<Integer> recycledAt = new ArrayList<>();
+        private int candidates;
+
+        CountingHook(Options o, long coinSeed) {
+            this.inner = new RecycleHook(o.layer(), o.triggers().ids(), o.probability(), coinSeed);
+            for (int id : o.triggers().ids()) {
+                triggers.set(id);
+            }
+        }
+
+        @Override
+        public boolean recycles() {
+            return true;
+        }
+
+        @Override
+        public int recycle(int row, int step, int candidate) {
+            if (triggers.get(candidate)) {
+                candidates++;
+            }
+            return inner.recycle(row, step, candidate);
+        }
+
+        @Override
+        public void onStep(Step s) {
+            if (s.recycledLayer() >= 0) {
+                recycledAt.add(s.step());
+            }
+        }
+    }
+
+    /** The coin's seed for the problem at dataset index {@code index}. */
+    public static long coinSeed(long seed, int index) {
+        return seed * 1_000_003L + index;
+    }
+
+    /** Generates one problem; {@code extra} hooks (e.g. captures in tests) run after the recycling hook. */
+    public static Outcome generate(Generator g, int[] prompt, Options o, long coinSeed, List<StepHook> extra) {
+        int layers = g.model().config().numLayers();
+        if (o.layer() >= layers) {
+            throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + layers + ") of the model");
+        }
+        CountingHook hook = new CountingHook(o, coinSeed);
+        List<StepHook> hooks = new ArrayList<>();
+        hooks.add(hook);
+        hooks.addAll(extra);
+        GenerationResult r = g.generate(prompt, GenerationConfig.greedy(o.maxNewTokens()), hooks);
+        if (r.recycledSteps() != hook.recycledAt.size()) {
+            throw new IllegalStateException("generator counted " + r.recycledSteps() + " recycled steps, hook "
+                    + hook.recycledAt.size());
+        }
+        return new Outcome(prompt, r.tokens(), r.stopReason(), hook.candidates,
+                hook.recycledAt.stream().mapToInt(Integer::intValue).toArray(), r.prefillNanos(), r.decodeNanos());
+    }
+
+    /** config.json: everything that decides the results. */
+    public static ObjectNode config(ScalingContext ctx, Options o) {
+        ObjectNode c = RunFolder.JSON.createObjectNode();
+        c.put("command", "rr");
+        ctx.describe(c);
+        c.put("layer", o.layer());
+        c.put("trigger_source", o.triggers().source());
+        ArrayNode w = c.putArray("trigger_words");
+        o.triggers().words().forEach(w::add);
+        ArrayNode ids = c.putArray("trigger_ids");
+        for (int id : o.triggers().ids()) {
+            ids.add(id);
+        }
+        c.put("probability", o.probability());
+        c.put("seed", o.seed());
+        c.put("coin_seed", "seed * 1000003 + dataset index");
+        c.put("max_new_tokens", o.maxNewTokens());
+        return c;
+    }
+
+    /** Runs every unfinished problem of the context's dataset slice into {@code out}, then writes metrics and report. */
+    public static RrReport.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
+                                      PrintWriter err) throws IOException {
+        if (o.layer() >= ctx.config().numLayers()) {
+            throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
+                    + ") of " + ctx.options().model());
+        }
+        ObjectNode cfg = config(ctx, o);
+        cfg.set(RunFolder.INFO, info);
+        RunFolder folder = RunFolder.open(out, cfg, err);
+        Set<Integer> done = new HashSet<>();
+        for (JsonNode l : folder.finished()) {
+            done.add(l.path("index").asInt());
+        }
+        List<DatasetRecord> todo = new ArrayList<>();
+        for (DatasetRecord r : ctx.dataset().records()) {
+            if (!done.contains(r.index())) {
+                todo.add(r);
+            }
+        }
+        int total = ctx.dataset().size();
+        Progress progress = new Progress(err, "rr", "problems", total, total - todo.size());
+        if (!todo.isEmpty()) {
+            ctx.loadModel();
+        }
+        int finished = total - todo.size();
+        for (DatasetRecord r : todo) {
+            int[] prompt = ctx.promptIds(r);
+            Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
+            String response = ctx.text(oc.tokens());
+            Verdict v = ctx.grader().grade(response, r.answer());
+            folder.append(line(r, oc, response, v));
+            progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
+            finished++;
+            progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
+                    oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+        }
+        RrReport.Totals t = RrReport.write(folder, cfg);
+        stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",
+                t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
+                t.recycled(), t.generated(), out);
+        stdout.flush();
+        return t;
+    }
+
+    static ObjectNode line(DatasetRecord r, Outcome oc, String response, Verdict v) {
+        ObjectNode o = RunFolder.JSON.createObjectNode();
+        Grading.putRecord(o, r);
+        o.put("response", response);
+        Grading.putVerdict(o, v);
+        o.put("prompt_tokens", oc.prompt().length);
+        o.put("generated_tokens", oc.tokens().length);
+        o.put("recycled_steps", oc.recycledSteps());
+        o.put("regular_steps", oc.regularSteps());
+        o.put("trigger_candidates", oc.triggerCandidates());
+        ArrayNode at = o.putArray("recycled_at");
+        for (int s : oc.recycledAt()) {
+            at.add(s);
+        }
+        o.put("stop_reason", oc.stopReason().label());
+        o.put("prefill_ms", oc.prefillNanos() / 1e6);
+        o.put("decode_ms", oc.decodeNanos() / 1e6);
+        ArrayNode ids = o.putArray("token_ids");
+        for (int id : oc.tokens()) {
+            ids.add(id);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.mipeaks.scaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.MipeaksException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A thinking-token table as the paper ships it ({@code data/<model>.jsonl}): one JSON object per line with
+ * {@code word}, {@code freq} (how often the word sat at an MI peak) and {@code token_ids} (the ids of the word in the
+ * vocabulary the table was made with, with and without a leading space).
+ */
+public record ThinkingTable(Path file, List<Entry> entries) {
+    /** The paper's filter for usable thinking tokens: {@code re.fullmatch('[A-Za-z]+', word)}. */
+    private static final Pattern ALPHABETIC = Pattern.compile("[A-Za-z]+");
+    /** The table of the paper's runs, under the data root. */
+    public static final String DEFAULT_RELATIVE = "thinking-tokens/DeepSeek-R1-Distill-Llama-8B.jsonl";
+
+    public record Entry(String word, long freq, int[] tokenIds) {
+    }
+
+    public ThinkingTable {
+        entries = List.copyOf(entries);
+    }
+
+    public static ThinkingTable read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw MipeaksException.invalid(file + ": no such thinking-token table");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw MipeaksException.invalid(file + ": cannot read: " + e.getMessage(), e);
+        }
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String s = lines.get(i);
+            if (s.isBlank()) {
+                continue;
+            }
+            String where = file + ":" + (i + 1);
+            JsonNode n;
+            try {
+                n = RunFolder.JSON.readTree(s);
+            } catch (JsonProcessingException e) {
+                throw MipeaksException.invalid(where + ": invalid JSON: " + e.getOriginalMessage());
+            }
+            if (!n.isObject() || !n.path("word").isTextual()) {
+                throw MipeaksException.invalid(where + ": field 'word' missing (expected {\"word\", \"freq\", \"token_ids\"})");
+            }
+            if (!n.path("freq").isNumber()) {
+                throw MipeaksException.invalid(where + ": field 'freq' missing or not a number");
+            }
+            JsonNode ids = n.path("token_ids");
+            if (!ids.isArray()) {
+                throw MipeaksException.invalid(where + ": field 'token_ids' missing or not a list");
+            }
+            int[] t = new int[ids.size()];
+            for (int k = 0; k < t.length; k++) {
+                if (!ids.get(k).canConvertToInt() || ids.get(k).asInt() < 0) {
+                    throw MipeaksException.invalid(where + ": field 'token_ids' holds " + ids.get(k) + ", not a token id");
+                }
+                t[k] = ids.get(k).asInt();
+            }
+            out.add(new Entry(n.get("word").asText(), n.get("freq").asLong(), t));
+        }
+        return new ThinkingTable(file, out);
+    }
+
+    /** The {@code n} most frequent purely alphabetic words (all of them for n < 0), most frequent first. */
+    public List<Entry> topAlphabetic(int n) {
+        List<Entry> a = new ArrayList<>();
+        for (Entry e : entries) {
+            if (ALPHABETIC.matcher(e.word()).matches()) {
+                a.add(e);
+            }
+        }
+        // stable: equal frequencies keep the table's order
+        a.sort(Comparator.comparingLong(Entry::freq).reversed());
+        return n < 0 || n >= a.size() ? a : a.subList(0, n);
+    }
+}

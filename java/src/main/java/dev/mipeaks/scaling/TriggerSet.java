@@ -1,0 +1,107 @@
+package dev.mipeaks.scaling;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.model.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * The token ids that may trigger Representation Recycling, and where they came from.
+ *
+ * <p>From a table, the {@code top} most frequent alphabetic words are taken. Their {@code token_ids} apply only to
+ * the vocabulary the table was made with, so they are used as they are only when they fit the model: every id is
+ * below the model's vocabulary size and, when the model has a tokenizer, each id decodes to its word (with or without
+ * a leading space, any case). Otherwise (or with {@code mapWords}) the words are mapped through the model's own
+ * tokenizer: every id whose text alone is the word or " " + word ({@link Tokenizer#idsOfWord}).
+ *
+ * @param ids    sorted, distinct
+ * @param words  the table words (empty for explicit ids)
+ * @param source {@code ids} (given), {@code table} (the table's ids) or {@code mapped} (through the tokenizer)
+ */
+public record TriggerSet(int[] ids, List<String> words, String source) {
+
+    public TriggerSet {
+        words = List.copyOf(words);
+    }
+
+    public static TriggerSet explicit(int[] ids, int vocabSize) {
+        TreeSet<Integer> s = new TreeSet<>();
+        for (int id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw MipeaksException.invalid("--trigger-ids: " + id + " outside the model's vocabulary [0, " + vocabSize + ")");
+            }
+            s.add(id);
+        }
+        return new TriggerSet(s.stream().mapToInt(Integer::intValue).toArray(), List.of(), "ids");
+    }
+
+    /**
+     * @param tokenizer the model's tokenizer (null when the model has none: then the table's ids must fit)
+     */
+    public static TriggerSet fromTable(ThinkingTable table, int top, int vocabSize, Tokenizer tokenizer,
+                                       boolean mapWords) {
+        List<ThinkingTable.Entry> chosen = table.topAlphabetic(top);
+        if (chosen.isEmpty()) {
+            throw MipeaksException.invalid(table.file() + ": no purely alphabetic word to use as a trigger");
+        }
+        List<String> words = chosen.stream().map(ThinkingTable.Entry::word).toList();
+        String why = mapWords ? null : tableMismatch(chosen, vocabSize, tokenizer);
+        TreeSet<Integer> ids = new TreeSet<>();
+        String source;
+        if (!mapWords && why == null) {
+            for (ThinkingTable.Entry e : chosen) {
+                for (int id : e.tokenIds()) {
+                    ids.add(id);
+                }
+            }
+            source = "table";
+        } else {
+            if (tokenizer == null) {
+                throw MipeaksException.invalid(table.file() + ": " + (why == null ? "--map-words" : why)
+                        + ", and the model has no tokenizer.json to map the words; give --trigger-ids");
+            }
+            for (String w : words) {
+                for (int id : tokenizer.idsOfWord(w)) {
+                    if (id < vocabSize) {
+                        ids.add(id);
+                    }
+                }
+            }
+            source = "mapped";
+        }
+        if (ids.isEmpty()) {
+            throw MipeaksException.invalid(table.file() + ": none of the words " + words
+                    + " is a single token of the model's vocabulary; give --trigger-ids");
+        }
+        return new TriggerSet(ids.stream().mapToInt(Integer::intValue).toArray(), words, source);
+    }
+
+    /** Why the table's ids do not belong to this model's vocabulary, or null when they do. */
+    static String tableMismatch(List<ThinkingTable.Entry> chosen, int vocabSize, Tokenizer tokenizer) {
+        for (ThinkingTable.Entry e : chosen) {
+            for (int id : e.tokenIds()) {
+                if (id >= vocabSize) {
+                    return "token id " + id + " of '" + e.word() + "' is outside the model's vocabulary [0, " + vocabSize + ")";
+                }
+                if (tokenizer != null) {
+                    String text = tokenizer.decode(id).trim();
+                    if (!text.toLowerCase(Locale.ROOT).equals(e.word().toLowerCase(Locale.ROOT))) {
+                        return "token id " + id + " of '" + e.word() + "' is '" + text + "' in the model's vocabulary";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** For config.json and reports. */
+    public List<Integer> idList() {
+        List<Integer> l = new ArrayList<>();
+        for (int id : ids) {
+            l.add(id);
+        }
+        return l;
+    }
+}

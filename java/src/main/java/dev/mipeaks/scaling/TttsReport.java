@@ -1,0 +1,206 @@
+package dev.mipeaks.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.analysis.Figure;
+import dev.mipeaks.eval.GradeSummary;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * metrics.json, report.md and the accuracy-vs-budget figure (ttts_accuracy.png/.svg: one panel per thinking token,
+ * its accuracy against the baseline's) of a TTTS run folder, rebuilt from every line of results.jsonl.
+ */
+public final class TttsReport {
+    public static final String FIGURE = "ttts_accuracy";
+
+    private TttsReport() {
+    }
+
+    /**
+     * Accuracy per (row, budget): rows are the thinking tokens in sweep order, then {@link TttsRunner#BASELINE}.
+     */
+    public record Result(Map<String, Map<Integer, GradeSummary>> grades, long generatedTokens, double seconds) {
+        public double tokensPerSecond() {
+            return seconds > 0 ? generatedTokens / seconds : 0;
+        }
+
+        public String summaryText() {
+            StringBuilder b = new StringBuilder();
+            grades.forEach((row, byBudget) -> {
+                b.append(String.format(Locale.ROOT, "ttts %-12s", row));
+                byBudget.forEach((budget, s) -> b.append(String.format(Locale.ROOT, "  %d: %s", budget,
+                        ReportText.pct(s.overall()))));
+                b.append('\n');
+            });
+            b.append(String.format(Locale.ROOT, "ttts: %d generated tokens at %.1f tokens/s%n", generatedTokens,
+                    tokensPerSecond()));
+            return b.toString();
+        }
+    }
+
+    public static Result collect(List<JsonNode> lines, TttsRunner.Options o, String dataset) {
+        Map<String, Map<Integer, GradeSummary>> grades = new LinkedHashMap<>();
+        List<String> rows = new ArrayList<>(o.tokens());
+        if (o.baseline()) {
+            rows.add(TttsRunner.BASELINE);
+        }
+        for (String row : rows) {
+            Map<Integer, GradeSummary> m = new TreeMap<>();
+            for (int b : o.budgets()) {
+                m.put(b, new GradeSummary(dataset));
+            }
+            grades.put(row, m);
+        }
+        long tokens = 0;
+        double secs = 0;
+        for (JsonNode l : lines) {
+            tokens += l.path("generated_tokens").asLong();
+            secs += l.path("generation_ms").asDouble() / 1e3;
+            Map<Integer, GradeSummary> m = grades.get(l.path("token").asText());
+            if (m == null) {
+                continue;
+            }
+            for (JsonNode cell : l.path("cells")) {
+                GradeSummary s = m.get(cell.path("budget").asInt());
+                if (s != null) {
+                    Grading.add(s, l, cell);
+                }
+            }
+        }
+        return new Result(grades, tokens, secs);
+    }
+
+    static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o) throws IOException {
+        String dataset = cfg.path("dataset").asText();
+        Result r = collect(folder.finished(), o, dataset);
+        ObjectNode m = RunFolder.JSON.createObjectNode();
+        m.put("command", "ttts");
+        m.put("base_budget", o.baseBudget());
+        m.set("budgets", TttsRunner.array(o.budgets()));
+        ObjectNode acc = m.putObject("accuracy");
+        ObjectNode detail = m.putObject("grades");
+        r.grades().forEach((row, byBudget) -> {
+            ObjectNode a = acc.putObject(row);
+            ObjectNode d = detail.putObject(row);
+            byBudget.forEach((b, s) -> {
+                a.put(Integer.toString(b), s.overall().accuracy());
+                d.set(Integer.toString(b), RunFolder.JSON.valueToTree(s.toJson()));
+            });
+        });
+        m.put("generated_tokens", r.generatedTokens());
+        m.put("generation_seconds", r.seconds());
+        m.put("tokens_per_second", r.tokensPerSecond());
+        folder.writeJson(RunFolder.METRICS, m);
+        figure(r, o).save(folder.dir(), FIGURE);
+        folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
+        return r;
+    }
+
+    static Figure figure(Result r, TttsRunner.Options o) {
+        Map<Integer, GradeSummary> base = r.grades().get(TttsRunner.BASELINE);
+        List<JFreeChart> charts = new ArrayList<>();
+        for (String t : o.tokens()) {
+            charts.add(chart(t, r.grades().get(t), base));
+        }
+        int cols = Math.min(4, charts.size());
+        return new Figure(charts, cols, 420, 300);
+    }
+
+    private static JFreeChart chart(String token, Map<Integer, GradeSummary> tok, Map<Integer, GradeSummary> base) {
+        XYSeriesCollection ds = new XYSeriesCollection();
+        ds.addSeries(series("\"" + token + "\"", tok));
+        if (base != null) {
+            ds.addSeries(series("baseline (no thinking token)", base));
+        }
+        JFreeChart c = ChartFactory.createXYLineChart("Thinking token \"" + token + "\"", "token budget (phase 2)",
+                "accuracy (%)", ds, PlotOrientation.VERTICAL, true, false, false);
+        c.setBackgroundPaint(Color.WHITE);
+        XYPlot p = c.getXYPlot();
+        p.setBackgroundPaint(Color.WHITE);
+        p.setDomainGridlinePaint(new Color(0xdddddd));
+        p.setRangeGridlinePaint(new Color(0xdddddd));
+        XYLineAndShapeRenderer rr = new XYLineAndShapeRenderer(true, true);
+        rr.setSeriesPaint(0, new Color(0xd62728));
+        rr.setSeriesStroke(0, new BasicStroke(1.8f));
+        rr.setSeriesPaint(1, new Color(0x1f77b4));
+        rr.setSeriesStroke(1, new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        p.setRenderer(rr);
+        NumberAxis y = (NumberAxis) p.getRangeAxis();
+        y.setRange(0, 100);
+        NumberAxis x = (NumberAxis) p.getDomainAxis();
+        x.setAutoRangeIncludesZero(false);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return c;
+    }
+
+    private static XYSeries series(String name, Map<Integer, GradeSummary> m) {
+        XYSeries s = new XYSeries(name);
+        m.forEach((b, g) -> {
+            if (g.overall().total() > 0) {
+                s.add((double) b, 100 * g.overall().accuracy());
+            }
+        });
+        return s;
+    }
+
+    static String markdown(ObjectNode cfg, TttsRunner.Options o, Result r) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Thinking-token test-time scaling: ").append(cfg.path("dataset").asText()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Phase 1 up to %d tokens; then \" \" + thinking token and up to the budget "
+                + "in phase 2; then `%s` and %d tokens, graded. The baseline continues phase 1 to base + budget tokens "
+                + "without a thinking token. Greedy decoding; budgets share one phase-2 generation (see `TttsRunner`).%n%n",
+                o.baseBudget(), TttsRunner.FINAL_PROMPT.trim(), TttsRunner.FINAL_TOKENS));
+        b.append("![accuracy vs budget](").append(FIGURE).append(".png) ([SVG](").append(FIGURE).append(".svg))\n\n");
+        b.append("## Accuracy by budget\n\n| token |");
+        for (int x : o.budgets()) {
+            b.append(' ').append(x).append(" |");
+        }
+        b.append("\n|---|");
+        for (int i = 0; i < o.budgets().length; i++) {
+            b.append("---|");
+        }
+        b.append('\n');
+        r.grades().forEach((row, byBudget) -> {
+            b.append("| ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : "`" + ReportText.cell(row) + "`")
+                    .append(" |");
+            byBudget.forEach((x, s) -> b.append(' ').append(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall()))
+                    .append(" |"));
+            b.append('\n');
+        });
+        b.append(String.format(Locale.ROOT, "%nGenerated %d tokens at %.1f tokens/s (all phases, prefill included).%n%n",
+                r.generatedTokens(), r.tokensPerSecond()));
+        int top = o.budgets()[o.budgets().length - 1];
+        StringBuilder levels = new StringBuilder();
+        r.grades().forEach((row, byBudget) -> {
+            GradeSummary s = byBudget.get(top);
+            if (s.overall().total() > 0 && (!s.byLevel().isEmpty() || !s.bySubject().isEmpty())) {
+                levels.append("### ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : ReportText.cell(row))
+                        .append("\n\n");
+                ReportText.accuracyTables(levels, s);
+            }
+        });
+        if (levels.length() > 0) {
+            b.append("## By level and subject at budget ").append(top).append("\n\n").append(levels);
+        }
+        b.append("## Configuration\n\n");
+        ReportText.configTable(b, cfg);
+        return b.toString();
+    }
+}

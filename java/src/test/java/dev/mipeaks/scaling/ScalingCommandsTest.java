@@ -1,0 +1,175 @@
+package dev.mipeaks.scaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.SharedData;
+import dev.mipeaks.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code mipeaks rr} and {@code mipeaks ttts} end to end: outputs, resuming, configuration mismatches, bad input. */
+class ScalingCommandsTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    static String data() {
+        return SharedData.require("data").toString();
+    }
+
+    static List<String> rr(Path model, String dataset, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("rr", "--model", model.toString(), "--dataset", dataset, "--data-dir",
+                data(), "--layer", "1", "--max-new-tokens", "8", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    static List<String> ttts(Path model, String dataset, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("ttts", "--model", model.toString(), "--dataset", dataset, "--data-dir",
+                data(), "--thinking-token", "Wait", "--budget", "2,4", "--base-budget", "4", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    static List<String> lines(Path results) throws Exception {
+        return Files.readAllLines(results);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"math500", "aime24", "gsm8k"})
+    void rrBaselineAndTttsWriteCompleteOutputs(String dataset) throws Exception {
+        Path model = SharedData.require("models/tiny-qwen2");
+        // rr with the default table (words mapped through the byte-level tokenizer)
+        Path rr = tmp.resolve("rr");
+        Run r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("mapped: So Let Hmm I The Okay That First Now Wait"), r.err);
+        assertTrue(r.err.contains("rr: 1/1 problems") && r.err.contains("ETA"), r.err);
+        assertRunFolder(rr, 1);
+        JsonNode line = RunFolder.JSON.readTree(lines(rr.resolve(RunFolder.RESULTS)).get(0));
+        for (String f : List.of("response", "prediction", "correct", "recycled_steps", "regular_steps", "token_ids")) {
+            assertTrue(line.has(f), f);
+        }
+        assertEquals(line.path("generated_tokens").asInt(), line.path("recycled_steps").asInt()
+                + line.path("regular_steps").asInt());
+        JsonNode cfg = RunFolder.JSON.readTree(rr.resolve(RunFolder.CONFIG).toFile());
+        assertEquals("mapped", cfg.path("trigger_source").asText());
+        assertEquals(dataset, cfg.path("dataset").asText());
+
+        Path base = tmp.resolve("baseline");
+        r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0").toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertRunFolder(base, 1);
+        JsonNode b = RunFolder.JSON.readTree(lines(base.resolve(RunFolder.RESULTS)).get(0));
+        assertEquals(0, b.path("recycled_steps").asInt());
+        assertTrue(Files.readString(base.resolve(RunFolder.REPORT)).contains("Baseline run"));
+
+        Path tt = tmp.resolve("ttts");
+        r = run(ttts(model, dataset, tt, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertRunFolder(tt, 2);
+        assertTrue(Files.size(tt.resolve(TttsReport.FIGURE + ".png")) > 1000);
+        assertTrue(Files.readString(tt.resolve(RunFolder.REPORT)).contains("| `Wait` |"));
+    }
+
+    private static void assertRunFolder(Path dir, int lines) throws Exception {
+        for (String f : List.of(RunFolder.CONFIG, RunFolder.RESULTS, RunFolder.METRICS, RunFolder.REPORT)) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), dir + "/" + f);
+        }
+        assertEquals(lines, lines(dir.resolve(RunFolder.RESULTS)).size());
+        JsonNode m = RunFolder.JSON.readTree(dir.resolve(RunFolder.METRICS).toFile());
+        assertTrue(m.has("tokens_per_second"), m.toString());
+        try (var s = Files.list(dir)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void rrResumesAndRefusesAnotherConfiguration() throws Exception {
+        Path model = SharedData.require("models/tiny-qwen2");
+        Path out = tmp.resolve("rr");
+        Run a = run(rr(model, "gsm8k", out, "--limit", "1", "--trigger-ids", "199,262,283").toArray(new String[0]));
+        assertEquals(0, a.code, a.err);
+        String first = lines(out.resolve(RunFolder.RESULTS)).get(0);
+        Run b = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "283,199,262").toArray(new String[0]));
+        assertEquals(0, b.code, b.err);
+        assertTrue(b.err.contains("resuming: 1 of 2"), b.err);
+        List<String> l = lines(out.resolve(RunFolder.RESULTS));
+        assertEquals(2, l.size());
+        assertEquals(first, l.get(0), "the finished line is kept as it was");
+        assertEquals(1, RunFolder.JSON.readTree(l.get(1)).path("index").asInt());
+        assertEquals(2, RunFolder.JSON.readTree(out.resolve(RunFolder.METRICS).toFile()).path("problems").asInt());
+
+        Run c = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "199,262,283", "--seed", "1")
+                .toArray(new String[0]));
+        assertEquals(2, c.code);
+        assertTrue(c.err.contains("field 'seed' is 0 in the run folder but 1 now"), c.err);
+        assertEquals(1, c.err.lines().filter(x -> x.startsWith("mipeaks:")).count(), c.err);
+        assertFalse(c.err.contains("\tat "), "no stack trace");
+        assertEquals(2, lines(out.resolve(RunFolder.RESULTS)).size());
+    }
+
+    @Test
+    void tttsResumesAndRefusesOtherBudgets() throws Exception {
+        Path model = SharedData.require("models/tiny-qwen2");
+        Path out = tmp.resolve("ttts");
+        Run a = run(ttts(model, "aime24", out, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, a.code, a.err);
+        List<String> before = lines(out.resolve(RunFolder.RESULTS));
+        Run b = run(ttts(model, "aime24", out, "--limit", "2").toArray(new String[0]));
+        assertEquals(0, b.code, b.err);
+        List<String> after = lines(out.resolve(RunFolder.RESULTS));
+        assertEquals(4, after.size());
+        assertEquals(before, after.subList(0, 2));
+        Run c = run(ttts(model, "aime24", out, "--limit", "2").stream().map(s -> s.equals("2,4") ? "2,8" : s)
+                .toArray(String[]::new));
+        assertEquals(2, c.code);
+        assertTrue(c.err.contains("field 'budgets' is [2,4] in the run folder but [2,8] now"), c.err);
+    }
+
+    @Test
+    void badOptionsAreExit2WithOneLine() throws Exception {
+        Path model = SharedData.require("models/tiny-qwen2");
+        List<String> args = new ArrayList<>(List.of("rr", "--model", model.toString(), "--dataset", "math500",
+                "--data-dir", data(), "--limit", "1", "--out", tmp.resolve("b").toString()));
+        // the default layer (23, the paper's) does not exist in a 3-layer model
+        Run r = run(args.toArray(new String[0]));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--layer 23: outside [0, 3)"), r.err);
+        assertFalse(Files.exists(tmp.resolve("b").resolve(RunFolder.RESULTS)));
+
+        Path stories = SharedData.require("models/stories260k");
+        r = run(rr(stories, "math500", tmp.resolve("c"), "--limit", "1", "--trigger-ids", "1").toArray(new String[0]));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("tokenizer.json: no such file"), r.err);
+
+        r = run(ttts(model, "math500", tmp.resolve("d"), "--limit", "1").stream().map(s -> s.equals("2,4") ? "4,4" : s)
+                .toArray(String[]::new));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--budget 4 given twice"), r.err);
+
+        r = run(rr(model, "math500", tmp.resolve("e"), "--limit", "1", "--trigger-ids", "999").toArray(new String[0]));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--trigger-ids: 999 outside the model's vocabulary [0, 384)"), r.err);
+    }
+}
