@@ -170,6 +170,11 @@ public final class SymjaCas implements AutoCloseable {
             EvalEngine eng = engine;
             if (eng == null) {
                 eng = new EvalEngine(true);
+                // Symja prints evaluation messages ("Simplify: null.") to stdout; grading output must stay clean
+                java.io.PrintStream sink = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+                eng.setOutPrintStream(sink);
+                eng.setErrorPrintStream(sink);
+                eng.setQuietMode(true);
                 engine = eng;
             }
             EvalEngine.set(eng);
