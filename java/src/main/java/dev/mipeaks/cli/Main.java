@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
                 CompareCommand.class,
                 GradeCommand.class,
                 TraceCommand.class,
+                RunCommand.class,
+                MergeCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
