@@ -193,6 +193,10 @@ public final class MiRun {
             long t2;
             MiStream mis = new MiStream(backend, miWorker, RunLayout.problemTensors(r.index()), layers, gtStates, dtype,
                     o.chunk(), progress::pairs);
+            if (mis.nonFinite() != null) {
+                skip(r, mis.nonFinite());
+                return;
+            }
             try (TrajectoryWriter w = new TrajectoryWriter(tensors, layers, hidden, dtype)) {
                 w.metadata("model", modelDir.toString());
                 w.metadata("index", Integer.toString(r.index()));
@@ -204,6 +208,12 @@ public final class MiRun {
                         progress.within("problem " + stem, o.maxNewTokens())));
                 t2 = System.nanoTime();
                 mi = mis.finish();
+                if (mi == null) {
+                    // no tensors file: the writer is closed without finish, which deletes its spills
+                    w.close();
+                    skip(r, mis.nonFinite());
+                    return;
+                }
                 for (int i = 0; i < layers.length; i++) {
                     w.extraTensor(RunLayout.gtHidden(layers[i]), dtype, new long[] {hidden}, mis.storedGt(i));
                 }
@@ -290,7 +300,36 @@ public final class MiRun {
             }
         }
         cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
+        repairManifest(dir.resolve(RunLayout.MANIFEST));
         return RunReader.open(dir).manifest();
+    }
+
+    /**
+     * Drops an unfinished last manifest line (a process killed in the middle of an append), so that the next
+     * appended line does not glue onto it. That problem was not finished: it is redone.
+     */
+    static void repairManifest(Path manifest) throws IOException {
+        if (!Files.isRegularFile(manifest)) {
+            return;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                ch.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                ch.truncate(keep);
+                ch.force(true);
+            }
+        }
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */

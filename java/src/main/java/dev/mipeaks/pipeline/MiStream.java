@@ -41,6 +41,7 @@ final class MiStream implements StepHook {
     private int inChunk;
     private int steps;
     private double[][] mi;
+    private String nonFinite;
 
     /**
      * @param gtStates  gt[i] = the ground-truth state after layers[i] (as computed, float32)
@@ -59,6 +60,9 @@ final class MiStream implements StepHook {
         this.gt = new Matrix[layers.length];
         for (int i = 0; i < layers.length; i++) {
             ByteBuffer b = rows(1);
+            if (nonFinite == null && firstNonFinite(gtStates[i]) >= 0) {
+                nonFinite = "non-finite ground-truth state at layer " + layers[i] + " (the model produced NaN/Inf)";
+            }
             put(b, 0, gtStates[i]);
             gt[i] = new Matrix(label + ": gt_hidden." + layers[i], dtype, 1, hidden, b);
         }
@@ -76,10 +80,24 @@ final class MiStream implements StepHook {
         return layers.clone();
     }
 
+    /**
+     * Why this problem's MI cannot be computed (a NaN or Inf state: the model's fault, not the estimator's), or null.
+     * Once set, no further chunk is computed.
+     */
+    String nonFinite() {
+        return nonFinite;
+    }
+
     @Override
     public void onStep(Step s) {
         if (s.row() != 0) {
             return;
+        }
+        for (int i = 0; i < layers.length && nonFinite == null; i++) {
+            if (firstNonFinite(s.hidden(layers[i])) >= 0) {
+                nonFinite = "non-finite hidden state at step " + s.step() + ", layer " + layers[i]
+                        + " (the model produced NaN/Inf)";
+            }
         }
         for (int i = 0; i < layers.length; i++) {
             put(buf[i], inChunk, s.hidden(layers[i]));
@@ -91,8 +109,12 @@ final class MiStream implements StepHook {
         }
     }
 
-    /** Waits for every chunk; returns mi[i][t] for layers[i] and step t. */
+    /** Waits for every chunk; returns mi[i][t] for layers[i] and step t (null after a non-finite state). */
     double[][] finish() {
+        if (nonFinite != null) {
+            cancel();
+            return null;
+        }
         if (inChunk > 0) {
             submit();
         }
@@ -113,6 +135,10 @@ final class MiStream implements StepHook {
     }
 
     private void submit() {
+        if (nonFinite != null) {
+            newChunk();
+            return;
+        }
         int start = steps - inChunk;
         int n = inChunk;
         for (int i = 0; i < layers.length; i++) {
@@ -153,6 +179,15 @@ final class MiStream implements StepHook {
         if (pairsDone != null) {
             pairsDone.accept(e.length);
         }
+    }
+
+    private static int firstNonFinite(float[] v) {
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private void newChunk() {

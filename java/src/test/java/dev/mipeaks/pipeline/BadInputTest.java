@@ -115,4 +115,50 @@ class BadInputTest {
         assertOneLineError(run(model, data, tmp.resolve("o4"), "--device", "cuda"), 3, "GPU backend not available");
         assertOneLineError(run(model, tmp.resolve("missing.jsonl"), tmp.resolve("o5")), 2, "missing.jsonl");
     }
+
+    @Test
+    void nanStatesSkipTheProblemWithAReason() throws IOException {
+        // the demo model with NaN down-projection weights in its last layer: every state after layer 3 is NaN
+        Path nan = tmp.resolve("nan-model");
+        Files.createDirectories(nan);
+        for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(model.resolve(f), nan.resolve(f));
+        }
+        dev.mipeaks.io.SafetensorsWriter w = new dev.mipeaks.io.SafetensorsWriter();
+        try (dev.mipeaks.io.SafetensorsFile f = dev.mipeaks.io.SafetensorsFile.open(model.resolve("model.safetensors"))) {
+            for (var t : f.tensors().values()) {
+                if (t.name().equals("model.layers.3.mlp.down_proj.weight")) {
+                    float[] v = new float[(int) t.numel()];
+                    java.util.Arrays.fill(v, Float.NaN);
+                    w.addF32(t.name(), t.shape(), v);
+                } else {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (t.end() - t.begin()));
+                    b.put(f.data(t.name()).duplicate()).flip();
+                    w.add(t.name(), t.dtype(), t.shape(), b);
+                }
+            }
+        }
+        w.write(nan.resolve("model.safetensors"));
+        Path data = PipelineRuns.demoProblems(tmp.resolve("d5/problems.jsonl"), 1);
+        Path out = tmp.resolve("nan");
+        PipelineRuns.Result r = run(nan, data, out, "--layers", "2,3");
+        assertEquals(0, r.code(), r.err());
+        String line = Files.readAllLines(out.resolve(RunLayout.MANIFEST)).get(0);
+        assertTrue(line.contains("\"status\":\"skipped\"") && line.contains("non-finite") && line.contains("layer 3"), line);
+        assertTrue(!Files.exists(out.resolve(RunLayout.problemTensors(0))), "no tensors file for a skipped problem");
+    }
+
+    @Test
+    void anUnfinishedManifestLineIsDroppedOnResume() throws IOException {
+        Path data = PipelineRuns.demoProblems(tmp.resolve("d6/problems.jsonl"), 2);
+        Path out = tmp.resolve("partial");
+        assertEquals(0, run(model, data, out, "--no-report", "--limit", "1").code());
+        // a process killed in the middle of appending problem 1's line
+        Files.writeString(out.resolve(RunLayout.MANIFEST), "{\"index\":1,\"id\":\"p", java.nio.file.StandardOpenOption.APPEND);
+        Path reference = tmp.resolve("partial-ref");
+        assertEquals(0, run(model, data, reference, "--no-report", "--limit", "1").code());
+        PipelineRuns.Result r = run(model, data, out, "--no-report", "--limit", "1");
+        assertEquals(0, r.code(), r.err());
+        PipelineRuns.assertSameResults(reference, out, false);
+    }
 }
