@@ -26,6 +26,11 @@ final class ReportMarkdown {
         RunConfig c = a.run().config();
         StringBuilder sb = new StringBuilder();
         sb.append("# MI peaks report: ").append(a.run().name()).append("\n\n");
+        // a run may carry a notice every output repeats (the demo: a model with random weights)
+        com.fasterxml.jackson.databind.JsonNode notice = c.raw() == null ? null : c.raw().get("notice");
+        if (notice != null && notice.isTextual() && !notice.asText().isBlank()) {
+            sb.append("> **").append(notice.asText()).append("**\n\n");
+        }
         sb.append("| | |\n|---|---|\n");
         sb.append("| model | ").append(Md.cell(c.model())).append(" |\n");
         sb.append("| dataset | ").append(Md.cell(c.dataset())).append(" |\n");

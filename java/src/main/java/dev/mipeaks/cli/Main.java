@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
                 LensCommand.class,
                 RrCommand.class,
                 TttsCommand.class,
+                RunCommand.class,
+                MergeCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

@@ -40,6 +40,7 @@ public final class TrajectoryWriter implements AutoCloseable {
     private final FileChannel[] spills;
     private final ByteBuffer row;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final java.util.List<Extra> extras = new java.util.ArrayList<>();
     private long[] tokens = new long[1024];
     private int steps;
     private boolean finished;
@@ -91,6 +92,21 @@ public final class TrajectoryWriter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds a tensor written after the hidden states by {@link #finish} (e.g. a ground-truth state or per-step
+     * values computed alongside generation); {@code data} holds its little-endian bytes (position to limit).
+     */
+    public TrajectoryWriter extraTensor(String name, DType dtype, long[] shape, ByteBuffer data) {
+        if (finished || closed) {
+            throw new IllegalStateException("trajectory already " + (finished ? "finished" : "closed"));
+        }
+        extras.add(new Extra(name, dtype, shape.clone(), data.duplicate()));
+        return this;
+    }
+
+    private record Extra(String name, DType dtype, long[] shape, ByteBuffer data) {
+    }
+
     /** Appends step {@code steps()}: its token and the state after each layer (states[i] for layers[i]). */
     public void append(int token, float[][] states) {
         if (finished || closed) {
@@ -130,7 +146,7 @@ public final class TrajectoryWriter implements AutoCloseable {
 
     /**
      * Writes the file: token_ids, hidden.{l}, the metadata set so far plus format, layers, dtype, hidden_size,
-     * steps and {@code stopReason}.
+     * steps and {@code stopReason}, then the {@link #extraTensor extra tensors} in the order they were added.
      */
     public void finish(String stopReason) throws IOException {
         if (finished || closed) {
@@ -153,6 +169,9 @@ public final class TrajectoryWriter implements AutoCloseable {
         w.addI64("token_ids", new long[] {steps}, Arrays.copyOf(tokens, steps));
         for (int i = 0; i < layers.length; i++) {
             w.addFile("hidden." + layers[i], dtype, new long[] {steps, hidden}, spillPaths[i]);
+        }
+        for (Extra e : extras) {
+            w.add(e.name(), e.dtype(), e.shape(), e.data());
         }
         w.write(out);
         finished = true;

@@ -1,0 +1,53 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.mi.CpuMiBackend;
+import dev.mipeaks.pipeline.DemoRun;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mipeaks demo}: the whole pipeline on a model the project builds itself and the problems it ships. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole MI-peaks pipeline with no download: a seeded random Llama (4 layers, byte "
+                + "tokenizer) written to OUT/model and the problems shipped in the jar; generation, ground truth, MI "
+                + "(nhsic, sigma 50) on every layer, peaks, plots and OUT/report.md. The model has random weights: the "
+                + "demo shows the pipeline, not a result."})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "" + DemoRun.DEFAULT_SEED, description = "Seed of the random model (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-new-tokens", defaultValue = "48", paramLabel = "N", description = "Tokens per problem (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
+    Path javacppCache;
+
+    @Mixin
+    AnalysisCliOptions analysis;
+
+    @Override
+    public Integer call() throws Exception {
+        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
+        if (t < 1) {
+            throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
+        }
+        var o = DemoRun.options(out, seed, maxNewTokens, t, analysis.toOptions());
+        TraceSupport.prepare(javacppCache, t);
+        spec.commandLine().getOut().println(DemoRun.NOTICE);
+        return RunCommand.execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.pipeline.RunMerge;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mipeaks merge --out runs/NAME runs/A runs/B ...}: joins the folders of sharded runs. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = {"Join the run folders of 'mipeaks run --shard i/n' into one run: configurations must agree except "
+                + "for the shard, a problem present twice must be identical. Then writes peaks.jsonl, stats.json and "
+                + "thinking_tokens.jsonl (run 'mipeaks report' for plots and report.md)."})
+public final class MergeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Merged run folder.")
+    Path out;
+
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "Shard run folders.")
+    List<Path> inputs;
+
+    @Option(names = "--no-peaks", description = "Only merge; do not write the peak outputs.")
+    boolean noPeaks;
+
+    @Mixin
+    AnalysisCliOptions analysis;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RunMerge.Result r = RunMerge.merge(out, inputs, err);
+        stdout.printf("merged %d input folders into %s: %d problems (%d new, %d skipped)%s%n", inputs.size(), this.out,
+                r.problems(), r.added(), r.skipped(), r.shardsSeen().isEmpty() ? "" : "; shards " + r.shardsSeen());
+        if (!noPeaks && !RunReader.open(this.out).okEntries().isEmpty()) {
+            dev.mipeaks.model.Tokenizer tok = tokenizer(RunReader.open(this.out).config().model(), err);
+            RunOutputs.Written w;
+            try {
+                w = RunOutputs.peaks(this.out, analysis.toOptions(),
+                        tok == null ? null : new dev.mipeaks.pipeline.TokenizerVocabulary(tok), List.of(), null, 1);
+            } finally {
+                if (tok != null) {
+                    tok.close();
+                }
+            }
+            PeaksCommand.summary(stdout, w.analysis(), w.tokens());
+            stdout.println("wrote " + this.out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + this.out
+                    + "' writes plots and report.md");
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** The run's tokenizer, for the thinking-token ids of every word; null (with a note) when it cannot be had. */
+    static dev.mipeaks.model.Tokenizer tokenizer(String modelDir, PrintWriter err) {
+        Path dir = modelDir == null ? null : Path.of(modelDir);
+        if (dir == null || !dev.mipeaks.model.Tokenizer.present(dir)) {
+            err.println("note: the run's model folder has no tokenizer.json here: thinking-token ids are the ids seen at peaks");
+            return null;
+        }
+        try {
+            return dev.mipeaks.model.Tokenizer.load(dir);
+        } catch (RuntimeException | LinkageError e) {
+            err.println("note: cannot load " + dir.resolve("tokenizer.json") + " (" + e.getMessage()
+                    + "): thinking-token ids are the ids seen at peaks");
+            return null;
+        }
+    }
+}

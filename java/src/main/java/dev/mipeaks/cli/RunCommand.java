@@ -1,0 +1,165 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.mi.CpuMiBackend;
+import dev.mipeaks.pipeline.RunOptions;
+import dev.mipeaks.pipeline.Shard;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mipeaks run}: MI peaks end to end over a dataset (see dev.mipeaks.pipeline.MiRun). LibTorch is loaded only
+ * inside {@link #call()}.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"For each problem of a dataset: the ground-truth state (forward pass of the solution text, last "
+                + "token), generation with the hidden state of every step, and the MI of every step against the ground "
+                + "truth on every chosen layer; then peaks, Table-1 statistics, thinking tokens, plots and report.md.",
+                "Writes runs/NAME/{config.json, manifest.jsonl, problems/NNNNN.json|.safetensors, ...}. Resumable: "
+                        + "rerunning the same command skips finished problems."})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json).")
+    Path model;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
+            description = "math500, aime24, gsm8k (under --data-dir), or a .jsonl/.csv file.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
+    Path dataDir;
+
+    @Option(names = "--fields", paramLabel = "problem=COL,...",
+            description = "Field mapping for other files: canonical=source pairs (problem, solution, answer, id, subject, level).")
+    String fields;
+
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems.")
+    int offset;
+
+    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "At most N problems (default: all).")
+    int limit;
+
+    @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",
+            description = "Layers to capture (default: ${DEFAULT-VALUE}). Every captured layer stores [T, H] states.")
+    String layers;
+
+    @Option(names = "--max-new-tokens", defaultValue = "512", paramLabel = "N",
+            description = "Generated tokens per problem at most (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--estimator", defaultValue = "nhsic", paramLabel = "NAME",
+            description = "MI estimator (default: ${DEFAULT-VALUE}; see 'mipeaks estimators').")
+    String estimator;
+
+    @Option(names = "--sigma", paramLabel = "50|median", description = "Kernel width (estimator default: 50).")
+    String sigma;
+
+    @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
+    String eps;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "raw|deepseek-math|qwen-boxed|chat",
+            description = "raw = the problem text as is, like the paper (default); chat = the model's chat_template.")
+    String promptTemplate;
+
+    @Option(names = "--no-special-tokens",
+            description = "Tokenize without the tokenizer's special tokens (e.g. no Llama BOS before problem and solution).")
+    boolean noSpecialTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
+            description = "Model compute dtype (default: f32 on cpu, bf16 on cuda).")
+    String dtype;
+
+    @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16",
+            description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
+    String stateDtype;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]",
+            description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]", description = "Device for the model only.")
+    String modelDevice;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
+    Integer threads;
+
+    @Option(names = "--shard", paramLabel = "i/n",
+            description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
+    String shard;
+
+    @Option(names = "--mi-chunk", defaultValue = "128", paramLabel = "STEPS",
+            description = "Steps per MI batch while generating (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--no-report", description = "Skip peaks, plots and report.md at the end.")
+    boolean noReport;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
+    Path javacppCache;
+
+    @Mixin
+    AnalysisCliOptions analysis;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (runs/NAME).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        if (sigma != null) {
+            p.put("sigma", sigma);
+        }
+        if (eps != null) {
+            p.put("eps", eps);
+        }
+        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
+        if (t < 1) {
+            throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
+        }
+        RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
+                limit, layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
+                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard), chunk, out,
+                null, !noReport, analysis.toOptions());
+        TraceSupport.prepare(javacppCache, t);
+        return execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    static int execute(RunOptions o, PrintWriter out, PrintWriter err) throws Exception {
+        var s = dev.mipeaks.pipeline.MiRun.run(o, out, err);
+        if (s.peaks() != null) {
+            PeaksCommand.summary(out, s.peaks().analysis(), s.peaks().tokens());
+        }
+        if (o.notice() != null) {
+            out.println("NOTE: " + o.notice());
+        }
+        if (s.report() != null) {
+            out.println("report: " + s.report());
+        }
+        out.flush();
+        return 0;
+    }
+}

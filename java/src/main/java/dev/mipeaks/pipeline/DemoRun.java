@@ -1,0 +1,75 @@
+package dev.mipeaks.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.demo.DemoModel;
+import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.DType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@code mipeaks demo}: the whole pipeline with nothing to download. The model is {@link DemoModel} (a seeded random
+ * Llama with a byte tokenizer, written into {@code <out>/model}); the problems are the handful that ship in the jar
+ * ({@code demo/problems.jsonl}, copied to {@code <out>/data}). Every output says the weights are random.
+ */
+public final class DemoRun {
+    public static final long DEFAULT_SEED = 20250602L;
+    public static final String NOTICE = "DEMO: the model has random weights (a seeded random Llama that mipeaks builds, "
+            + "no download). Its MI peaks and thinking tokens show the pipeline working, not a finding about reasoning.";
+    static final String PROBLEMS = "demo/problems.jsonl";
+
+    private DemoRun() {
+    }
+
+    /** Demo settings: all 4 layers, nhsic sigma 50, greedy. */
+    public static RunOptions options(Path out, long seed, int maxNewTokens, int threads, AnalysisOptions analysis)
+            throws IOException {
+        Path model = model(out.resolve("model"), seed);
+        Path data = problems(out.resolve("data"));
+        return new RunOptions(model, data.toString(), null, Map.of(), 0, -1, "all", maxNewTokens, "nhsic",
+                Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", threads, Shard.ALL, 128,
+                out, NOTICE, true, analysis);
+    }
+
+    /** Writes the demo model unless {@code dir} already holds the one of this seed (then it is reused). */
+    static Path model(Path dir, long seed) throws IOException {
+        Path cfg = dir.resolve("config.json");
+        if (Files.isRegularFile(cfg) && Files.isRegularFile(dir.resolve("model.safetensors"))
+                && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            JsonNode n = RunIdentity.JSON.readTree(cfg.toFile());
+            if (n.path(DemoModel.MARKER).asBoolean(false) && n.path("mipeaks_demo_seed").asLong(Long.MIN_VALUE) == seed) {
+                return dir;
+            }
+        }
+        return DemoModel.write(dir, seed);
+    }
+
+    /** Copies the shipped problems to {@code dir/problems.jsonl} (rewritten only when they differ). */
+    static Path problems(Path dir) throws IOException {
+        byte[] bytes;
+        try (InputStream in = DemoRun.class.getClassLoader().getResourceAsStream(PROBLEMS)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + PROBLEMS + " missing from the build");
+            }
+            bytes = in.readAllBytes();
+        }
+        Path f = dir.resolve("problems.jsonl");
+        if (!Files.isRegularFile(f) || !Arrays.equals(Files.readAllBytes(f), bytes)) {
+            AtomicFiles.write(f, os -> os.write(bytes));
+        }
+        return f;
+    }
+
+    public static MiRun.Summary run(Path out, long seed, int maxNewTokens, int threads, AnalysisOptions analysis,
+                                    PrintWriter stdout, PrintWriter err) throws IOException {
+        stdout.println(NOTICE);
+        stdout.flush();
+        return MiRun.run(options(out, seed, maxNewTokens, threads, analysis), stdout, err);
+    }
+}

@@ -1,0 +1,464 @@
+package dev.mipeaks.pipeline;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.ManifestEntry;
+import dev.mipeaks.analysis.ProblemRecord;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.analysis.RunWriter;
+import dev.mipeaks.eval.Dataset;
+import dev.mipeaks.eval.DatasetLoader;
+import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.Prompts;
+import dev.mipeaks.generate.CaptureHook;
+import dev.mipeaks.generate.GenerationConfig;
+import dev.mipeaks.generate.GenerationResult;
+import dev.mipeaks.generate.Generator;
+import dev.mipeaks.io.DType;
+import dev.mipeaks.io.TrajectoryWriter;
+import dev.mipeaks.mi.MiBackend;
+import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.Tokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The work of {@code mipeaks run}: for each problem of a dataset (of this shard), the ground-truth state (forward
+ * pass of the solution text, last token, every captured layer), then generation from the prompt with the state of
+ * every step streamed to the problem's tensors file and its MI against the ground truth computed chunk by chunk
+ * through the MI backend; then peaks, statistics, thinking tokens, plots and report.md.
+ *
+ * <p>Resumable: a problem's files are written atomically and its manifest line is appended only after both exist,
+ * so the manifest is the list of finished problems; a rerun skips them and an interrupted problem is redone. Problem
+ * files hold no timings (those go to timings.jsonl), so interrupted-and-resumed, sharded-and-merged and plain runs
+ * write the same bytes.
+ */
+public final class MiRun {
+    /** Appended per problem: wall times, not part of the results. */
+    public static final String TIMINGS = "timings.jsonl";
+    public static final String FORMAT = "mipeaks-run-v1";
+
+    /** What a run did in this session. */
+    public record Summary(int selected, int resumed, int done, int skipped, long steps, long pairs, double seconds,
+                          RunOutputs.Written peaks, Path report) {
+        public double stepsPerSecond() {
+            return seconds > 0 ? steps / seconds : 0;
+        }
+
+        public double pairsPerSecond() {
+            return seconds > 0 ? pairs / seconds : 0;
+        }
+
+        public double problemsPerMinute() {
+            return seconds > 0 ? done * 60.0 / seconds : 0;
+        }
+    }
+
+    private MiRun() {
+    }
+
+    public static Summary run(RunOptions o, PrintWriter out, PrintWriter err) throws IOException {
+        Path dir = o.out().toAbsolutePath().normalize();
+        // inputs first (dataset, model config, tokenizer, estimator): every mistake is found before the model loads
+        DatasetLoader loader = (o.dataRoot() == null ? new DatasetLoader() : new DatasetLoader().withDataRoot(o.dataRoot()))
+                .withFields(o.fields()).withOffset(o.offset()).withLimit(o.limit());
+        Path dataFile = loader.resolve(o.dataset()).toAbsolutePath().normalize();
+        Dataset ds = loader.load(o.dataset());
+        List<DatasetRecord> mine = ds.records().stream().filter(r -> o.shard().owns(r.index())).toList();
+        Path modelDir = o.model().toAbsolutePath().normalize();
+        ModelConfig mc = ModelConfig.load(modelDir);
+        if (!Tokenizer.present(modelDir)) {
+            throw MipeaksException.invalid(modelDir.resolve("tokenizer.json") + ": no such file (mipeaks run needs the "
+                    + "model's tokenizer to encode problems and solutions)");
+        }
+        int[] layers = resolveLayers(o.layers(), mc.numLayers());
+        UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), modelDir);
+        String modelDevice = modelDevice(o);
+        String computeDtype = computeDtype(o.computeDtype(), modelDevice);
+
+        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err)) {
+            ObjectNode config = config(o, modelDir, dataFile, ds.name(), layers, backend, computeDtype);
+            List<ManifestEntry> finished = prepareFolder(dir, config);
+            Set<Integer> have = new TreeSet<>();
+            finished.forEach(e -> have.add(e.index()));
+            List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
+            int resumed = mine.size() - todo.size();
+            String notice = o.notice() == null ? "" : " [" + o.notice() + "]";
+            err.printf(Locale.ROOT, "run %s: %d problems of %s%s (%d finished before, %d to do); model %s (%s %s); "
+                            + "layers %s; MI %s on %s%s%n", dir, mine.size(), ds.name(),
+                    o.shard().whole() ? "" : " in shard " + o.shard().label(), resumed, todo.size(), modelDir,
+                    modelDevice, computeDtype, layerList(layers), o.estimator(), backend.describe(), notice);
+            err.flush();
+            RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
+            Thread onInterrupt = interruptNotice(err, dir, progress, resumed);
+            ExecutorService miWorker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "mipeaks-mi-stream");
+                t.setDaemon(true);
+                return t;
+            });
+            Tokenizer tok = null;
+            try {
+                tok = Tokenizer.load(modelDir);
+                if (!todo.isEmpty()) {
+                    long tl = System.nanoTime();
+                    try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(modelDevice, computeDtype))) {
+                        err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
+                        Generator gen = new Generator(model, tok);
+                        GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
+                                Set.of(), List.of());
+                        Problem p = new Problem(o, dir, modelDir, layers, mc.hiddenSize(), gen, gc, tok, template,
+                                backend, miWorker, progress);
+                        for (DatasetRecord r : todo) {
+                            p.run(r);
+                        }
+                    }
+                }
+                double seconds = progress.seconds();
+                RunOutputs.Written peaks = o.report() ? analyse(dir, o, tok, err) : null;
+                Path report = peaks == null ? null : dir.resolve(RunLayout.REPORT);
+                Summary s = new Summary(mine.size(), resumed, progress.done(), progress.skipped(), progress.steps(),
+                        progress.pairs(), seconds, peaks, report);
+                out.printf(Locale.ROOT, "run %s: %d problems (%d this session, %d resumed, %d skipped); %d steps in "
+                                + "%.1f s: %.2f problems/min, %.1f steps/s, %.1f MI pairs/s%n", dir, mine.size(), s.done(),
+                        resumed, s.skipped(), s.steps(), s.seconds(), s.problemsPerMinute(), s.stepsPerSecond(),
+                        s.pairsPerSecond());
+                out.flush();
+                return s;
+            } finally {
+                miWorker.shutdownNow();
+                if (tok != null) {
+                    tok.close();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the notice prints
+                }
+            }
+        }
+    }
+
+    /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
+    private record Problem(RunOptions o, Path dir, Path modelDir, int[] layers, int hidden, Generator gen,
+                           GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template, MiBackend backend,
+                           ExecutorService miWorker, RunProgress progress) {
+
+        void run(DatasetRecord r) throws IOException {
+            String stem = RunLayout.stem(r.index());
+            long t0 = System.nanoTime();
+            if (r.solution() == null || r.solution().isBlank()) {
+                skip(r, "no solution text (the ground-truth state is the solution's forward pass)");
+                return;
+            }
+            String promptText = template.apply(r.problem());
+            boolean chat = o.promptTemplate().equals("chat");
+            int[] promptIds = tok.encode(promptText, o.addSpecialTokens() && !chat);
+            if (promptIds.length == 0) {
+                skip(r, "the prompt encodes to no tokens");
+                return;
+            }
+            int[] gtIds = tok.encode(r.solution(), o.addSpecialTokens());
+            if (gtIds.length == 0) {
+                skip(r, "the solution encodes to no tokens");
+                return;
+            }
+            float[][] gtStates = gen.forwardHidden(gtIds, layers);
+            long t1 = System.nanoTime();
+            DType dtype = o.stateDtype();
+            Path tensors = dir.resolve(RunLayout.problemTensors(r.index()));
+            GenerationResult g;
+            double[][] mi;
+            long t2;
+            MiStream mis = new MiStream(backend, miWorker, RunLayout.problemTensors(r.index()), layers, gtStates, dtype,
+                    o.chunk(), progress::pairs);
+            if (mis.nonFinite() != null) {
+                skip(r, mis.nonFinite());
+                return;
+            }
+            try (TrajectoryWriter w = new TrajectoryWriter(tensors, layers, hidden, dtype)) {
+                w.metadata("model", modelDir.toString());
+                w.metadata("index", Integer.toString(r.index()));
+                w.metadata("id", r.id());
+                w.metadata("prompt_ids", TrajectoryWriter.jsonList(promptIds));
+                w.metadata("gt_ids", TrajectoryWriter.jsonList(gtIds));
+                w.metadata("estimator", backend.estimator().name());
+                g = gen.generate(promptIds, gc, List.of(new CaptureHook(w), mis,
+                        progress.within("problem " + stem, o.maxNewTokens())));
+                t2 = System.nanoTime();
+                mi = mis.finish();
+                if (mi == null) {
+                    // no tensors file: the writer is closed without finish, which deletes its spills
+                    w.close();
+                    skip(r, mis.nonFinite());
+                    return;
+                }
+                for (int i = 0; i < layers.length; i++) {
+                    w.extraTensor(RunLayout.gtHidden(layers[i]), dtype, new long[] {hidden}, mis.storedGt(i));
+                }
+                for (int i = 0; i < layers.length; i++) {
+                    ByteBuffer b = ByteBuffer.allocate(mi[i].length * 8).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asDoubleBuffer().put(mi[i]);
+                    w.extraTensor(RunLayout.mi(layers[i]), DType.F64, new long[] {mi[i].length}, b);
+                }
+                w.finish(g.stopReason().label());
+            } finally {
+                mis.cancel();
+            }
+            List<String> decoded = tok.decodedVocabulary();
+            List<String> tokens = new ArrayList<>();
+            for (int id : g.tokens()) {
+                tokens.add(id < decoded.size() ? decoded.get(id) : "");
+            }
+            Map<Integer, double[]> miByLayer = new LinkedHashMap<>();
+            List<Integer> layerList = new ArrayList<>();
+            for (int i = 0; i < layers.length; i++) {
+                miByLayer.put(layers[i], mi[i]);
+                layerList.add(layers[i]);
+            }
+            ProblemRecord rec = new ProblemRecord(r.index(), r.id(), r.problem(), r.answer(),
+                    tok.decode(g.tokens(), true), g.stopReason().label(), promptIds, g.tokens(), tokens, layerList,
+                    backend.estimator().name(), miByLayer);
+            String file = RunWriter.writeProblem(dir, rec);
+            RunWriter.appendManifest(dir, new ManifestEntry(r.index(), r.id(), RunLayout.STATUS_OK, null, file));
+            long t3 = System.nanoTime();
+            timing(r, g.tokens().length, promptIds.length, gtIds.length, t0, t1, t2, t3);
+            progress.finished(String.format(Locale.ROOT, "%s: %d steps (%s) in %.1f s", stem, g.tokens().length,
+                    g.stopReason().label(), (t3 - t0) / 1e9), g.tokens().length, false);
+        }
+
+        private void skip(DatasetRecord r, String reason) throws IOException {
+            RunWriter.appendManifest(dir, new ManifestEntry(r.index(), r.id(), RunLayout.STATUS_SKIPPED, reason, null));
+            progress.finished(RunLayout.stem(r.index()) + " skipped: " + reason, 0, true);
+        }
+
+        private void timing(DatasetRecord r, int steps, int prompt, int gt, long t0, long t1, long t2, long t3)
+                throws IOException {
+            ObjectNode n = RunIdentity.JSON.createObjectNode();
+            n.put("index", r.index());
+            n.put("steps", steps);
+            n.put("prompt_tokens", prompt);
+            n.put("gt_tokens", gt);
+            n.put("gt_s", (t1 - t0) / 1e9);
+            n.put("generate_s", (t2 - t1) / 1e9);
+            n.put("mi_wait_s", (t3 - t2) / 1e9);
+            n.put("total_s", (t3 - t0) / 1e9);
+            Files.writeString(dir.resolve(TIMINGS), n + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Peaks, statistics, thinking tokens (with the tokenizer's vocabulary), plots and report.md. */
+    static RunOutputs.Written analyse(Path dir, RunOptions o, Tokenizer tok, PrintWriter err) throws IOException {
+        if (RunReader.open(dir).okEntries().isEmpty()) {
+            err.println("no problem analysed (all skipped or none selected): no peaks or report written");
+            return null;
+        }
+        TokenizerVocabulary vocab = tok == null ? null : new TokenizerVocabulary(tok);
+        RunOutputs.Written w = RunOutputs.peaks(dir, o.analysis(), vocab, List.of(), null, o.threads());
+        RunOutputs.report(dir, o.analysis(), vocab);
+        return w;
+    }
+
+    /** Checks (or creates) the run folder for this configuration; returns the manifest of finished problems. */
+    static List<ManifestEntry> prepareFolder(Path dir, ObjectNode config) throws IOException {
+        ObjectNode have = RunIdentity.read(dir);
+        if (have == null) {
+            if (Files.exists(dir.resolve(RunLayout.MANIFEST))) {
+                throw MipeaksException.invalid(dir + ": has " + RunLayout.MANIFEST + " but no " + RunLayout.CONFIG
+                        + " (not a run folder of this tool; use another --out)");
+            }
+            RunIdentity.write(dir, config);
+        } else {
+            String field = RunIdentity.firstDifference(have, config, Set.of());
+            if (field != null) {
+                throw MipeaksException.invalid(dir.resolve(RunLayout.CONFIG) + ": field '" + field + "' is "
+                        + RunIdentity.show(have.get(field)) + " but this run has " + RunIdentity.show(config.get(field))
+                        + " (the folder holds a run with another configuration: use another --out, or the same "
+                        + "options to resume)");
+            }
+        }
+        cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
+        repairManifest(dir.resolve(RunLayout.MANIFEST));
+        return RunReader.open(dir).manifest();
+    }
+
+    /**
+     * Drops an unfinished last manifest line (a process killed in the middle of an append), so that the next
+     * appended line does not glue onto it. That problem was not finished: it is redone.
+     */
+    static void repairManifest(Path manifest) throws IOException {
+        if (!Files.isRegularFile(manifest)) {
+            return;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                ch.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                ch.truncate(keep);
+                ch.force(true);
+            }
+        }
+    }
+
+    /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */
+    static void cleanStale(Path problems) throws IOException {
+        if (!Files.isDirectory(problems)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(problems)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".spill"))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    static ObjectNode config(RunOptions o, Path modelDir, Path dataFile, String datasetName, int[] layers,
+                             MiBackend backend, String computeDtype) {
+        ObjectNode c = RunIdentity.JSON.createObjectNode();
+        c.put("format", FORMAT);
+        c.put("model", modelDir.toString());
+        c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
+        ArrayNode ls = c.putArray("layers");
+        for (int l : layers) {
+            ls.add(l);
+        }
+        c.put("estimator", backend.estimator().name());
+        ObjectNode params = c.putObject("params");
+        backend.estimator().parameters().forEach((k, v) -> {
+            Object j = v instanceof dev.mipeaks.mi.Sigma s ? s.json() : v;
+            if (j instanceof Number n) {
+                params.put(k, n.doubleValue());
+            } else {
+                params.put(k, String.valueOf(j));
+            }
+        });
+        c.put("max_new_tokens", o.maxNewTokens());
+        c.put("prompt_template", o.promptTemplate());
+        c.put("created", Instant.now().toString());
+        if (o.notice() != null) {
+            c.put("notice", o.notice());
+        } else {
+            c.putNull("notice");
+        }
+        c.put("model_fingerprint", RunIdentity.modelFingerprint(modelDir));
+        c.put("dataset_file", dataFile.toString());
+        c.put("dataset_sha256", RunIdentity.sha256(dataFile));
+        ObjectNode f = c.putObject("fields");
+        new java.util.TreeMap<>(o.fields()).forEach(f::put);
+        c.put("offset", o.offset());
+        c.put("limit", o.limit());
+        c.put("add_special_tokens", o.addSpecialTokens());
+        ObjectNode g = c.putObject("generation");
+        g.put("temperature", o.temperature());
+        g.put("top_p", o.topP());
+        g.put("seed", o.seed());
+        c.put("compute_dtype", computeDtype);
+        c.put("state_dtype", o.stateDtype().name());
+        if (o.shard().whole()) {
+            c.putNull("shard");
+        } else {
+            c.put("shard", o.shard().label());
+        }
+        return c;
+    }
+
+    /** "all", "last" or "0,5,31". */
+    static int[] resolveLayers(String spec, int numLayers) {
+        String s = spec == null ? "last" : spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("all")) {
+            int[] all = new int[numLayers];
+            for (int i = 0; i < numLayers; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        if (s.equals("last")) {
+            return new int[] {numLayers - 1};
+        }
+        TreeSet<Integer> set = new TreeSet<>();
+        for (String part : s.split(",")) {
+            int l;
+            try {
+                l = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw MipeaksException.invalid("--layers '" + spec + "': expected all, last or layer indices like 0,15,31");
+            }
+            if (l < 0 || l >= numLayers) {
+                throw MipeaksException.invalid("--layers: layer " + l + " outside [0, " + numLayers + ") of the model");
+            }
+            set.add(l);
+        }
+        return set.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static String layerList(int[] layers) {
+        return layers.length > 6 ? layers.length + " (" + layers[0] + ".." + layers[layers.length - 1] + ")"
+                : java.util.Arrays.toString(layers);
+    }
+
+    /** The model's device: --model-device, else --device (auto: cuda when LibTorch sees a CUDA device). */
+    static String modelDevice(RunOptions o) {
+        String d = o.modelDevice() != null ? o.modelDevice() : o.device() == null ? "auto" : o.device();
+        d = d.trim().toLowerCase(Locale.ROOT);
+        if (d.equals("auto")) {
+            return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
+        }
+        return d;
+    }
+
+    static String computeDtype(String given, String device) {
+        String d = given == null ? (device.startsWith("cuda") ? "bf16" : "f32") : given.toLowerCase(Locale.ROOT);
+        return switch (d) {
+            case "f32", "float32" -> "f32";
+            case "bf16", "bfloat16" -> "bf16";
+            case "f16", "float16" -> "f16";
+            default -> throw MipeaksException.invalid("--dtype " + given + ": expected f32, bf16 or f16");
+        };
+    }
+
+    /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */
+    private static Thread interruptNotice(PrintWriter err, Path dir, RunProgress progress, int resumed) {
+        Thread t = new Thread(() -> {
+            err.printf(Locale.ROOT, "%ninterrupted: %d problems finished in %s (%d this session); the problem in flight is "
+                    + "lost; rerun the same command to resume%n", resumed + progress.done(), dir, progress.done());
+            err.flush();
+        }, "mipeaks-interrupt-notice");
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mipeaks.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mipeaks.analysis.RunLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Long-run behaviour on the demo model (no shared data needed): a run killed with SIGINT and resumed, and a run
+ * split into two shards and merged, write the same bytes as one uninterrupted run.
+ */
+class ResumeMergeTest {
+    static final int PROBLEMS = 10;
+
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+    static Path data;
+    static Path reference;
+
+    /** The run options every run here shares (one LibTorch thread: the same float results in every process). */
+    static List<String> args(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("run", "--model", model.toString(), "--dataset", data.toString(),
+                "--layers", "all", "--max-new-tokens", "12", "--threads", "1", "--mi-chunk", "5", "--device", "cpu",
+                "--no-report", "--out", out.toString()));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    @BeforeAll
+    static void referenceRun() throws IOException {
+        model = PipelineRuns.demoModel(tmp.resolve("model"));
+        data = PipelineRuns.demoProblems(tmp.resolve("data/problems.jsonl"), PROBLEMS);
+        reference = tmp.resolve("reference");
+        PipelineRuns.Result r = PipelineRuns.cli(args(reference).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(PROBLEMS, Files.readAllLines(reference.resolve(RunLayout.MANIFEST)).size());
+    }
+
+    @Test
+    void sigintThenResumeEqualsUninterruptedRun() throws Exception {
+        Path out = tmp.resolve("killed");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-cp",
+                System.getProperty("java.class.path"), "dev.mipeaks.cli.Main"));
+        cmd.addAll(args(out));
+        Path log = tmp.resolve("killed.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path manifest = out.resolve(RunLayout.MANIFEST);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!(Files.exists(manifest) && Files.readAllLines(manifest).size() >= 1)) {
+            assertTrue(p.isAlive(), "run ended before finishing a problem: " + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "no finished problem within 120 s: " + Files.readString(log));
+            Thread.sleep(10);
+        }
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "run did not stop on SIGINT");
+        String text = Files.readString(log);
+        int finished = Files.readAllLines(manifest).size();
+        System.out.println("interrupted after " + finished + " of " + PROBLEMS + " problems; exit " + p.exitValue());
+        assertEquals(130, p.exitValue(), text);
+        assertTrue(finished < PROBLEMS, "the run finished before the signal arrived; nothing was interrupted");
+        assertTrue(text.contains("interrupted: ") && text.contains(" problems finished in "), text);
+        assertTrue(text.contains("rerun the same command to resume"), text);
+
+        PipelineRuns.Result r = PipelineRuns.cli(args(out).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(finished + " finished before"), r.err());
+        PipelineRuns.assertSameResults(reference, out, false);
+    }
+
+    @Test
+    void twoShardsMergedEqualOneRun() throws IOException {
+        Path a = tmp.resolve("shards/0");
+        Path b = tmp.resolve("shards/1");
+        // shard 1 first: the merge must not depend on the order the shards ran or are listed in
+        assertEquals(0, PipelineRuns.cli(args(b, "--shard", "1/2").toArray(String[]::new)).code());
+        assertEquals(0, PipelineRuns.cli(args(a, "--shard", "0/2").toArray(String[]::new)).code());
+        List<String> la = Files.readAllLines(a.resolve(RunLayout.MANIFEST));
+        assertEquals(PROBLEMS / 2, la.size());
+        assertTrue(la.stream().allMatch(s -> s.matches("\\{\"index\":\\d*[02468],.*")), "shard 0 holds even indexes: " + la);
+
+        Path merged = tmp.resolve("merged");
+        PipelineRuns.Result m = PipelineRuns.cli("merge", "--out", merged.toString(), b.toString(), a.toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains(PROBLEMS + " problems"), m.out());
+        PipelineRuns.assertSameResults(reference, merged, true);
+        assertTrue(Files.isRegularFile(merged.resolve(RunLayout.PEAKS)));
+
+        // merging again (and with an overlapping unsharded run) adds nothing and finds everything identical
+        PipelineRuns.Result again = PipelineRuns.cli("merge", "--out", merged.toString(), a.toString(), b.toString(),
+                reference.toString(), "--no-peaks");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("0 new"), again.out());
+        PipelineRuns.assertSameResults(reference, merged, true);
+    }
+
+    @Test
+    void mergeRefusesDifferentConfigsAndDifferentDuplicates() throws IOException {
+        Path a = tmp.resolve("m/a");
+        Path c = tmp.resolve("m/c");
+        assertEquals(0, PipelineRuns.cli(args(a, "--shard", "0/2", "--limit", "2").toArray(String[]::new)).code());
+        assertEquals(0, PipelineRuns.cli(args(c, "--shard", "1/2", "--limit", "2", "--sigma", "100")
+                .toArray(String[]::new)).code());
+        PipelineRuns.Result r = PipelineRuns.cli("merge", "--out", tmp.resolve("m/out1").toString(), a.toString(), c.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("field 'params'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        // a copy of shard a whose problem 0 was tampered with: same config, different duplicate
+        Path t = tmp.resolve("m/tampered");
+        copyTree(a, t);
+        Path f = t.resolve(RunLayout.problemJson(0));
+        Files.writeString(f, Files.readString(f).replace("\"stop_reason\":\"", "\"stop_reason\":\"x"));
+        r = PipelineRuns.cli("merge", "--out", tmp.resolve("m/out2").toString(), a.toString(), t.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("problems/00000.json differs"), r.err());
+    }
+
+    @Test
+    void resumingWithAnotherConfigurationIsRefused() throws IOException {
+        Path out = tmp.resolve("other");
+        assertEquals(0, PipelineRuns.cli(args(out, "--limit", "1").toArray(String[]::new)).code());
+        PipelineRuns.Result r = PipelineRuns.cli(args(out, "--limit", "1", "--sigma", "100").toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("config.json: field 'params'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        // the same options resume (nothing to do) and succeed
+        r = PipelineRuns.cli(args(out, "--limit", "1").toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("1 finished before, 0 to do"), r.err());
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+}
