@@ -112,7 +112,7 @@ class BadInputTest {
         assertOneLineError(run(model, data, tmp.resolve("o1"), "--shard", "2/2"), 2, "--shard 2/2");
         assertOneLineError(run(model, data, tmp.resolve("o2"), "--layers", "9"), 2, "layer 9 outside [0, 4)");
         assertOneLineError(run(model, data, tmp.resolve("o3"), "--estimator", "nope"), 2, "unknown estimator 'nope'");
-        assertOneLineError(run(model, data, tmp.resolve("o4"), "--device", "cuda"), 3, "GPU backend not available");
+        assertOneLineError(run(model, data, tmp.resolve("o4"), "--device", "cuda"), 3, "no CUDA device");
         assertOneLineError(run(model, tmp.resolve("missing.jsonl"), tmp.resolve("o5")), 2, "missing.jsonl");
     }
 
