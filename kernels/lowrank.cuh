@@ -20,6 +20,9 @@
 #define MP_EMAX 16          // entries per thread: m <= MP_EMAX * blockDim.x
 #endif
 #define MP_MAX_THREADS 512  // __launch_bounds__ of every low-rank entry point
+#ifndef MP_MIN_BLOCKS
+#define MP_MIN_BLOCKS 1     // __launch_bounds__ min blocks per SM (2 caps registers at 64: a tuning experiment)
+#endif
 #define MP_DMIN (64.0 * 2.220446049250313e-16)
 #define MP_FULL 0xffffffffu
 
@@ -94,6 +97,28 @@ static inline __host__ __device__ int64_t mp_smem_fixed_bytes(int64_t m, int64_t
     return ((4 * m + 15) / 16 * 16) + 8 * m + 16 * rmax + 8 * 32 * (rmax > 16 ? rmax : 16) + 8 * 4 * 33;
 }
 
+// Tuning instrument (native harness built with -DMP_PROFILE, never in the shipped kernels): thread 0 of every block
+// adds the clock64() cycles of each phase into mp_prof[MP_PROF_*]; the harness prints them per pair.
+#ifdef MP_PROFILE
+enum { MP_PROF_FACTOR_Y, MP_PROF_LOAD_X, MP_PROF_FACTOR_X, MP_PROF_CROSS, MP_PROF_CHOL, MP_PROF_FINISH, MP_PROF_F_REDUCE,
+       MP_PROF_F_EXP, MP_PROF_F_PASS, MP_PROF_F_GNEW, MP_PROF_F_CENTRE, MP_PROF_N };
+__device__ unsigned long long mp_prof[16];
+#define MP_PROF_DECL long long mp_t0_ = clock64()
+#define MP_PROF_MARK(slot)                                                                         \
+    do {                                                                                           \
+        if (threadIdx.x == 0) {                                                                    \
+            const long long t_ = clock64();                                                        \
+            atomicAdd(&mp_prof[slot], (unsigned long long)(t_ - mp_t0_));                          \
+            mp_t0_ = t_;                                                                           \
+        }                                                                                          \
+    } while (0)
+#else
+#define MP_PROF_DECL
+#define MP_PROF_MARK(slot) \
+    do {                   \
+    } while (0)
+#endif
+
 __device__ __forceinline__ double mp_warp_sum(double v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(MP_FULL, v, o);
     return v;
@@ -137,6 +162,7 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
 __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
     const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
     const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    MP_PROF_DECL;
     for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
     double s[MP_EMAX], ck[MP_EMAX];
     int k = 0;
@@ -155,6 +181,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
             }
         }
         mp_reduce3(vmax, imax, dsum, colsum, sm.red);
+        MP_PROF_MARK(MP_PROF_F_REDUCE);
         if (k > 0) {
             mu_last = colsum / m;
             if (tid == 0) sm.mu[k - 1] = mu_last;
@@ -181,6 +208,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
                 if (k > 0) ck[e] = cprev[i] - mu_last;
             }
         }
+        MP_PROF_MARK(MP_PROF_F_EXP);
         // One pass over the existing columns: residual of the new column, and row k-1 of the centred Gram.
         for (int j = 0; j < k; ++j) {
             const double* cj = X.col(j);
@@ -200,6 +228,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
             if (lane == 0) sm.part[w * rmax + j] = g;
         }
         __syncthreads();
+        MP_PROF_MARK(MP_PROF_F_PASS);
         for (int j = tid; j < k; j += T) {
             double g = 0.0;
             for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
@@ -220,6 +249,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
             }
         }
         ++k;
+        MP_PROF_MARK(MP_PROF_F_GNEW);
     }
     __syncthreads();  // sm.mu complete, G rows written
     for (int j = 0; j < k; ++j) {
@@ -228,6 +258,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
         for (int i = tid; i < m; i += T) cj[i] -= mj;
     }
     __syncthreads();
+    MP_PROF_MARK(MP_PROF_F_CENTRE);
     return k;
 }
 
@@ -403,6 +434,7 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
     const double* LyUse = yprep ? a.yL : Ly;
 
     for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
+        MP_PROF_DECL;
         int ry;
         bool bad = false;
         if (yprep) {
@@ -413,13 +445,16 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             const double sy = a.sigma_y ? a.sigma_y[a.ldy == 0 ? 0 : pr] : a.sigma;
             ry = bad ? -1 : mp_factor(sm, m, sy, a.tol_trace, rmax, Y, Gy);
         }
+        MP_PROF_MARK(MP_PROF_FACTOR_Y);
         int rx = -1;
         if (ry > 0) {
             __syncthreads();
             bad = mp_load_row(sm.xs, xin + pr * a.ldx, m) != 0;
+            MP_PROF_MARK(MP_PROF_LOAD_X);
             const double sx = a.sigma_x ? a.sigma_x[pr] : a.sigma;
             rx = bad ? -1 : mp_factor(sm, m, sx, a.tol_trace, rmax, X, Gx);
         }
+        MP_PROF_MARK(MP_PROF_FACTOR_X);
         if (rx < 0 || ry < 0) {
             if (tid == 0) {
                 a.value[pr] = 0.0;
@@ -430,10 +465,12 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             continue;
         }
         mp_cross(sm, m, X, rx, Y, ry, C, rmax);
+        MP_PROF_MARK(MP_PROF_CROSS);
         if (Fin::kNeedsCholesky) {
             mp_cholesky(Gx, Lx, rx, rmax, c);
             if (!yprep) mp_cholesky(Gy, Ly, ry, rmax, c);
         }
+        MP_PROF_MARK(MP_PROF_CHOL);
         const MpPair P{m, rx, ry, rmax, a.eps, Gx, GyUse, C, Lx, LyUse, W, yprep};
         const double v = Fin::finish(P);
         if (tid == 0) {
@@ -443,14 +480,15 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             a.status[pr] = MIPEAKS_OK;
         }
         __syncthreads();
+        MP_PROF_MARK(MP_PROF_FINISH);
     }
 }
 
 // Declares the f32 and bf16 entry points of a low-rank estimator: MP_LOWRANK_ENTRIES(nhsic, MpNhsic).
 #define MP_LOWRANK_ENTRIES(name, Fin)                                                                 \
-    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS) mipeaks_##name##_f32(MipeaksArgs a) { \
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##_f32(MipeaksArgs a) { \
         mp_lowrank<float, Fin>(a);                                                                   \
     }                                                                                                \
-    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS) mipeaks_##name##_bf16(MipeaksArgs a) {\
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##_bf16(MipeaksArgs a) {\
         mp_lowrank<mp_bf16, Fin>(a);                                                                 \
     }

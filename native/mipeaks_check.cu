@@ -300,6 +300,9 @@ static void bench(const Dev& dv, const std::vector<int>& threads_list, const std
                 g_max_smem_cols = cap;
                 float ms;
                 run(mipeaks_nhsic_bf16, true, dx.p, dy.p, std::min<int64_t>(n, 1000), m, traj, 50.0, nullptr, nullptr, T, dv, &ms);  // warm-up
+#ifdef MP_PROFILE
+                { unsigned long long z[16] = {0}; CK(cudaMemcpyToSymbol(mp_prof, z, sizeof z)); }
+#endif
                 nvtxRangePushA(traj ? "bench trajectory" : "bench paired");
                 Outputs o = run(mipeaks_nhsic_bf16, true, dx.p, dy.p, n, m, traj, 50.0, nullptr, nullptr, T, dv, &ms);
                 nvtxRangePop();
@@ -310,6 +313,18 @@ static void bench(const Dev& dv, const std::vector<int>& threads_list, const std
                 Plan pl = plan(mipeaks_nhsic_bf16, dv, n, m, 64, T, traj, true);
                 printf("bench nhsic bf16 m=%d sigma=50 %-10s n=%-6lld T=%-4d smem_cols=%-2d grid=%-4d %8.2f ms  %12.0f pairs/s  %7.1f GB/s input  mean rank_x %.1f overflow %lld\n",
                        m, traj ? "trajectory" : "paired", (long long)n, T, pl.smem_cols, pl.grid, ms, n / s, bytes / s / 1e9, (double)rsum / n, (long long)overflow);
+#ifdef MP_PROFILE
+                {
+                    // cycles of thread 0 per pair, by phase (the factor's parts are summed over both factors)
+                    unsigned long long pr[16];
+                    CK(cudaMemcpyFromSymbol(pr, mp_prof, sizeof pr));
+                    const char* names[MP_PROF_N] = {"factor_y", "load_x", "factor_x", "cross", "cholesky", "finish",
+                                                    "f.argmax_reduce", "f.exp_col", "f.pass_prev_cols", "f.G_newcol", "f.centre"};
+                    printf("  profile (cycles/pair, thread 0):");
+                    for (int q = 0; q < MP_PROF_N; ++q) printf(" %s=%.0f", names[q], (double)pr[q] / (double)n);
+                    printf("\n");
+                }
+#endif
                 fflush(stdout);
             }
         }

@@ -7,10 +7,19 @@
 #   6 native kernel-only benchmark                     7 ncu on one nhsic launch (if ncu exists)
 # Writes $OUT/device-results.md ($OUT set) or .device/device-results.md, and the raw logs beside it.
 # Usage (from the repository root): bash scripts/device-check.sh
+#   or from a bundle that carries its own copy of this script: bash BUNDLE/device-check.sh
 set -uo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+if [ -x "$here/jre/bin/java" ]; then
+  dev="$here"  # the script sits inside the bundle
+  root="$here"
+else
+  root="$(cd "$here/.." && pwd)"
+  dev="$root/.device"
+fi
 cd "$root"
-dev="$root/.device"
+dense_py="$root/scripts/dense_torch.py"
+[ -f "$dense_py" ] || dense_py="$dev/dense_torch.py"
 out_dir="${OUT:-$dev}"
 mkdir -p "$out_dir"
 res="$out_dir/device-results.md"
@@ -65,12 +74,20 @@ step "2 parity on shared/parity (GPU vs exact and vs CPU engine)" 90 "${jvm[@]}"
 step "3 native harness: kernels vs float64 CPU reference, block sizes 32..512" 60 "$harness" --check
 step "4 nhsic throughput through CudaMiBackend" 75 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck bench 10000 100000
 if timeout 20 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
-  step "5 paper's dense float32 path (PyTorch)" 45 python3 scripts/dense_torch.py --m 4096 --pairs 4
+  step "5 paper's dense float32 path (PyTorch)" 45 python3 "$dense_py" --m 4096 --pairs 4
 else
   say "- PyTorch with CUDA not available: dense float32 reference is the harness's naive CUDA Gauss-Jordan"
   step "5 paper's dense float32 path (naive CUDA, no PyTorch)" 45 "$harness" --dense --dense-pairs 2
 fi
-step "6 native kernel-only benchmark (bf16, m=4096; block size x shared-memory columns)" 50 "$harness" --bench --threads 256,512 --smem-cols 99,2
+step "6 native kernel-only benchmark (bf16, m=4096; block size x shared-memory columns)" 50 "$harness" --bench --threads 256,512 --smem-cols 99,2,1,0 --bench-n 10000
+# tuning experiment: the same kernels built with __launch_bounds__(512, 2) (64 registers: two 512-thread blocks per SM)
+if [ -x "$dev/bin/mipeaks_check_lb2" ]; then
+  step "6b kernel-only benchmark, __launch_bounds__(512,2) build" 45 "$dev/bin/mipeaks_check_lb2" --check --bench --threads 256,512 --smem-cols 2,1,0 --bench-n 10000
+fi
+# where the cycles go: the harness built with -DMP_PROFILE (clock64 per phase in thread 0; slightly slower)
+if [ -x "$dev/bin/mipeaks_check_prof" ]; then
+  step "6c kernel-only benchmark with a per-phase cycle profile (MP_PROFILE build)" 40 "$dev/bin/mipeaks_check_prof" --bench --threads 256,512 --smem-cols 99,0 --bench-n 10000
+fi
 if command -v ncu >/dev/null 2>&1; then
   # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y)
   step "7 ncu: one mipeaks_nhsic_bf16 launch (trajectory batch, m=4096)" 60 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \

@@ -29,6 +29,14 @@ tmp="$(mktemp -d)"
 (cd "$tmp" && unzip -q "$nat" && rm -f lib/libJNvPTXCompiler-* lib/libJCudaRuntime-* lib/libJNvrtc-* && jar --create --file "$dev/lib/$(basename "$nat")" -C "$tmp" .)
 rm -rf "$tmp"
 cp build/cuda/mipeaks_check "$dev/bin/"
+# tuning experiment for device-check step 6b: the harness with __launch_bounds__(512, 2) kernels (sm_90 only)
+nvcc -O3 -std=c++17 -DMP_MIN_BLOCKS=2 -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu \
+  -o "$dev/bin/mipeaks_check_lb2" || echo "mipeaks_check_lb2 not built (step 6b will be skipped)"
+# device-check step 6c: per-phase cycle counts (kernels/lowrank.cuh MP_PROFILE)
+nvcc -O3 -std=c++17 -DMP_PROFILE -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu \
+  -o "$dev/bin/mipeaks_check_prof" || echo "mipeaks_check_prof not built (step 6c will be skipped)"
+# the check script and the dense reference travel too: bash .device/device-check.sh works from a copy of the bundle
+cp scripts/device-check.sh scripts/dense_torch.py "$dev/"
 # the PTX and cubins travel inside mipeaks.jar (dev/mipeaks/gpu/kernels/)
 shared="${MIPEAKS_SHARED:-$root/../shared}"
 cp "$shared"/parity/* "$dev/parity/"

@@ -43,7 +43,6 @@ public final class CudaMiBackend implements MiBackend {
     /** Entries per thread of the low-rank kernels (MP_EMAX) and their thread limit (MP_MAX_THREADS). */
     static final int EMAX = 16;
     static final int MAX_THREADS = 512;
-    private static final long CHUNK_INPUT_BYTES = 32L << 20;
 
     private final CudaDevice dev;
     private final KernelLibrary lib;
@@ -202,19 +201,12 @@ public final class CudaMiBackend implements MiBackend {
         final CUfunction fn;
         final int threads;
         final int rmax;
-        int grid;
-        int smemCols;
-        long smemBytes;
+        final LaunchPlan plan;
         final int chunk;
         final List<DevPtr> devMem = new ArrayList<>();
         final List<Pointer> hostMem = new ArrayList<>();
         final Lane[] lanes = new Lane[2];
-        DevPtr yB;
-        DevPtr yG;
-        DevPtr yL;
-        DevPtr yRank;
-        DevPtr yRow;
-        DevPtr ySigma;
+        LaunchPlan.YFactor yf;
         final double[] values;
         final int[] rankX;
         final int[] rankY;
@@ -233,43 +225,32 @@ public final class CudaMiBackend implements MiBackend {
             if (binding.lowRank() && (long) EMAX * threads < m) {
                 throw MipeaksException.invalid("threads per block " + threads + " too few for m = " + m + " (need >= m/" + EMAX + ")");
             }
-            rmax = Math.min(RMAX, m);
-            plan();
-            long rowBytes = (long) m * esize;
-            chunk = (int) Math.max(1, Math.min(n, Math.max(grid, CHUNK_INPUT_BYTES / rowBytes)));
+            // the occupancy query needs the function's dynamic shared memory limit raised first (opt-in above 48 KiB)
+            plan = LaunchPlan.of(n, m, esize, traj, binding.lowRank(), threads, dev.sharedMemoryOptin(), smem -> {
+                if (smem > dev.sharedMemoryOptin()) {
+                    return 0;  // go() computes on the CPU
+                }
+                if (binding.lowRank()) {
+                    cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) smem);
+                }
+                int[] perSm = new int[1];
+                cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, fn, threads, smem);
+                return perSm[0];
+            }, dev.multiprocessors(), dev.memoryInfo()[0], Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE));
+            rmax = plan.rmax();
+            chunk = plan.chunk();
             values = new double[n];
             rankX = new int[n];
             rankY = new int[n];
             status = new int[n];
         }
 
-        /** Shared-memory columns, occupancy and a grid that fits in free device memory. */
-        void plan() {
-            if (binding.lowRank()) {
-                long fixed = KernelArgs.smemFixedBytes(m, rmax);
-                long cols = (dev.sharedMemoryOptin() - fixed - 1024) / (8L * m);
-                cols = Math.max(0, Math.min(cols, traj ? rmax : 2L * rmax));
-                // tuning knob (benchmarks): fewer shared-memory columns can fit two blocks per SM
-                cols = Math.min(cols, Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE));
-                smemCols = (int) cols;
-                smemBytes = fixed + 8L * cols * m;
-                cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) smemBytes);
-            }
-            int[] perSm = new int[1];
-            cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, fn, threads, smemBytes);
-            grid = Math.max(1, Math.max(1, perSm[0]) * dev.multiprocessors());
-            grid = Math.min(grid, n);
-            if (binding.lowRank()) {
-                long perBlock = 8L * KernelArgs.scratchDoubles(m, rmax);
-                long free = dev.memoryInfo()[0];
-                long budget = free / 2 - (256L << 20);  // two lanes of scratch, room for the chunks
-                while (grid > 1 && 2L * grid * perBlock > budget) {
-                    grid = Math.max(1, grid / 2);
-                }
-            }
-        }
-
         Estimate[] go(Progress progress) {
+            if (plan.lowRank() && Math.max(plan.smemBytes(), plan.ySmemBytes()) > dev.sharedMemoryOptin()) {
+                note("m = " + m + " needs " + plan.smemBytes() + " bytes of shared memory per block, more than this device's "
+                        + dev.sharedMemoryOptin() + ": computing on the CPU");
+                return cpuAll(x, y, progress);
+            }
             for (int l = 0; l < 2; l++) {
                 lanes[l] = new Lane();
             }
@@ -302,59 +283,46 @@ public final class CudaMiBackend implements MiBackend {
             return collect();
         }
 
-        /** Factors y row 0 on the device; false when its rank exceeds rmax. */
+        /** Copies y row 0 to the device and factors it there (low-rank kernels); false when its rank exceeds rmax. */
         boolean prepareY() {
-            yB = alloc(devMem, 8L * rmax * m);
-            yG = alloc(devMem, 8L * rmax * rmax);
-            yL = alloc(devMem, 8L * rmax * rmax);
-            yRank = alloc(devMem, 8);
             Lane ln = lanes[0];
-            ByteBuffer hb = ln.hx;
-            hb.clear();
-            fillRows(y, 0, 1, hb);
-            yRow = alloc(devMem, (long) m * esize);
-            cuMemcpyHtoDAsync(yRow, ln.hxPtr, (long) m * esize, ln.stream);
-            KernelArgs a = baseArgs();
-            a.y = yRow.address();
-            a.n = 1;
-            a.ldy = 0;
-            a.flags = KernelArgs.FLAG_WRITE_Y_FACTOR;
-            a.scratch = ln.scratch.address();
+            DevPtr row = alloc(devMem, (long) m * esize);
+            fillRows(y, 0, 1, ln.hx);
+            cuMemcpyHtoDAsync(row, ln.hxPtr, (long) m * esize, ln.stream);
+            long sigma = 0;
             if (cfg.rowSigma() != null) {
-                ySigma = alloc(devMem, 8);
-                ln.hsy.clear();
+                DevPtr ds = alloc(devMem, 8);
                 ln.hsy.putDouble(0, cfg.sigmaFor(y.row(0)));
-                cuMemcpyHtoDAsync(ySigma, ln.hsyPtr, 8, ln.stream);
-                a.sigmaY = ySigma.address();
+                cuMemcpyHtoDAsync(ds, ln.hsyPtr, 8, ln.stream);
+                sigma = ds.address();
             }
-            // write mode keeps every y column it can in shared memory
-            long cols = (dev.sharedMemoryOptin() - KernelArgs.smemFixedBytes(m, rmax) - 1024) / (8L * m);
-            a.smemCols = Math.max(0, Math.min(cols, rmax));
-            long smem = KernelArgs.smemFixedBytes(m, rmax) + 8L * a.smemCols * m;
-            cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int) Math.max(smem, smemBytes));
-            launch(a, 1, smem, ln.stream);
+            if (!plan.yFactorLaunch()) {
+                yf = new LaunchPlan.YFactor(row.address(), sigma, 0, 0, 0, 0);
+                cuStreamSynchronize(ln.stream);  // ln.hx is refilled by the first chunk
+                return true;
+            }
+            DevPtr rank = alloc(devMem, 8);
+            yf = new LaunchPlan.YFactor(row.address(), sigma, alloc(devMem, plan.yFactorBytes()).address(),
+                    alloc(devMem, plan.ySmallBytes()).address(), alloc(devMem, plan.ySmallBytes()).address(), rank.address());
+            KernelArgs a = plan.writeY(cfg, yf, ln.scratch.address());
+            // one function, two shared memory sizes: the limit covers the larger (the batch launches come next)
+            cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    (int) Math.max(plan.ySmemBytes(), plan.smemBytes()));
+            launch(a, 1, plan.ySmemBytes(), ln.stream);
             ByteBuffer r = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
-            jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), yRank, 4);
+            cuStreamSynchronize(ln.stream);
+            jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), rank, 4);
             if (r.getInt(0) == -2) {
                 Inputs.checkFinite(y.where(), 0, y.row(0));
             }
             return r.getInt(0) > 0;
         }
 
-        KernelArgs baseArgs() {
-            KernelArgs a = new KernelArgs();
-            a.m = m;
-            a.ldx = m;
-            a.ldy = traj ? 0 : m;
-            a.sigma = Double.isNaN(cfg.sigma()) ? 1.0 : cfg.sigma();
-            a.eps = cfg.eps();
-            a.tolTrace = cfg.tolTrace(m);
-            a.rmax = rmax;
-            a.smemCols = smemCols;
-            return a;
-        }
-
         void launch(KernelArgs a, int gridX, long smem, CUstream stream) {
+            java.util.List<String> miss = LaunchPlan.missing(a, binding.lowRank());
+            if (!miss.isEmpty()) {
+                throw new IllegalStateException("kernel arguments without " + miss + " (flags " + a.flags + ")");
+            }
             Pointer params = Pointer.to(Pointer.to(a.bytes()));
             cuLaunchKernel(fn, gridX, 1, 1, threads, 1, 1, (int) smem, stream, params, null);
         }
@@ -441,18 +409,18 @@ public final class CudaMiBackend implements MiBackend {
 
             Lane() {
                 cuStreamCreate(stream, 0);
-                long inBytes = (long) chunk * m * esize;
+                long inBytes = plan.inputBytes();
                 hx = pinned(hxPtr, inBytes);
                 hy = traj ? null : pinned(hyPtr, inBytes);
                 hsx = pinned(hsxPtr, 8L * chunk);
                 hsy = pinned(hsyPtr, 8L * chunk);
-                hout = pinned(houtPtr, 20L * chunk);  // value f64, rank_x, rank_y, status i32
+                hout = pinned(houtPtr, plan.outBytes());
                 dx = alloc(devMem, inBytes);
                 dy = traj ? null : alloc(devMem, inBytes);
                 dsx = alloc(devMem, 8L * chunk);
                 dsy = alloc(devMem, 8L * chunk);
-                dout = alloc(devMem, 20L * chunk);
-                scratch = alloc(devMem, binding.lowRank() ? 8L * grid * KernelArgs.scratchDoubles(m, rmax) : 8);
+                dout = alloc(devMem, plan.outBytes());
+                scratch = alloc(devMem, plan.scratchBytes());
             }
 
             ByteBuffer pinned(Pointer p, long bytes) {
@@ -472,10 +440,8 @@ public final class CudaMiBackend implements MiBackend {
                     fillRows(y, s, e, hy);
                     cuMemcpyHtoDAsync(dy, hyPtr, inBytes, stream);
                 }
-                KernelArgs a = baseArgs();
-                a.x = dx.address();
-                a.y = traj ? yRow.address() : dy.address();
-                a.n = rows;
+                long sx = 0;
+                long sy = 0;
                 if (cfg.rowSigma() != null) {
                     double[] row = new double[m];
                     for (int r = s; r < e; r++) {
@@ -487,28 +453,15 @@ public final class CudaMiBackend implements MiBackend {
                         }
                     }
                     cuMemcpyHtoDAsync(dsx, hsxPtr, 8L * rows, stream);
-                    a.sigmaX = dsx.address();
-                    if (traj) {
-                        a.sigmaY = ySigma.address();
-                    } else {
+                    sx = dsx.address();
+                    if (!traj) {
                         cuMemcpyHtoDAsync(dsy, hsyPtr, 8L * rows, stream);
-                        a.sigmaY = dsy.address();
+                        sy = dsy.address();
                     }
                 }
-                a.scratch = scratch.address();
-                long outBase = dout.address();
-                a.value = outBase;
-                a.rankX = outBase + 8L * rows;
-                a.rankY = a.rankX + 4L * rows;
-                a.status = a.rankY + 4L * rows;
-                if (traj) {
-                    a.flags = KernelArgs.FLAG_Y_FACTORED;
-                    a.yB = yB.address();
-                    a.yG = yG.address();
-                    a.yL = yL.address();
-                    a.yRank = yRank.address();
-                }
-                launch(a, Math.min(grid, rows), smemBytes, stream);
+                KernelArgs a = plan.batch(cfg, rows, dx.address(), traj ? 0 : dy.address(), sx, sy, dout.address(),
+                        scratch.address(), yf);
+                launch(a, plan.gridFor(rows), plan.smemBytes(), stream);
                 cuMemcpyDtoHAsync(houtPtr, dout, 20L * rows, stream);
             }
 
