@@ -51,7 +51,14 @@ class ResumeMergeTest {
     void sigintThenResumeEqualsUninterruptedRun() throws Exception {
         Path out = tmp.resolve("killed");
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-cp",
+        List<String> cmd = new ArrayList<>();
+        // A process started in the background by a non-interactive shell (as CI may start us) inherits SIGINT as
+        // ignored, and the JVM then installs no handler for it: reset it to the default for the child, as a
+        // terminal's Ctrl-C would find it.
+        if (defaultSignalSupported()) {
+            cmd.addAll(List.of("env", "--default-signal=INT"));
+        }
+        cmd.addAll(List.of(java, "-Djava.awt.headless=true", "-cp",
                 System.getProperty("java.class.path"), "dev.mipeaks.cli.Main"));
         cmd.addAll(args(out));
         Path log = tmp.resolve("killed.log");
@@ -152,6 +159,19 @@ class ResumeMergeTest {
                     Files.copy(p, q);
                 }
             }
+        }
+    }
+
+    private static boolean defaultSignalSupported() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
