@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.global.torch;
  * The paper's nhsic, op for op, on LibTorch in float32 (the reference code's distmat, kernelmat and
  * hsic_normalized_cca): D = r + r^T - 2 X X^T (abs), K = exp(-D / (2 sigma^2)), Kc = K H,
  * R = Kc inverse(Kc + eps m I), value = sum(Rx * Ry^T). This is the "paper's float32 dense path" the fast estimator
- * is compared with: same library, same BLAS/LAPACK-backed ops as the PyTorch original.
+ * is compared with: same library, same BLAS/LAPACK-backed ops as the PyTorch original. Run it on a thread with a
+ * deep stack (-Xss64m): LAPACK's inverse at m >= 512 overflows the default 1 MB Java thread stack (a bare SIGSEGV).
  */
 final class PaperTorchNhsic {
     private PaperTorchNhsic() {
