@@ -115,13 +115,15 @@ public final class TrajectoryWriter implements AutoCloseable {
         if (states.length != layers.length) {
             throw new IllegalArgumentException(states.length + " states for " + layers.length + " layers");
         }
+        for (int i = 0; i < layers.length; i++) {
+            if (states[i].length != hidden) { // checked before writing anything, so the spills stay aligned
+                throw new IllegalArgumentException("layer " + layers[i] + ": state of " + states[i].length
+                        + " values, expected " + hidden);
+            }
+        }
         try {
             for (int i = 0; i < layers.length; i++) {
                 float[] s = states[i];
-                if (s.length != hidden) {
-                    throw new IllegalArgumentException("layer " + layers[i] + ": state of " + s.length + " values, expected "
-                            + hidden);
-                }
                 row.clear();
                 if (dtype == DType.F32) {
                     row.asFloatBuffer().put(s);

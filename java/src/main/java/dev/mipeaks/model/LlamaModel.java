@@ -52,6 +52,7 @@ public final class LlamaModel implements AutoCloseable {
     private final ScalarType dtype;
     private final String dtypeName;
     private final long weightBytes;
+    private long mappedBytes;
     private final List<Pointer> owned = new ArrayList<>();
     /** Keeps the mappings alive that zero-copy tensors point into. */
     private final List<ByteBuffer> mappings = new ArrayList<>();
@@ -168,6 +169,7 @@ public final class LlamaModel implements AutoCloseable {
                 t = raw;
                 if (aligned) {
                     mappings.add(buf);
+                    mappedBytes += info.byteSize();
                 }
             } else {
                 t = raw.to(device, dtype, false, true, null);
@@ -207,6 +209,11 @@ public final class LlamaModel implements AutoCloseable {
 
     Device device() {
         return device;
+    }
+
+    /** Bytes of weights used in place from the memory-mapped checkpoint (not copied). */
+    public long mappedBytes() {
+        return mappedBytes;
     }
 
     /** Bytes of the weights in the compute dtype (what a decode step streams from memory). */

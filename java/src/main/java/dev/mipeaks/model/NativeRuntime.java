@@ -63,6 +63,7 @@ public final class NativeRuntime {
             return;
         }
         configure();
+        passiveOpenMp();
         try {
             org.bytedeco.javacpp.Loader.load(org.bytedeco.pytorch.global.torch.class);
         } catch (NoClassDefFoundError | UnsatisfiedLinkError e) {
@@ -70,6 +71,30 @@ public final class NativeRuntime {
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e.getMessage(), e);
         }
         torchLoaded = true;
+    }
+
+    /**
+     * Sets OMP_WAIT_POLICY=PASSIVE in the process environment (unless the user set it) before libgomp is loaded.
+     * LibTorch runs its element-wise kernels on OpenMP threads and its matrix products on OpenBLAS's own threads;
+     * with OpenMP's default active waiting, the idle OpenMP threads spin on the cores OpenBLAS needs, and a
+     * decode step of a 100M model takes 2.5x longer on 2 cores (116 ms instead of 43 ms). Done through libc's
+     * setenv (JNA), since Java cannot change its own environment; without JNA it is skipped.
+     */
+    private static void passiveOpenMp() {
+        if (System.getenv("OMP_WAIT_POLICY") != null) {
+            return;
+        }
+        try {
+            LibC.INSTANCE.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        } catch (LinkageError e) {
+            // no JNA or no libc: LibTorch still works, only slower on a busy CPU
+        }
+    }
+
+    private interface LibC extends com.sun.jna.Library {
+        LibC INSTANCE = com.sun.jna.Native.load("c", LibC.class);
+
+        int setenv(String name, String value, int overwrite);
     }
 
     /** LibTorch's intra-op CPU threads. */

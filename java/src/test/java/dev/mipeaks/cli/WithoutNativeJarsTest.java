@@ -1,0 +1,52 @@
+package dev.mipeaks.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MI side of the CLI must run where the LibTorch / DJL / JNA jars are absent: a child JVM with those removed
+ * from the class path lists the commands and estimators, and trace fails with a one-line error.
+ */
+class WithoutNativeJarsTest {
+
+    private static Result java(String... args) throws Exception {
+        String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.contains("bytedeco") && !e.contains("djl") && !e.contains("jna"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add("dev.mipeaks.cli.Main");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out);
+    }
+
+    record Result(int code, String out) {
+    }
+
+    @Test
+    void miCommandsStartWithoutLibTorch() throws Exception {
+        Result help = java("--help");
+        assertEquals(0, help.code, help.out);
+        assertTrue(help.out.contains("trace"), help.out);
+        Result est = java("estimators");
+        assertEquals(0, est.code, est.out);
+        assertTrue(est.out.contains("nhsic"), est.out);
+        Result trace = java("trace", "--model", "no-such-dir", "--prompt-ids", "1", "--out", "x.safetensors");
+        assertEquals(1, trace.code, trace.out);
+        assertTrue(trace.out.startsWith("mipeaks: error: cannot load LibTorch"), trace.out);
+        assertEquals(1, trace.out.strip().lines().count(), trace.out);
+    }
+}
