@@ -44,37 +44,13 @@ public final class MergeCommand implements Callable<Integer> {
         stdout.printf("merged %d input folders into %s: %d problems (%d new, %d skipped)%s%n", inputs.size(), this.out,
                 r.problems(), r.added(), r.skipped(), r.shardsSeen().isEmpty() ? "" : "; shards " + r.shardsSeen());
         if (!noPeaks && !RunReader.open(this.out).okEntries().isEmpty()) {
-            dev.mipeaks.model.Tokenizer tok = tokenizer(RunReader.open(this.out).config().model(), err);
-            RunOutputs.Written w;
-            try {
-                w = RunOutputs.peaks(this.out, analysis.toOptions(),
-                        tok == null ? null : new dev.mipeaks.pipeline.TokenizerVocabulary(tok), List.of(), null, 1);
-            } finally {
-                if (tok != null) {
-                    tok.close();
-                }
-            }
+            RunOutputs.Written w = RunOutputs.peaks(this.out, analysis.toOptions(), RunVocabulary.load(this.out, err),
+                    List.of(), null, 1);
             PeaksCommand.summary(stdout, w.analysis(), w.tokens());
             stdout.println("wrote " + this.out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + this.out
                     + "' writes plots and report.md");
         }
         stdout.flush();
         return 0;
-    }
-
-    /** The run's tokenizer, for the thinking-token ids of every word; null (with a note) when it cannot be had. */
-    static dev.mipeaks.model.Tokenizer tokenizer(String modelDir, PrintWriter err) {
-        Path dir = modelDir == null ? null : Path.of(modelDir);
-        if (dir == null || !dev.mipeaks.model.Tokenizer.present(dir)) {
-            err.println("note: the run's model folder has no tokenizer.json here: thinking-token ids are the ids seen at peaks");
-            return null;
-        }
-        try {
-            return dev.mipeaks.model.Tokenizer.load(dir);
-        } catch (RuntimeException | LinkageError e) {
-            err.println("note: cannot load " + dir.resolve("tokenizer.json") + " (" + e.getMessage()
-                    + "): thinking-token ids are the ids seen at peaks");
-            return null;
-        }
     }
 }

@@ -46,10 +46,18 @@ public final class PeaksCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<String> sigmas = sigma == null ? List.of() : SigmaSweep.parseSigmas(sigma);
+        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
+        analyse(run, analysis.toOptions(), RunVocabulary.load(run, spec.commandLine().getErr()), sigmas, t, out);
+        return 0;
+    }
+
+    /** Peaks (and the sigma sweep when {@code sigmas} is not empty) of a run, with a printed summary. */
+    static RunOutputs.Written analyse(Path run, dev.mipeaks.analysis.AnalysisOptions options,
+                                      dev.mipeaks.analysis.Vocabulary vocab, List<String> sigmas, int t,
+                                      PrintWriter out) throws java.io.IOException {
         SigmaSweep.EstimatorFactory factory = sigmas.isEmpty() ? null
                 : SigmaSweep.fromRegistry(RunReader.open(run).config());
-        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
-        RunOutputs.Written w = RunOutputs.peaks(run, analysis.toOptions(), null, sigmas, factory, t);
+        RunOutputs.Written w = RunOutputs.peaks(run, options, vocab, sigmas, factory, t);
         summary(out, w.analysis(), w.tokens());
         if (w.sweep() != null) {
             SigmaSweep.Result s = w.sweep();
@@ -62,8 +70,7 @@ public final class PeaksCommand implements Callable<Integer> {
             out.println();
         }
         out.println("wrote " + String.join(", ", w.files().stream().map(Path::toString).toList()));
-        out.println("note: no tokenizer given, so thinking_tokens.jsonl token_ids are the ids seen at peaks");
-        return 0;
+        return w;
     }
 
     static void summary(PrintWriter out, RunAnalysis a, List<ThinkingTokens.Row> rows) {

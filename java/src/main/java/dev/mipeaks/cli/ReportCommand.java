@@ -27,7 +27,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(), null);
+        RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(),
+                RunVocabulary.load(run, spec.commandLine().getErr()));
         out.println("wrote " + run.resolve(RunLayout.REPORT) + " and " + (w.files().size() - 1) + " plot files in "
                 + run.resolve(RunLayout.PLOTS_DIR));
         return 0;

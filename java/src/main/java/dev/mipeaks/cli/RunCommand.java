@@ -7,6 +7,7 @@ import dev.mipeaks.pipeline.Shard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,7 +64,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "MI estimator (default: ${DEFAULT-VALUE}; see 'mipeaks estimators').")
     String estimator;
 
-    @Option(names = "--sigma", paramLabel = "50|median", description = "Kernel width (estimator default: 50).")
+    @Option(names = "--sigma", paramLabel = "50|median|S1,S2,...", description = {
+            "Kernel width (estimator default: 50). A list (e.g. 50,100,200,400) computes MI at the first width while",
+            "generating, then recomputes it from the stored states for every width and reports how the peak sets",
+            "change (sigma_sweep.json, Jaccard between widths), as 'mipeaks peaks --sigma' does."})
     String sigma;
 
     @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
@@ -130,8 +134,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> p = new LinkedHashMap<>(params);
+        List<String> sweep = List.of();
         if (sigma != null) {
-            p.put("sigma", sigma);
+            sweep = sigma.contains(",") ? dev.mipeaks.analysis.SigmaSweep.parseSigmas(sigma) : List.of();
+            p.put("sigma", sweep.isEmpty() ? sigma : sweep.get(0));
         }
         if (eps != null) {
             p.put("eps", eps);
@@ -145,7 +151,13 @@ public final class RunCommand implements Callable<Integer> {
                 RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard), chunk, out,
                 null, !noReport, analysis.toOptions());
         TraceSupport.prepare(javacppCache, t);
-        return execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (code == 0 && !sweep.isEmpty() && !noReport) {
+            PeaksCommand.analyse(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
+                    spec.commandLine().getOut());
+            spec.commandLine().getOut().flush();
+        }
+        return code;
     }
 
     static int execute(RunOptions o, PrintWriter out, PrintWriter err) throws Exception {

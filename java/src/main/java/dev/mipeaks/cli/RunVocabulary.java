@@ -1,0 +1,38 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.analysis.Vocabulary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * The vocabulary of a run's model (from the tokenizer.json in the model folder named by config.json), so that
+ * thinking-token tables list every id of a word. Null when the model folder is not here (a run analysed on another
+ * machine: stats.json and the report say the ids are those seen at peaks), and null with a one-line note when the
+ * folder is here but its tokenizer cannot be loaded (no tokenizer.json, or the MI-engine-only classpath).
+ */
+final class RunVocabulary {
+    private RunVocabulary() {
+    }
+
+    static Vocabulary load(Path runDir, PrintWriter err) {
+        String model = RunReader.open(runDir).config().model();
+        try {
+            Path dir = Path.of(model);
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                return null;
+            }
+            if (!dev.mipeaks.model.Tokenizer.present(dir)) {
+                err.println("note: " + dir + " has no tokenizer.json here: thinking-token ids are the ids seen at peaks");
+                return null;
+            }
+            try (dev.mipeaks.model.Tokenizer tok = dev.mipeaks.model.Tokenizer.load(dir)) {
+                return new dev.mipeaks.pipeline.TokenizerVocabulary(tok);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            err.println("note: cannot load the tokenizer of " + model + " (" + e.getMessage()
+                    + "): thinking-token ids are the ids seen at peaks");
+            return null;
+        }
+    }
+}
