@@ -38,7 +38,7 @@ class SigmaSweepRegistryTest {
                 double[] gt = f.doubles(RunLayout.gtHidden(ps.layer()));
                 int t = h.length / gt.length;
                 for (int a = 0; a < sigmas.size(); a++) {
-                    ReferenceNhsic ref = new ReferenceNhsic(Double.parseDouble(sigmas.get(a)), 1e-5);
+                    dev.mipeaks.mi.Estimator ref = denseNhsic(Double.parseDouble(sigmas.get(a)));
                     double[] want = new double[t];
                     for (int i = 0; i < t; i++) {
                         want[i] = ref.estimate(Arrays.copyOfRange(h, i * gt.length, (i + 1) * gt.length), gt).value();
@@ -61,5 +61,10 @@ class SigmaSweepRegistryTest {
         for (int a = 0; a < sigmas.size(); a++) {
             assertArrayEquals(jIqr[a], got[a], 1e-12);
         }
+    }
+
+    /** The dense float64 reference nhsic of the MI engine (mi.reference.DenseReference), at width {@code sigma}. */
+    static dev.mipeaks.mi.Estimator denseNhsic(double sigma) {
+        return dev.mipeaks.mi.EstimatorRegistry.load().create("nhsic-ref", java.util.Map.of("sigma", Double.toString(sigma)));
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SigmaSweepTest {
-    static final SigmaSweep.EstimatorFactory REFERENCE = s -> new ReferenceNhsic(Double.parseDouble(s), 1e-5);
+    static final SigmaSweep.EstimatorFactory REFERENCE = s -> denseNhsic(Double.parseDouble(s));
 
     @TempDir
     Path tmp;
@@ -26,7 +26,7 @@ class SigmaSweepTest {
     void referenceEstimatorMatchesTheSharedGolden() {
         GoldenRun g = GoldenRun.loadOrSkip();
         try (SafetensorsFile f = SafetensorsFile.open(g.tensors)) {
-            ReferenceNhsic est = new ReferenceNhsic(50, 1e-5);
+            dev.mipeaks.mi.Estimator est = denseNhsic(50);
             for (int p = 0; p < g.problems(); p++) {
                 var x = f.matrix("p" + p + ".hidden");      // [L*T, H]
                 var y = f.matrix("p" + p + ".gt_hidden");   // [L, H]
@@ -64,7 +64,7 @@ class SigmaSweepTest {
                 double[] gt = f.doubles(RunLayout.gtHidden(ps.layer()));
                 int t = h.length / gt.length;
                 for (int a = 0; a < sigmas.size(); a++) {
-                    ReferenceNhsic est = new ReferenceNhsic(Double.parseDouble(sigmas.get(a)), 1e-5);
+                    dev.mipeaks.mi.Estimator est = denseNhsic(Double.parseDouble(sigmas.get(a)));
                     double[] m = new double[t];
                     for (int i = 0; i < t; i++) {
                         double[] row = java.util.Arrays.copyOfRange(h, i * gt.length, (i + 1) * gt.length);
@@ -137,5 +137,10 @@ class SigmaSweepTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.mipeaks.MipeaksException.class,
                 () -> SigmaSweep.parseSigmas("50,-1"));
         assertTrue(e.getMessage().contains("'-1'"));
+    }
+
+    /** The dense float64 reference nhsic of the MI engine (mi.reference.DenseReference), at width {@code sigma}. */
+    static dev.mipeaks.mi.Estimator denseNhsic(double sigma) {
+        return dev.mipeaks.mi.EstimatorRegistry.load().create("nhsic-ref", java.util.Map.of("sigma", Double.toString(sigma)));
     }
 }
