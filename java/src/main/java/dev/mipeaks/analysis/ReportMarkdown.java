@@ -47,7 +47,7 @@ final class ReportMarkdown {
         }
         sb.append("## Peak statistics (the paper's Table 1)\n\n");
         table1(sb, a);
-        sb.append("\n## MI distribution: mean, std, AOM (issue 7)\n\n");
+        sb.append("\n## MI distribution: mean, std, AOM (the paper's Table 2 statistics)\n\n");
         miTable(sb, a);
         sb.append('\n').append(DEFINITIONS).append('\n');
         sb.append("![MI per layer](plots/mi_per_layer.png)\n\n");
