@@ -1,0 +1,61 @@
+package dev.mipeaks.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.IHelpSectionRenderer;
+
+/** The root help's command list, grouped by what a command needs and does (one line per command). */
+final class GroupedCommandList implements IHelpSectionRenderer {
+    static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("Measure (the MI engine: no model, no LibTorch needed)", List.of("estimators", "estimate", "gpu-info"));
+        GROUPS.put("Trace and run suites (the model runtime)", List.of("trace", "run", "merge", "demo"));
+        GROUPS.put("Analyse finished runs", List.of("peaks", "report", "compare", "lens"));
+        GROUPS.put("Use and evaluate", List.of("rr", "ttts", "suppress", "grade"));
+    }
+
+    @Override
+    public String render(Help help) {
+        Map<String, CommandLine> subs = help.commandSpec().subcommands();
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (Map.Entry<String, List<String>> g : GROUPS.entrySet()) {
+            sb.append(g.getKey()).append(":\n");
+            for (String name : g.getValue()) {
+                CommandLine c = subs.get(name);
+                if (c != null) {
+                    sb.append(line(name, c));
+                    listed.add(name);
+                }
+            }
+            sb.append('\n');
+        }
+        StringBuilder other = new StringBuilder();
+        for (Map.Entry<String, CommandLine> e : subs.entrySet()) {
+            if (!listed.contains(e.getKey())) {
+                other.append(line(e.getKey(), e.getValue()));
+            }
+        }
+        if (other.length() > 0) {
+            sb.append("Other:\n").append(other).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String line(String name, CommandLine c) {
+        String[] d = c.getCommandSpec().usageMessage().description();
+        String first = d.length == 0 ? "" : d[0].replace("%n", " ").strip();
+        int dot = first.indexOf(". ");
+        if (dot > 0) {
+            first = first.substring(0, dot + 1);
+        }
+        if (first.length() > 92) {
+            first = first.substring(0, 89) + "...";
+        }
+        return String.format("  %-11s %s%n", name, first);
+    }
+}
