@@ -41,19 +41,9 @@ public final class ProgressPrinter {
     String line(long done, long total, long now) {
         double secs = Math.max(1e-9, (now - start) / 1e9);
         double rate = done / secs;
-        String eta = rate > 0 && total > done ? formatDuration((total - done) / rate) : "0s";
+        String eta = rate > 0 && total > done ? dev.mipeaks.Durations.format((total - done) / rate) : "0s";
         return String.format(Locale.ROOT, "%s: %d/%d %s (%.1f%%) %.1f %s/s, elapsed %s, ETA %s", label, done, total, unit,
-                total == 0 ? 100.0 : 100.0 * done / total, rate, unit, formatDuration(secs), eta);
+                total == 0 ? 100.0 : 100.0 * done / total, rate, unit, dev.mipeaks.Durations.format(secs), eta);
     }
 
-    static String formatDuration(double seconds) {
-        long s = Math.round(seconds);
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
-        }
-        return (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
-    }
 }

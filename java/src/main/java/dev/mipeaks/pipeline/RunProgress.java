@@ -81,21 +81,11 @@ final class RunProgress {
         double secs = Math.max(1e-9, seconds());
         int finished = resumed + done;
         int left = total - finished;
-        String eta = left <= 0 ? "0s" : duration(secs / done * left);
+        String eta = left <= 0 ? "0s" : dev.mipeaks.Durations.format(secs / done * left);
         err.printf(Locale.ROOT, "run: %d/%d problems (%.1f%%; %d resumed, %d skipped) | %s | %.1f steps/s, %.1f MI pairs/s"
                         + " | elapsed %s, ETA %s%n", finished, total, total == 0 ? 100.0 : 100.0 * finished / total,
-                resumed, skipped, what, steps / secs, pairs.get() / secs, duration(secs), eta);
+                resumed, skipped, what, steps / secs, pairs.get() / secs, dev.mipeaks.Durations.format(secs), eta);
         err.flush();
     }
 
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
-        }
-        return (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
-    }
 }

@@ -49,18 +49,8 @@ final class Progress {
         double eta = ran > 0 ? secs / ran * (total - finished) : Double.NaN;
         err.printf(Locale.ROOT, "%s: %d/%d %s (%.1f%%), %d tokens at %.1f tokens/s, elapsed %s, ETA %s%s%n", label,
                 finished, total, unit, total == 0 ? 100.0 : 100.0 * finished / total, tokens, tokensPerSecond(),
-                duration(secs), Double.isNaN(eta) ? "?" : duration(eta), detail.isEmpty() ? "" : " | " + detail);
+                dev.mipeaks.Durations.format(secs), Double.isNaN(eta) ? "?" : dev.mipeaks.Durations.format(eta), detail.isEmpty() ? "" : " | " + detail);
         err.flush();
     }
 
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
-        }
-        return (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
-    }
 }
