@@ -5,8 +5,8 @@
 //   pivot p = argmax of the residual diagonal d (d starts at 1, ties -> smallest index);
 //   a_k[i] = (K(i,p) - sum_{j<k} A[i,j] A[p,j]) / sqrt(d[p]);  d[i] = max(d[i] - a_k[i]^2, 0);
 //   stop when sum(d) <= tol_trace, or max(d) <= 64 * 2^-52, or k == m.
-// The factor is centred (B = H A, column means removed) and its Gram G = B^T B is accumulated during the
-// factorization from the column loads the residual update already does. The estimators then need only the
+// The factor is centred (B = H A, column means removed) and its Gram G = B^T B is formed afterwards with the
+// register tiles of mp_cross (the pass over previous columns stays free of reductions). The estimators then need only the
 // r x r matrices G_x, G_y and C = B_x^T B_y (see nhsic.cu, hsic.cu, cka_rbf.cu).
 //
 // Work layout: one thread block per pair (persistent blocks loop over pairs). Thread t owns entries
@@ -157,116 +157,13 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
     vmax = red[128]; imax = (int)red[129]; s1 = red[130]; s2 = red[131];
 }
 
-// Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
-// G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
-__device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
-    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
-    const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
-    MP_PROF_DECL;
-    for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
-    double s[MP_EMAX], ck[MP_EMAX];
-    int k = 0;
-    double colsum = 0.0;   // this thread's part of the sum of column k-1
-    double mu_last = 0.0;  // mean of column k-1
-    for (;;) {
-        double vmax = -INFINITY, dsum = 0.0;
-        int imax = 0x7fffffff;
-#pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
-            const int i = tid + e * T;
-            if (i < m) {
-                const double v = sm.d[i];
-                if (v > vmax) { vmax = v; imax = i; }
-                dsum += v;
-            }
-        }
-        mp_reduce3(vmax, imax, dsum, colsum, sm.red);
-        MP_PROF_MARK(MP_PROF_F_REDUCE);
-        if (k > 0) {
-            mu_last = colsum / m;
-            if (tid == 0) sm.mu[k - 1] = mu_last;
-        }
-        const bool stop = dsum <= tol || vmax <= MP_DMIN || k == m;
-        if (!stop && k == rmax) return -1;  // uniform across the block
-        const int p = imax;
-        if (!stop)
-            for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
-        __syncthreads();
-        const double piv = sqrt(vmax);
-        const double xp = stop ? 0.0 : (double)sm.xs[p];
-        const double* cprev = k > 0 ? X.col(k - 1) : nullptr;
-#pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
-            const int i = tid + e * T;
-            s[e] = 0.0;
-            ck[e] = 0.0;
-            if (i < m) {
-                if (!stop) {
-                    const double dx = (double)sm.xs[i] - xp;
-                    s[e] = exp(-(dx * dx) * inv2s2);
-                }
-                if (k > 0) ck[e] = cprev[i] - mu_last;
-            }
-        }
-        MP_PROF_MARK(MP_PROF_F_EXP);
-        // One pass over the existing columns: residual of the new column, and row k-1 of the centred Gram.
-        for (int j = 0; j < k; ++j) {
-            const double* cj = X.col(j);
-            const double pj = stop ? 0.0 : sm.prow[j];
-            const double muj = j == k - 1 ? mu_last : sm.mu[j];
-            double g = 0.0;
-#pragma unroll
-            for (int e = 0; e < MP_EMAX; ++e) {
-                const int i = tid + e * T;
-                if (i < m) {
-                    const double v = cj[i];
-                    s[e] -= v * pj;
-                    g += ck[e] * (v - muj);
-                }
-            }
-            g = mp_warp_sum(g);
-            if (lane == 0) sm.part[w * rmax + j] = g;
-        }
-        __syncthreads();
-        MP_PROF_MARK(MP_PROF_F_PASS);
-        for (int j = tid; j < k; j += T) {
-            double g = 0.0;
-            for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
-            G[(size_t)(k - 1) * rmax + j] = g;
-            G[(size_t)j * rmax + (k - 1)] = g;
-        }
-        if (stop) break;
-        double* cn = X.col(k);
-        colsum = 0.0;
-#pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
-            const int i = tid + e * T;
-            if (i < m) {
-                const double a = i == p ? piv : s[e] / piv;
-                cn[i] = a;
-                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
-                colsum += a;
-            }
-        }
-        ++k;
-        MP_PROF_MARK(MP_PROF_F_GNEW);
-    }
-    __syncthreads();  // sm.mu complete, G rows written
-    for (int j = 0; j < k; ++j) {
-        double* cj = X.col(j);
-        const double mj = sm.mu[j];
-        for (int i = tid; i < m; i += T) cj[i] -= mj;
-    }
-    __syncthreads();
-    MP_PROF_MARK(MP_PROF_F_CENTRE);
-    return k;
-}
-
 // C = X^T Y (rx x ry, ld = rmax) for centred factors, 4 x 4 register tiles, deterministic block reduction.
-__device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax) {
+// sym (X == Y, rx == ry): only the tiles on or below the diagonal are computed, each entry is written to both halves.
+__device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax,
+                         bool sym = false) {
     const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
     for (int a0 = 0; a0 < rx; a0 += 4) {
-        for (int b0 = 0; b0 < ry; b0 += 4) {
+        for (int b0 = 0; b0 < (sym ? a0 + 1 : ry); b0 += 4) {
             const double* xc[4];
             const double* yc[4];
 #pragma unroll
@@ -299,11 +196,103 @@ __device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const
                 const int u = tid >> 2, v = tid & 3;
                 double r = 0.0;
                 for (int q = 0; q < nw; ++q) r += sm.part[q * 16 + tid];
-                if (a0 + u < rx && b0 + v < ry) C[(size_t)(a0 + u) * rmax + (b0 + v)] = r;
+                if (a0 + u < rx && b0 + v < ry) {
+                    C[(size_t)(a0 + u) * rmax + (b0 + v)] = r;
+                    if (sym) C[(size_t)(b0 + v) * rmax + (a0 + u)] = r;
+                }
             }
             __syncthreads();
         }
     }
+}
+
+// Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
+// G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
+__device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
+    const int tid = threadIdx.x, T = blockDim.x;
+    const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    MP_PROF_DECL;
+    for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
+    double s[MP_EMAX];
+    int k = 0;
+    double colsum = 0.0;   // this thread's part of the sum of column k-1
+    for (;;) {
+        double vmax = -INFINITY, dsum = 0.0;
+        int imax = 0x7fffffff;
+#pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            if (i < m) {
+                const double v = sm.d[i];
+                if (v > vmax) { vmax = v; imax = i; }
+                dsum += v;
+            }
+        }
+        mp_reduce3(vmax, imax, dsum, colsum, sm.red);
+        MP_PROF_MARK(MP_PROF_F_REDUCE);
+        if (k > 0) {
+            if (tid == 0) sm.mu[k - 1] = colsum / m;
+        }
+        const bool stop = dsum <= tol || vmax <= MP_DMIN || k == m;
+        if (!stop && k == rmax) return -1;  // uniform across the block
+        const int p = imax;
+        if (!stop)
+            for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
+        __syncthreads();
+        const double piv = sqrt(vmax);
+        const double xp = stop ? 0.0 : (double)sm.xs[p];
+    #pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            s[e] = 0.0;
+            if (i < m && !stop) {
+                const double dx = (double)sm.xs[i] - xp;
+                s[e] = exp(-(dx * dx) * inv2s2);
+            }
+        }
+        MP_PROF_MARK(MP_PROF_F_EXP);
+        // One pass over the existing columns: the residual of the new column. Only independent loads and FMAs (no
+        // reduction per column), so the loads of successive columns overlap; G = B^T B is formed after the factor.
+        if (!stop) {
+#pragma unroll 2
+            for (int j = 0; j < k; ++j) {
+                const double* cj = X.col(j);
+                const double pj = sm.prow[j];
+#pragma unroll
+                for (int e = 0; e < MP_EMAX; ++e) {
+                    const int i = tid + e * T;
+                    if (i < m) s[e] -= cj[i] * pj;
+                }
+            }
+        }
+        MP_PROF_MARK(MP_PROF_F_PASS);
+        if (stop) break;
+        double* cn = X.col(k);
+        colsum = 0.0;
+#pragma unroll
+        for (int e = 0; e < MP_EMAX; ++e) {
+            const int i = tid + e * T;
+            if (i < m) {
+                const double a = i == p ? piv : s[e] / piv;
+                cn[i] = a;
+                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
+                colsum += a;
+            }
+        }
+        ++k;
+        MP_PROF_MARK(MP_PROF_F_GNEW);
+    }
+    __syncthreads();  // sm.mu complete
+    for (int j = 0; j < k; ++j) {
+        double* cj = X.col(j);
+        const double mj = sm.mu[j];
+        for (int i = tid; i < m; i += T) cj[i] -= mj;
+    }
+    __syncthreads();
+    MP_PROF_MARK(MP_PROF_F_CENTRE);
+    mp_cross(sm, m, X, k, X, k, G, rmax, true);  // G = B^T B (symmetric: lower tiles, mirrored)
+    MP_PROF_MARK(MP_PROF_F_GNEW);
+    return k;
 }
 
 // L L^T = G + c I for the leading r x r block (ld = rmax), row-major lower triangle in L.
