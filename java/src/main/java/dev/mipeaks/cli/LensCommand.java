@@ -50,31 +50,19 @@ public final class LensCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder).")
     Path out;
 
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
-    String dtype;
-
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
-    String device;
-
-    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
-    Path javacppCache;
+    @picocli.CommandLine.Mixin
+    ModelRuntimeOptions runtime;
 
     @Override
     public Integer call() throws Exception {
         if (topK < 1) {
             throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
         }
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
         var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
         var data = dev.mipeaks.analysis.RunReader.open(run);
-        TraceSupport.prepare(javacppCache, threads);
-        LensRun.run(data, model, layer, options, allSteps, out == null ? run : out, device, dtype,
+        runtime.prepare();
+        LensRun.run(data, model, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

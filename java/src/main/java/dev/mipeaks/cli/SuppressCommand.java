@@ -80,17 +80,8 @@ public final class SuppressCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
-    String dtype;
-
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
-    String device;
-
-    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
-    Path javacppCache;
+    @picocli.CommandLine.Mixin
+    ModelRuntimeOptions runtime;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder (default: runs/suppress-MODEL-DATASET).")
@@ -102,14 +93,11 @@ public final class SuppressCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
         Path dir = out != null ? out : Path.of("runs", "suppress-" + model.toAbsolutePath().normalize().getFileName()
                 + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
-        TraceSupport.prepare(javacppCache, threads);
+        runtime.prepare();
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(model, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, device, dtype, dir);
+                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, runtime.device, runtime.dtype, dir);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {

@@ -1,0 +1,28 @@
+package dev.mipeaks.cli;
+
+import dev.mipeaks.MipeaksException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options of a command that runs a model on LibTorch: device, compute dtype, threads, JavaCPP cache. */
+final class ModelRuntimeOptions {
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    String dtype;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
+    Path javacppCache;
+
+    /** Validates the options, then loads LibTorch with them. */
+    void prepare() {
+        if (threads != null && threads < 1) {
+            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
+        }
+        TraceSupport.prepare(javacppCache, threads);
+    }
+}
