@@ -10,18 +10,40 @@
 // r x r matrices G_x, G_y and C = B_x^T B_y (see nhsic.cu, hsic.cu, cka_rbf.cu).
 //
 // Work layout: one thread block per pair (persistent blocks loop over pairs). Thread t owns entries
-// i = t, t + T, t + 2T, ... (at most MP_EMAX of them). Factor columns live in dynamic shared memory up to
+// i = t, t + T, t + 2T, ... (at most E of them: E = MP_EMAX = 8 in the plain entry points, 16 in the _x16 ones,
+// which the host takes only when m > 8 * blockDim.x; fewer entries per thread keep everything in registers). Factor columns live in dynamic shared memory up to
 // args.smem_cols columns, the rest in the block's global scratch slot (L2-resident). A factor that needs more
 // than args.rmax columns is reported as MIPEAKS_RANK_OVERFLOW and recomputed by the host: slower, never wrong.
 #pragma once
 #include "mipeaks_abi.h"
 
 #ifndef MP_EMAX
-#define MP_EMAX 16          // entries per thread: m <= MP_EMAX * blockDim.x
+#define MP_EMAX 8           // entries per thread of the plain entry points: m <= MP_EMAX * blockDim.x
 #endif
+#define MP_EMAX_WIDE 16     // entries per thread of the _x16 entry points (m up to 16 * 512 = 8192)
 #define MP_MAX_THREADS 512  // __launch_bounds__ of every low-rank entry point
 #ifndef MP_MIN_BLOCKS
 #define MP_MIN_BLOCKS 1     // __launch_bounds__ min blocks per SM (2 caps registers at 64: a tuning experiment)
+#endif
+#ifndef MP_FUSED
+#define MP_FUSED 0          // 1: G formed inside the factor's pass, C by warp items (see "Toward 1,000,000 pairs/s")
+#endif
+#ifndef MP_SMALLW
+#define MP_SMALLW 0         // 1: nhsic's small r x r stage (Cholesky, two solves, sum) by one warp in shared memory
+#endif
+#ifndef MP_NOINLINE_PHASES
+#define MP_NOINLINE_PHASES 0  // 1: the factor and the cross product as separate functions (own register allocation)
+#endif
+#if MP_NOINLINE_PHASES
+#define MP_PHASE __noinline__
+#else
+#define MP_PHASE
+#endif
+#ifndef MP_TA
+#define MP_TA 4             // MP_FUSED cross tiles: MP_TA x-columns by MP_TB y-columns per warp item (TA*TB <= 32,
+#endif                      // a power of two)
+#ifndef MP_TB
+#define MP_TB 4
 #endif
 #define MP_DMIN (64.0 * 2.220446049250313e-16)
 #define MP_FULL 0xffffffffu
@@ -62,7 +84,7 @@ struct MpCols {
     }
 };
 
-// Pieces of dynamic shared memory (carved by mp_carve, sizes as in mipeaks_smem_bytes).
+// Pieces of dynamic shared memory (carved by mp_carve; mp_smem_fixed_bytes is the host-side size).
 struct MpSmem {
     float* xs;      // [m] the vector being factored (f32 and bf16 inputs are exact in float)
     double* d;      // [m] residual diagonal
@@ -159,7 +181,7 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
 
 // C = X^T Y (rx x ry, ld = rmax) for centred factors, 4 x 4 register tiles, deterministic block reduction.
 // sym (X == Y, rx == ry): only the tiles on or below the diagonal are computed, each entry is written to both halves.
-__device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax,
+__device__ MP_PHASE void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax,
                          bool sym = false) {
     const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
     for (int a0 = 0; a0 < rx; a0 += 4) {
@@ -208,19 +230,20 @@ __device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const
 
 // Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
 // G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
-__device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
+template <int E>
+__device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
     const int tid = threadIdx.x, T = blockDim.x;
     const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
     MP_PROF_DECL;
     for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
-    double s[MP_EMAX];
+    double s[E];
     int k = 0;
     double colsum = 0.0;   // this thread's part of the sum of column k-1
     for (;;) {
         double vmax = -INFINITY, dsum = 0.0;
         int imax = 0x7fffffff;
 #pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
+        for (int e = 0; e < E; ++e) {
             const int i = tid + e * T;
             if (i < m) {
                 const double v = sm.d[i];
@@ -242,7 +265,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
         const double piv = sqrt(vmax);
         const double xp = stop ? 0.0 : (double)sm.xs[p];
     #pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
+        for (int e = 0; e < E; ++e) {
             const int i = tid + e * T;
             s[e] = 0.0;
             if (i < m && !stop) {
@@ -259,7 +282,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
                 const double* cj = X.col(j);
                 const double pj = sm.prow[j];
 #pragma unroll
-                for (int e = 0; e < MP_EMAX; ++e) {
+                for (int e = 0; e < E; ++e) {
                     const int i = tid + e * T;
                     if (i < m) s[e] -= cj[i] * pj;
                 }
@@ -270,7 +293,7 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
         double* cn = X.col(k);
         colsum = 0.0;
 #pragma unroll
-        for (int e = 0; e < MP_EMAX; ++e) {
+        for (int e = 0; e < E; ++e) {
             const int i = tid + e * T;
             if (i < m) {
                 const double a = i == p ? piv : s[e] / piv;
@@ -294,6 +317,213 @@ __device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int 
     MP_PROF_MARK(MP_PROF_F_GNEW);
     return k;
 }
+
+#if MP_FUSED
+__device__ __forceinline__ double mp_shfl_xor(double v, int o) { return __shfl_xor_sync(MP_FULL, v, o); }
+
+// Sums each of v[0..N) over the warp (N a power of two <= 32) with N-1 shuffles instead of 5N: a butterfly that
+// halves the values each round (a lane keeps the half its lane bit selects). Lane L ends with the total of value
+// L % N in v[0]. The order of additions is fixed, so results do not depend on scheduling.
+template <int N>
+__device__ __forceinline__ void mp_warp_transpose_sum(double (&v)[N], int lane) {
+#pragma unroll
+    for (int o = 16; o >= N; o >>= 1)
+#pragma unroll
+        for (int t = 0; t < N; ++t) v[t] += mp_shfl_xor(v[t], o);
+#pragma unroll
+    for (int n = N; n > 1; n >>= 1) {
+        const int o = n >> 1;
+        const bool up = (lane & o) != 0;
+#pragma unroll
+        for (int t = 0; t < n / 2; ++t) {
+            const double send = up ? v[t] : v[t + n / 2];
+            const double keep = up ? v[t + n / 2] : v[t];
+            v[t] = keep + mp_shfl_xor(send, o);
+        }
+    }
+}
+
+// C = (X - 1 muX^T)^T (Y - 1 muY^T) (rx x ry, ld = rmax); muX / muY null when that side is centred already.
+// Work items are (MP_TA x MP_TB tile, slice of m), one warp each, no block barrier inside an item: each column is
+// read rx/MP_TA or ry/MP_TB times, and the block synchronises once per round of items (partials in sm.part,
+// summed over slices in a fixed order: deterministic).
+__device__ MP_PHASE void mp_cross_w(const MpSmem& sm, int m, const MpCols& X, const double* muX, int rx, const MpCols& Y,
+                           const double* muY, int ry, double* C, int rmax) {
+    constexpr int TA = MP_TA, TB = MP_TB, N = TA * TB;
+    static_assert(N <= 32 && (N & (N - 1)) == 0, "MP_TA * MP_TB must be a power of two <= 32");
+    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
+    const int tb = (ry + TB - 1) / TB, tiles = ((rx + TA - 1) / TA) * tb;
+    int chunks = (nw + tiles - 1) / tiles;
+    const int len = ((m + chunks - 1) / chunks + 31) / 32 * 32;  // slice length, a multiple of the warp size
+    chunks = (m + len - 1) / len;
+    const int cap = 32 * (rmax > 16 ? rmax : 16) / N;  // items that fit in sm.part (>= 16 >= chunks)
+    const int tilesPerRound = cap / chunks;
+    for (int t0 = 0; t0 < tiles; t0 += tilesPerRound) {
+        const int nt = tiles - t0 < tilesPerRound ? tiles - t0 : tilesPerRound;
+        for (int it = w; it < nt * chunks; it += nw) {
+            const int tile = t0 + it / chunks, ch = it % chunks;
+            const int a0 = (tile / tb) * TA, b0 = (tile % tb) * TB;
+            const double* xc[TA];
+            const double* yc[TB];
+            double mx[TA], my[TB];
+#pragma unroll
+            for (int u = 0; u < TA; ++u) {
+                xc[u] = a0 + u < rx ? X.col(a0 + u) : nullptr;
+                mx[u] = a0 + u < rx && muX ? muX[a0 + u] : 0.0;
+            }
+#pragma unroll
+            for (int v = 0; v < TB; ++v) {
+                yc[v] = b0 + v < ry ? Y.col(b0 + v) : nullptr;
+                my[v] = b0 + v < ry && muY ? muY[b0 + v] : 0.0;
+            }
+            double acc[N];
+#pragma unroll
+            for (int t = 0; t < N; ++t) acc[t] = 0.0;
+            const int hi = (ch + 1) * len < m ? (ch + 1) * len : m;
+#pragma unroll 2
+            for (int i = ch * len + lane; i < hi; i += 32) {
+                double xv[TA], yv[TB];
+#pragma unroll
+                for (int u = 0; u < TA; ++u) xv[u] = xc[u] ? xc[u][i] - mx[u] : 0.0;
+#pragma unroll
+                for (int v = 0; v < TB; ++v) yv[v] = yc[v] ? yc[v][i] - my[v] : 0.0;
+#pragma unroll
+                for (int u = 0; u < TA; ++u)
+#pragma unroll
+                    for (int v = 0; v < TB; ++v) acc[u * TB + v] += xv[u] * yv[v];
+            }
+            mp_warp_transpose_sum<N>(acc, lane);
+            if (lane < N) sm.part[(size_t)it * N + lane] = acc[0];
+        }
+        __syncthreads();
+        for (int idx = tid; idx < nt * N; idx += T) {
+            const int tl = idx / N, e = idx % N, tile = t0 + tl;
+            const int a = (tile / tb) * TA + e / TB, b = (tile % tb) * TB + e % TB;
+            double r = 0.0;
+            for (int ch = 0; ch < chunks; ++ch) r += sm.part[(size_t)(tl * chunks + ch) * N + e];
+            if (a < rx && b < ry) C[(size_t)a * rmax + b] = r;
+        }
+        __syncthreads();
+    }
+}
+
+// mp_factor with G = B^T B formed inside the factor: the pass of step k reads every previous column j at this
+// thread's entries anyway, so it also accumulates (a_{k-1} - mu_{k-1}) . (a_j - mu_j) (mu_{k-1} is known after the
+// step's reduction). Warp partials go to sm.part[w * rmax + j] and are summed at the next step's reduction (its
+// barriers order them); the last row needs one more pass when the factor stops. No centring pass unless `centre`:
+// otherwise the columns stay uncentred and sm.mu[0..k) holds their means (mp_cross_w centres on the fly).
+// G is bit-identical to mp_factor's (same products, same order of additions).
+template <int E>
+__device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G,
+                           bool centre) {
+    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
+    const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    MP_PROF_DECL;
+    for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
+    double s[E], prev[E];  // residual of the new column; column k-1 at this thread's entries
+    int k = 0;
+    double colsum = 0.0;
+    for (;;) {
+        double vmax = -INFINITY, dsum = 0.0;
+        int imax = 0x7fffffff;
+#pragma unroll
+        for (int e = 0; e < E; ++e) {
+            const int i = tid + e * T;
+            if (i < m) {
+                const double v = sm.d[i];
+                if (v > vmax) { vmax = v; imax = i; }
+                dsum += v;
+            }
+        }
+        mp_reduce3(vmax, imax, dsum, colsum, sm.red);
+        if (k >= 2)  // row k-2 of G, from the pass of the previous step
+            for (int j = tid; j <= k - 2; j += T) {
+                double g = 0.0;
+                for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
+                G[(size_t)(k - 2) * rmax + j] = g;
+                G[(size_t)j * rmax + (k - 2)] = g;
+            }
+        MP_PROF_MARK(MP_PROF_F_REDUCE);
+        const double muk = k > 0 ? colsum / m : 0.0;  // mean of column k-1
+        if (k > 0 && tid == 0) sm.mu[k - 1] = muk;
+        const bool stop = dsum <= tol || vmax <= MP_DMIN || k == m;
+        if (!stop && k == rmax) return -1;  // uniform across the block
+        const int p = imax;
+        if (!stop)
+            for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
+        __syncthreads();
+        const double piv = sqrt(vmax);
+        const double xp = stop ? 0.0 : (double)sm.xs[p];
+#pragma unroll
+        for (int e = 0; e < E; ++e) {
+            const int i = tid + e * T;
+            s[e] = 0.0;
+            if (i < m && !stop) {
+                const double dx = (double)sm.xs[i] - xp;
+                s[e] = exp(-(dx * dx) * inv2s2);
+            }
+        }
+        MP_PROF_MARK(MP_PROF_F_EXP);
+        if (k > 0) {
+            // residual of the new column (unless stopping) and row k-1 of G, in one pass over the columns
+#pragma unroll 2
+            for (int j = 0; j < k; ++j) {
+                const double* cj = X.col(j);
+                const double pj = stop ? 0.0 : sm.prow[j];
+                const double muj = j == k - 1 ? muk : sm.mu[j];
+                double g = 0.0;
+#pragma unroll
+                for (int e = 0; e < E; ++e) {
+                    const int i = tid + e * T;
+                    if (i < m) {
+                        const double a = cj[i];
+                        s[e] -= a * pj;
+                        g += (prev[e] - muk) * (a - muj);
+                    }
+                }
+                g = mp_warp_sum(g);
+                if (lane == 0) sm.part[w * rmax + j] = g;
+            }
+        }
+        MP_PROF_MARK(MP_PROF_F_PASS);
+        if (stop) break;
+        double* cn = X.col(k);
+        colsum = 0.0;
+#pragma unroll
+        for (int e = 0; e < E; ++e) {
+            const int i = tid + e * T;
+            prev[e] = 0.0;
+            if (i < m) {
+                const double a = i == p ? piv : s[e] / piv;
+                cn[i] = a;
+                prev[e] = a;
+                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
+                colsum += a;
+            }
+        }
+        ++k;
+        MP_PROF_MARK(MP_PROF_F_GNEW);
+    }
+    __syncthreads();  // sm.part (row k-1 of G) and sm.mu complete
+    if (k >= 1)
+        for (int j = tid; j < k; j += T) {
+            double g = 0.0;
+            for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
+            G[(size_t)(k - 1) * rmax + j] = g;
+            G[(size_t)j * rmax + (k - 1)] = g;
+        }
+    if (centre) {
+        for (int j = 0; j < k; ++j) {
+            double* cj = X.col(j);
+            const double mj = sm.mu[j];
+            for (int i = tid; i < m; i += T) cj[i] -= mj;
+        }
+    }
+    __syncthreads();
+    MP_PROF_MARK(MP_PROF_F_CENTRE);
+    return k;
+}
+#endif  // MP_FUSED
 
 // L L^T = G + c I for the leading r x r block (ld = rmax), row-major lower triangle in L.
 __device__ void mp_cholesky(const double* G, double* L, int r, int ld, double c) {
@@ -369,14 +599,95 @@ __device__ double mp_whitened_sumsq(const MpPair& P) {
     return mp_sumsq(P.W, P.rx, P.ry, ld);
 }
 
+#if MP_SMALLW
+// Whether the warp path below has room: Lx, W and Ly with leading dimension r in sm.part.
+__device__ __forceinline__ bool mp_small_fits(int rx, int ry, int rmax) {
+    return rx * rx + rx * ry + ry * ry <= 32 * (rmax > 16 ? rmax : 16);
+}
+
+// In-place Cholesky of the n x n lower triangle of L (ld n, shared memory) by one warp.
+__device__ __forceinline__ void mp_warp_cholesky(double* L, int n, int lane) {
+    for (int k = 0; k < n; ++k) {
+        const double lkk = sqrt(L[k * n + k]);
+        __syncwarp();
+        if (lane == 0) L[k * n + k] = lkk;
+        for (int i = k + 1 + lane; i < n; i += 32) L[i * n + k] /= lkk;
+        __syncwarp();
+        const int t = n - k - 1;
+        for (int idx = lane; idx < t * t; idx += 32) {
+            const int i = k + 1 + idx / t, j = k + 1 + idx % t;
+            if (j <= i) L[i * n + j] -= L[i * n + k] * L[j * n + k];
+        }
+        __syncwarp();
+    }
+}
+
+// nhsic's value ||Lx^-1 C Ly^-T||_F^2 (Lx Lx^T = Gx + cI, Ly Ly^T = Gy + cI, or Ly prepared) by warp 0 alone, on
+// copies in sm.part: no block barrier and no round trips to the global scratch for the r x r stage, which the block
+// version (mp_cholesky + mp_whitened_sumsq, ~34k cycles at r = 11 on an H200) pays per step. Same operations in the
+// same order per entry as the block version. Valid in thread 0; the caller synchronises afterwards.
+__device__ double mp_whitened_sumsq_warp(const MpSmem& sm, const double* Gx, const double* Gy, const double* LyPrep,
+                                         const double* C, int rx, int ry, int ld, double c) {
+    const int lane = threadIdx.x & 31;
+    if (threadIdx.x >= 32) return 0.0;
+    double* Lx = sm.part;               // [rx * rx]
+    double* W = Lx + rx * rx;           // [rx * ry]
+    double* Ly = W + rx * ry;           // [ry * ry]
+    for (int idx = lane; idx < rx * rx; idx += 32) {
+        const int i = idx / rx, j = idx % rx;
+        Lx[idx] = j <= i ? Gx[(size_t)i * ld + j] + (i == j ? c : 0.0) : 0.0;
+    }
+    for (int idx = lane; idx < rx * ry; idx += 32) W[idx] = C[(size_t)(idx / ry) * ld + idx % ry];
+    for (int idx = lane; idx < ry * ry; idx += 32) {
+        const int i = idx / ry, j = idx % ry;
+        Ly[idx] = LyPrep ? (j <= i ? LyPrep[(size_t)i * ld + j] : 0.0) : (j <= i ? Gy[(size_t)i * ld + j] + (i == j ? c : 0.0) : 0.0);
+    }
+    __syncwarp();
+    mp_warp_cholesky(Lx, rx, lane);
+    if (!LyPrep) mp_warp_cholesky(Ly, ry, lane);
+    // columns of C: forward substitution with Lx
+    for (int b = lane; b < ry; b += 32)
+        for (int a = 0; a < rx; ++a) {
+            double v = W[a * ry + b];
+            for (int q = 0; q < a; ++q) v -= Lx[a * rx + q] * W[q * ry + b];
+            W[a * ry + b] = v / Lx[a * rx + a];
+        }
+    __syncwarp();
+    // rows of W: W Ly^T = Z
+    for (int a = lane; a < rx; a += 32) {
+        double* row = W + a * ry;
+        for (int b = 0; b < ry; ++b) {
+            double v = row[b];
+            for (int q = 0; q < b; ++q) v -= Ly[b * ry + q] * row[q];
+            row[b] = v / Ly[b * ry + b];
+        }
+    }
+    __syncwarp();
+    double s = 0.0;
+    for (int idx = lane; idx < rx * ry; idx += 32) s += W[idx] * W[idx];
+    return mp_warp_sum(s);
+}
+#endif  // MP_SMALLW
+
 // The generic low-rank kernel body. Fin provides:
 //   static constexpr bool kNeedsCholesky;                 // factor G + cI (nhsic)
 //   static __device__ double finish(const MpPair&);       // block-wide; value valid in thread 0
-template <typename TIn, typename Fin>
+// and may declare static constexpr bool kWhitenedSumsq = true when finish is mp_whitened_sumsq (nhsic): with
+// MP_SMALLW the r x r stage then runs in one warp (mp_whitened_sumsq_warp).
+template <typename F, typename = void>
+struct MpWhitened {
+    static constexpr bool value = false;
+};
+template <typename F>
+struct MpWhitened<F, decltype((void)F::kWhitenedSumsq, void())> {
+    static constexpr bool value = F::kWhitenedSumsq;
+};
+
+template <typename TIn, typename Fin, int E>
 __device__ void mp_lowrank(const MipeaksArgs& a) {
     MP_DYNAMIC_SMEM(mp_smem_raw);
     const int m = (int)a.m, rmax = (int)a.rmax, tid = threadIdx.x;
-    if (m > MP_EMAX * (int)blockDim.x) return;  // the host never launches this (see README)
+    if (m > E * (int)blockDim.x) return;  // the host never launches this (see README)
     const MpSmem sm = mp_carve(mp_smem_raw, m, rmax);
     const int64_t per = mipeaks_scratch_doubles(a.m, a.rmax);
     double* scr = a.scratch + (size_t)blockIdx.x * per;
@@ -401,7 +712,11 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
         }
         const MpCols Y{sm.cols, S, gyc, m};
         const double sy = a.sigma_y ? a.sigma_y[0] : a.sigma;
-        const int ry = mp_factor(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
+#if MP_FUSED
+        const int ry = mp_factor_f<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG, true);
+#else
+        const int ry = mp_factor<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
+#endif
         if (ry > 0) {
             for (int j = 0; j < ry; ++j) {
                 const double* src = Y.col(j);
@@ -432,7 +747,11 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             __syncthreads();  // sm.xs is reused
             bad = mp_load_row(sm.xs, yin + (a.ldy == 0 ? 0 : pr * a.ldy), m) != 0;
             const double sy = a.sigma_y ? a.sigma_y[a.ldy == 0 ? 0 : pr] : a.sigma;
-            ry = bad ? -1 : mp_factor(sm, m, sy, a.tol_trace, rmax, Y, Gy);
+#if MP_FUSED
+            ry = bad ? -1 : mp_factor_f<E>(sm, m, sy, a.tol_trace, rmax, Y, Gy, true);
+#else
+            ry = bad ? -1 : mp_factor<E>(sm, m, sy, a.tol_trace, rmax, Y, Gy);
+#endif
         }
         MP_PROF_MARK(MP_PROF_FACTOR_Y);
         int rx = -1;
@@ -441,7 +760,11 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             bad = mp_load_row(sm.xs, xin + pr * a.ldx, m) != 0;
             MP_PROF_MARK(MP_PROF_LOAD_X);
             const double sx = a.sigma_x ? a.sigma_x[pr] : a.sigma;
-            rx = bad ? -1 : mp_factor(sm, m, sx, a.tol_trace, rmax, X, Gx);
+#if MP_FUSED
+            rx = bad ? -1 : mp_factor_f<E>(sm, m, sx, a.tol_trace, rmax, X, Gx, false);  // uncentred, means in sm.mu
+#else
+            rx = bad ? -1 : mp_factor<E>(sm, m, sx, a.tol_trace, rmax, X, Gx);
+#endif
         }
         MP_PROF_MARK(MP_PROF_FACTOR_X);
         if (rx < 0 || ry < 0) {
@@ -453,15 +776,29 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             }
             continue;
         }
+#if MP_FUSED
+        mp_cross_w(sm, m, X, sm.mu, rx, Y, nullptr, ry, C, rmax);
+#else
         mp_cross(sm, m, X, rx, Y, ry, C, rmax);
+#endif
         MP_PROF_MARK(MP_PROF_CROSS);
-        if (Fin::kNeedsCholesky) {
-            mp_cholesky(Gx, Lx, rx, rmax, c);
-            if (!yprep) mp_cholesky(Gy, Ly, ry, rmax, c);
+        double v;
+#if MP_SMALLW
+        if (MpWhitened<Fin>::value && mp_small_fits(rx, ry, rmax)) {
+            __syncthreads();  // C complete (mp_cross ends with a barrier; kept for any other cross)
+            v = mp_whitened_sumsq_warp(sm, Gx, GyUse, yprep ? LyUse : nullptr, C, rx, ry, rmax, c);
+            MP_PROF_MARK(MP_PROF_CHOL);
+        } else
+#endif
+        {
+            if (Fin::kNeedsCholesky) {
+                mp_cholesky(Gx, Lx, rx, rmax, c);
+                if (!yprep) mp_cholesky(Gy, Ly, ry, rmax, c);
+            }
+            MP_PROF_MARK(MP_PROF_CHOL);
+            const MpPair P{m, rx, ry, rmax, a.eps, Gx, GyUse, C, Lx, LyUse, W, yprep};
+            v = Fin::finish(P);
         }
-        MP_PROF_MARK(MP_PROF_CHOL);
-        const MpPair P{m, rx, ry, rmax, a.eps, Gx, GyUse, C, Lx, LyUse, W, yprep};
-        const double v = Fin::finish(P);
         if (tid == 0) {
             a.value[pr] = v;
             a.rank_x[pr] = rx;
@@ -473,11 +810,14 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
     }
 }
 
-// Declares the f32 and bf16 entry points of a low-rank estimator: MP_LOWRANK_ENTRIES(nhsic, MpNhsic).
-#define MP_LOWRANK_ENTRIES(name, Fin)                                                                 \
-    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##_f32(MipeaksArgs a) { \
-        mp_lowrank<float, Fin>(a);                                                                   \
-    }                                                                                                \
-    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##_bf16(MipeaksArgs a) {\
-        mp_lowrank<mp_bf16, Fin>(a);                                                                 \
+// Declares the entry points of a low-rank estimator: MP_LOWRANK_ENTRIES(nhsic, MpNhsic) gives mipeaks_nhsic_f32 and
+// mipeaks_nhsic_bf16 (m <= 8 * blockDim.x) and mipeaks_nhsic_f32_x16, mipeaks_nhsic_bf16_x16 (m <= 16 * blockDim.x).
+#define MP_LOWRANK_ENTRY(name, suffix, TIn, Fin, E)                                                   \
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##suffix(MipeaksArgs a) { \
+        mp_lowrank<TIn, Fin, E>(a);                                                                  \
     }
+#define MP_LOWRANK_ENTRIES(name, Fin)                                \
+    MP_LOWRANK_ENTRY(name, _f32, float, Fin, MP_EMAX)                \
+    MP_LOWRANK_ENTRY(name, _bf16, mp_bf16, Fin, MP_EMAX)             \
+    MP_LOWRANK_ENTRY(name, _f32_x16, float, Fin, MP_EMAX_WIDE)       \
+    MP_LOWRANK_ENTRY(name, _bf16_x16, mp_bf16, Fin, MP_EMAX_WIDE)

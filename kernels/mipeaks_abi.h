@@ -52,11 +52,3 @@ static inline __host__ __device__ int64_t mipeaks_scratch_doubles(int64_t m, int
     return 2 * rmax * m + 6 * rmax * rmax;
 }
 
-// Dynamic shared memory in bytes for a launch with blockDim.x threads and smem_cols factor columns.
-static inline __host__ __device__ int64_t mipeaks_smem_bytes(int64_t m, int64_t rmax, int64_t threads, int64_t smem_cols) {
-    (void)threads;
-    // xs (float m) + d (double m) + pivot row (double rmax) + reduction slots (32 warps x 4 doubles) + columns
-    int64_t b = 4 * m;
-    b = (b + 15) / 16 * 16;
-    return b + 8 * m + 8 * rmax + 8 * 4 * 32 + 8 * smem_cols * m;
-}

@@ -1,5 +1,5 @@
 // Just enough of CUDA to run the mipeaks kernels on CPU threads (one std::thread per CUDA thread, blocks one after
-// another): __syncthreads is a block barrier, __shfl_down_sync exchanges through a per-warp slot array between
+// another): __syncthreads is a block barrier, __shfl_down_sync / __shfl_xor_sync exchange through a per-warp slot array between
 // two warp barriers. Slow, but it executes the kernels' own code, so their logic is tested on machines without a
 // GPU (native/mipeaks_emu.cpp). Every shuffle in the kernels is executed by whole warps, as this requires.
 #pragma once
@@ -17,6 +17,7 @@
 #define __device__
 #define __host__
 #define __forceinline__ inline
+#define __noinline__
 #define __launch_bounds__(...)
 #define __align__(n) alignas(n)
 #define __shared__ static
@@ -37,6 +38,7 @@ struct EmuBlock {
 inline EmuBlock emu_block;
 
 inline void __syncthreads() { emu_block.all->arrive_and_wait(); }
+inline void __syncwarp(unsigned = 0xffffffffu) { emu_block.warps[threadIdx.x >> 5]->arrive_and_wait(); }
 inline std::atomic<int> emu_or_acc{0};
 inline int __syncthreads_or(int p) {
     emu_block.all->arrive_and_wait();
@@ -56,7 +58,16 @@ template <typename T> inline T emu_shfl_down(T v, int o, std::vector<T>& slots) 
     emu_block.warps[w]->arrive_and_wait();
     return r;
 }
+template <typename T> inline T emu_shfl_xor(T v, int o, std::vector<T>& slots) {
+    const int t = threadIdx.x, w = t >> 5, lane = t & 31;
+    slots[w * 32 + lane] = v;
+    emu_block.warps[w]->arrive_and_wait();
+    const T r = slots[w * 32 + (lane ^ o)];
+    emu_block.warps[w]->arrive_and_wait();
+    return r;
+}
 inline double __shfl_down_sync(unsigned, double v, int o) { return emu_shfl_down(v, o, emu_block.slotsD); }
+inline double __shfl_xor_sync(unsigned, double v, int o) { return emu_shfl_xor(v, o, emu_block.slotsD); }
 inline int __shfl_down_sync(unsigned, int v, int o) { return emu_shfl_down(v, o, emu_block.slotsI); }
 using std::isfinite;
 inline float __uint_as_float(unsigned u) {

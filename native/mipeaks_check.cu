@@ -11,7 +11,8 @@
 //
 // Build: cmake -S . -B build && cmake --build build   (or: nvcc -O3 -std=c++17 -arch=sm_90 -I kernels
 //        native/mipeaks_check.cu -o mipeaks_check)
-// Run:   ./mipeaks_check [--check] [--quick] [--bench [--threads 256,512] [--smem-cols 99,2,0]] [--dense]
+// Run:   ./mipeaks_check [--check] [--quick] [--bench [--threads 256,512] [--smem-cols 99,2,0]] [--wide] [--dense]
+//        (--wide: the _x16 entry points, 16 entries per thread, everywhere; variants: -DMP_FUSED=1, -DMP_PROFILE)
 //        nsys profile ./mipeaks_check --bench ; ncu --launch-count 1 -k regex:mipeaks_nhsic ./mipeaks_check --quick
 #include <cuda_runtime.h>
 #include <nvtx3/nvToolsExt.h>
@@ -45,6 +46,34 @@
 typedef void (*Kernel)(MipeaksArgs);
 
 #include "reference.h"
+
+// --wide: the low-rank estimators through their _x16 entry points (16 entries per thread) even where the plain
+// ones (MP_EMAX = 8) would do; otherwise _x16 is taken only when m > MP_EMAX * blockDim.x, as the Java host does.
+static bool g_wide = false;
+
+// The build's kernel variant, printed on every benchmark line (the device check compares builds side by side).
+#define MP_STR2(x) #x
+#define MP_STR(x) MP_STR2(x)
+#if MP_FUSED
+static const char* kVariant = "fused(G in pass, C " MP_STR(MP_TA) "x" MP_STR(MP_TB) " warp tiles)";
+#else
+static const char* kVariant = "block-tiles";
+#endif
+
+static Kernel kernel_for(int est, bool bf, bool wide) {
+    switch (est) {
+        case NHSIC: return wide ? (bf ? mipeaks_nhsic_bf16_x16 : mipeaks_nhsic_f32_x16) : (bf ? mipeaks_nhsic_bf16 : mipeaks_nhsic_f32);
+        case HSIC: return wide ? (bf ? mipeaks_hsic_bf16_x16 : mipeaks_hsic_f32_x16) : (bf ? mipeaks_hsic_bf16 : mipeaks_hsic_f32);
+        case CKA_RBF: return wide ? (bf ? mipeaks_cka_rbf_bf16_x16 : mipeaks_cka_rbf_f32_x16) : (bf ? mipeaks_cka_rbf_bf16 : mipeaks_cka_rbf_f32);
+        default: return bf ? mipeaks_cka_linear_bf16 : mipeaks_cka_linear_f32;
+    }
+}
+
+// Entries per thread of the kernel taken for (m, T), or 0 when no entry point can take m at T threads.
+static int entries_for(int m, int T) {
+    if (!g_wide && m <= MP_EMAX * T) return MP_EMAX;
+    return m <= MP_EMAX_WIDE * T ? MP_EMAX_WIDE : 0;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Launching (mirrors dev.mipeaks.gpu.LaunchPlan)
@@ -190,10 +219,6 @@ static int check_all(const Dev& dv, bool quick) {
             CK(cudaMemcpy(dsx.p, sx.data(), 8 * n, cudaMemcpyHostToDevice));
             CK(cudaMemcpy(dsy.p, sy.data(), 8 * n, cudaMemcpyHostToDevice));
             for (int est = 0; est < 4; ++est) {
-                Kernel k = est == NHSIC ? (bf ? mipeaks_nhsic_bf16 : mipeaks_nhsic_f32)
-                         : est == HSIC ? (bf ? mipeaks_hsic_bf16 : mipeaks_hsic_f32)
-                         : est == CKA_RBF ? (bf ? mipeaks_cka_rbf_bf16 : mipeaks_cka_rbf_f32)
-                                          : (bf ? mipeaks_cka_linear_bf16 : mipeaks_cka_linear_f32);
                 const bool lowrank = est != CKA_LINEAR;
                 for (int traj = 0; traj < 2; ++traj) {
                     // trajectory mode: y row 1 (not constant) for every pair
@@ -209,8 +234,9 @@ static int check_all(const Dev& dv, bool quick) {
                     }
                     const int blocks[] = {32, 128, 256, 512};
                     for (int T : blocks) {
-                        if (lowrank && m > MP_EMAX * T) continue;
+                        if (lowrank && entries_for(m, T) == 0) continue;
                         if (quick && T != 256) continue;
+                        const Kernel k = kernel_for(est, bf, lowrank && entries_for(m, T) == MP_EMAX_WIDE);
                         float ms;
                         Outputs o = run(k, lowrank, dx.p, ydev, n, m, traj, 50.0, est == CKA_RBF ? dsx.as<double>() : nullptr,
                                         dsyp, T, dv, &ms);
@@ -234,8 +260,8 @@ static int check_all(const Dev& dv, bool quick) {
                                            err / std::fabs(want), o.rx[r], o.ry[r], ref[r].rx, ref[r].ry);
                             }
                         }
-                        printf("%-4s %-10s %-4s m=%-5d T=%-4d %-6s n=%-3d max rel err %.3g\n", bad ? "FAIL" : "ok", kEstName[est],
-                               bf ? "bf16" : "f32", m, T, traj ? "traj" : "paired", n, worst);
+                        printf("%-4s %-10s %-4s m=%-5d T=%-4d E=%-2d %-6s n=%-3d max rel err %.3g\n", bad ? "FAIL" : "ok", kEstName[est],
+                               bf ? "bf16" : "f32", m, T, lowrank ? entries_for(m, T) : 0, traj ? "traj" : "paired", n, worst);
                         failures += bad;
                     }
                 }
@@ -296,23 +322,24 @@ static void bench(const Dev& dv, const std::vector<int>& threads_list, const std
         for (int64_t n : sizes) {
             for (int T : threads_list)
             for (int cap : smem_caps) {
-                if (m > MP_EMAX * T) continue;
+                if (entries_for(m, T) == 0) continue;
+                const Kernel k = kernel_for(NHSIC, true, entries_for(m, T) == MP_EMAX_WIDE);
                 g_max_smem_cols = cap;
                 float ms;
-                run(mipeaks_nhsic_bf16, true, dx.p, dy.p, std::min<int64_t>(n, 1000), m, traj, 50.0, nullptr, nullptr, T, dv, &ms);  // warm-up
+                run(k, true, dx.p, dy.p, std::min<int64_t>(n, 1000), m, traj, 50.0, nullptr, nullptr, T, dv, &ms);  // warm-up
 #ifdef MP_PROFILE
                 { unsigned long long z[16] = {0}; CK(cudaMemcpyToSymbol(mp_prof, z, sizeof z)); }
 #endif
                 nvtxRangePushA(traj ? "bench trajectory" : "bench paired");
-                Outputs o = run(mipeaks_nhsic_bf16, true, dx.p, dy.p, n, m, traj, 50.0, nullptr, nullptr, T, dv, &ms);
+                Outputs o = run(k, true, dx.p, dy.p, n, m, traj, 50.0, nullptr, nullptr, T, dv, &ms);
                 nvtxRangePop();
                 int64_t overflow = 0, rsum = 0;
                 for (int64_t i = 0; i < n; ++i) { overflow += o.st[i] != 0; rsum += o.rx[i]; }
                 const double s = ms / 1e3;
                 const double bytes = 2.0 * m * (double)n * (traj ? 1 : 2);
-                Plan pl = plan(mipeaks_nhsic_bf16, dv, n, m, 64, T, traj, true);
-                printf("bench nhsic bf16 m=%d sigma=50 %-10s n=%-6lld T=%-4d smem_cols=%-2d grid=%-4d %8.2f ms  %12.0f pairs/s  %7.1f GB/s input  mean rank_x %.1f overflow %lld\n",
-                       m, traj ? "trajectory" : "paired", (long long)n, T, pl.smem_cols, pl.grid, ms, n / s, bytes / s / 1e9, (double)rsum / n, (long long)overflow);
+                Plan pl = plan(k, dv, n, m, 64, T, traj, true);
+                printf("bench nhsic bf16 m=%d sigma=50 %s E=%d %-10s n=%-6lld T=%-4d smem_cols=%-2d grid=%-4d %8.2f ms  %12.0f pairs/s  %7.1f GB/s input  mean rank_x %.1f overflow %lld\n",
+                       m, kVariant, entries_for(m, T), traj ? "trajectory" : "paired", (long long)n, T, pl.smem_cols, pl.grid, ms, n / s, bytes / s / 1e9, (double)rsum / n, (long long)overflow);
 #ifdef MP_PROFILE
                 {
                     // cycles of thread 0 per pair, by phase (the factor's parts are summed over both factors)
@@ -450,19 +477,22 @@ int main(int argc, char** argv) {
         else if (a == "--bench") do_bench = true;
         else if (a == "--dense") do_dense = true;
         else if (a == "--quick") { quick = true; do_check = true; }
+        else if (a == "--wide") g_wide = true;
         else if (a == "--dense-pairs" && i + 1 < argc) dense_pairs = atoi(argv[++i]);
         else if (a == "--threads" && i + 1 < argc) {
             threads.clear();
             std::string s = argv[++i];
             for (size_t p = 0; p < s.size();) { size_t q = s.find(',', p); if (q == std::string::npos) q = s.size(); threads.push_back(atoi(s.substr(p, q - p).c_str())); p = q + 1; }
         } else if (a == "--bench-n" && i + 1 < argc) {
-            g_bench_sizes = {std::max<int64_t>(1, std::min<int64_t>(100000, atoll(argv[++i])))};
+            g_bench_sizes.clear();
+            std::string s = argv[++i];
+            for (size_t p = 0; p < s.size();) { size_t q = s.find(',', p); if (q == std::string::npos) q = s.size(); g_bench_sizes.push_back(std::max<int64_t>(1, std::min<int64_t>(100000, atoll(s.substr(p, q - p).c_str())))); p = q + 1; }
         } else if (a == "--smem-cols" && i + 1 < argc) {
             smem_caps.clear();
             std::string s = argv[++i];
             for (size_t p = 0; p < s.size();) { size_t q = s.find(',', p); if (q == std::string::npos) q = s.size(); smem_caps.push_back(atoi(s.substr(p, q - p).c_str())); p = q + 1; }
         } else {
-            fprintf(stderr, "usage: %s [--check] [--quick] [--bench] [--threads 256,512] [--smem-cols 99,2,0] [--bench-n N] [--dense] [--dense-pairs N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--check] [--quick] [--bench] [--threads 256,512] [--smem-cols 99,2,0] [--bench-n 10000,100000] [--wide] [--dense] [--dense-pairs N]\n", argv[0]);
             return 2;
         }
     }

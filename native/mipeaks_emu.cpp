@@ -2,7 +2,8 @@
 // native/reference.h: f32 and bf16 inputs, row-paired and trajectory mode (including the y-factor write launch),
 // several block sizes, factor columns split between shared and global memory, constant rows, rank overflow.
 // It cannot measure speed; it checks the kernels' logic where there is no GPU.
-// Build: g++ -O2 -std=c++20 -pthread -I kernels native/mipeaks_emu.cpp -o mipeaks_emu   Run: ./mipeaks_emu
+// Build: g++ -O2 -std=c++20 -pthread -I kernels native/mipeaks_emu.cpp -o mipeaks_emu   Run: ./mipeaks_emu [--quick|--ci]
+// (add -DMP_FUSED=1 for the fused variant of lowrank.cuh)
 #include "cuda_emu.h"
 // clang-format off
 #include "../kernels/cka_linear.cu"
@@ -55,16 +56,23 @@ static Out run(Kernel k, bool lowrank, const void* x, const void* y, int n, int 
 }
 
 int main(int argc, char** argv) {
-    const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    // --quick: no m = 4096 case; --ci: also only the small-block configurations (what EmulatedKernelsTest runs)
+    const bool ci = argc > 1 && std::string(argv[1]) == "--ci";
+    const bool quick = ci || (argc > 1 && std::string(argv[1]) == "--quick");
     int failures = 0, checks = 0;
     const double rtol = 1e-9, atol = 1e-14;
     struct Cfg {
         int m, n, threads, smem_cols, rmax, grid;
+        bool wide;  // the _x16 entry points (16 entries per thread) even where the plain ones (MP_EMAX) would do
     };
-    // smem_cols 0 / small / large: factor columns all in global memory, split, all in shared memory
-    std::vector<Cfg> cfgs = {{64, 7, 32, 128, 64, 3}, {64, 7, 64, 3, 64, 2}, {64, 5, 32, 0, 64, 1},
-                             {512, 5, 64, 6, 64, 2}, {512, 4, 128, 128, 64, 4}, {64, 4, 32, 8, 4, 2}};
-    if (!quick) cfgs.push_back({4096, 2, 512, 5, 64, 2});
+    // smem_cols 0 / small / large: factor columns all in global memory, split, all in shared memory; m = 512 at 32
+    // threads needs the _x16 entry points (16 entries per thread), as m > 4096 does at 512 threads
+    std::vector<Cfg> cfgs = {{64, 7, 32, 128, 64, 3, false}, {64, 7, 64, 3, 64, 2, true}, {64, 5, 32, 0, 64, 1, false},
+                             {512, 5, 64, 6, 64, 2, false}, {512, 4, 128, 128, 64, 4, false}, {64, 4, 32, 8, 4, 2, false},
+                             {512, 3, 32, 5, 64, 2, false}};
+    if (!quick) cfgs.push_back({4096, 2, 512, 5, 64, 2, false});
+    if (ci) cfgs = {{64, 7, 32, 128, 64, 3, false}, {64, 7, 64, 3, 64, 2, true}, {64, 5, 32, 0, 64, 1, false},
+                    {64, 4, 32, 8, 4, 2, false}, {512, 3, 32, 5, 64, 2, false}};
     for (const Cfg& c : cfgs) {
         const int m = c.m, n = c.n;
         std::vector<float> xf, yf;
@@ -86,9 +94,10 @@ int main(int argc, char** argv) {
             const void* yp = bf ? (const void*)yb.data() : (const void*)yf.data();
             for (int est = 0; est < 4; ++est) {
                 if (quick && est == 1) continue;
-                Kernel k = est == NHSIC ? (bf ? mipeaks_nhsic_bf16 : mipeaks_nhsic_f32)
-                         : est == HSIC ? (bf ? mipeaks_hsic_bf16 : mipeaks_hsic_f32)
-                         : est == CKA_RBF ? (bf ? mipeaks_cka_rbf_bf16 : mipeaks_cka_rbf_f32)
+                const bool wide = c.wide || m > MP_EMAX * c.threads;
+                Kernel k = est == NHSIC ? (wide ? (bf ? mipeaks_nhsic_bf16_x16 : mipeaks_nhsic_f32_x16) : (bf ? mipeaks_nhsic_bf16 : mipeaks_nhsic_f32))
+                         : est == HSIC ? (wide ? (bf ? mipeaks_hsic_bf16_x16 : mipeaks_hsic_f32_x16) : (bf ? mipeaks_hsic_bf16 : mipeaks_hsic_f32))
+                         : est == CKA_RBF ? (wide ? (bf ? mipeaks_cka_rbf_bf16_x16 : mipeaks_cka_rbf_f32_x16) : (bf ? mipeaks_cka_rbf_bf16 : mipeaks_cka_rbf_f32))
                                           : (bf ? mipeaks_cka_linear_bf16 : mipeaks_cka_linear_f32);
                 const bool lowrank = est != CKA_LINEAR;
                 for (int traj = 0; traj < 2; ++traj) {
@@ -125,8 +134,9 @@ int main(int argc, char** argv) {
                                        o.v[r], ref.v, o.rx[r], o.ry[r], ref.rx, ref.ry);
                         }
                     }
-                    printf("%-4s %-10s %-4s m=%-4d T=%-3d smem_cols=%-3d rmax=%-2d grid=%d %-6s max rel err %.2e\n", bad ? "FAIL" : "ok",
-                           kEstName[est], bf ? "bf16" : "f32", m, c.threads, c.smem_cols, c.rmax, c.grid, traj ? "traj" : "paired", worst);
+                    printf("%-4s %-10s %-4s m=%-4d T=%-3d E=%-2d smem_cols=%-3d rmax=%-2d grid=%d %-6s max rel err %.2e\n", bad ? "FAIL" : "ok",
+                           kEstName[est], bf ? "bf16" : "f32", m, c.threads, lowrank ? (wide ? MP_EMAX_WIDE : MP_EMAX) : 0, c.smem_cols, c.rmax,
+                           c.grid, traj ? "traj" : "paired", worst);
                     fflush(stdout);
                     failures += bad;
                 }
@@ -147,6 +157,6 @@ int main(int argc, char** argv) {
         failures += !ok;
         ++checks;
     }
-    printf("emulated kernels: %s (%d pair checks, %d mismatches)\n", failures ? "FAILED" : "passed", checks, failures);
+    printf("emulated kernels (MP_FUSED=%d MP_SMALLW=%d): %s (%d pair checks, %d mismatches)\n", MP_FUSED, MP_SMALLW, failures ? "FAILED" : "passed", checks, failures);
     return failures ? 1 : 0;
 }

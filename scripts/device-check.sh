@@ -4,7 +4,7 @@
 # Steps (each with its own timeout; a failing step is reported and the next one runs; whole run < 5 min):
 #   0 nvidia-smi            1 mipeaks gpu-info         2 Java parity (GPU vs exact JSON and vs CPU engine)
 #   3 native harness check  4 Java throughput 10k/100k 5 dense float32 reference (PyTorch, else naive CUDA)
-#   6 native kernel-only benchmark                     7 ncu on one nhsic launch (if ncu exists)
+#   6 native kernel-only benchmark (6a-6d: kernel variants side by side)  7 ncu on one nhsic launch (if ncu exists)
 # Writes $OUT/device-results.md ($OUT set) or .device/device-results.md, and the raw logs beside it.
 # Usage (from the repository root): bash scripts/device-check.sh
 #   or from a bundle that carries its own copy of this script: bash BUNDLE/device-check.sh
@@ -51,7 +51,7 @@ step() {
     echo
     echo "#### $name (rc $rc, $(( $(date +%s) - s0 )) s)"
     echo
-    if grep -q '^|' "$out_dir/.step.out"; then cat "$out_dir/.step.out"; else echo '```'; tail -n 60 "$out_dir/.step.out"; echo '```'; fi
+    if grep -q '^|' "$out_dir/.step.out"; then cat "$out_dir/.step.out"; else echo '```'; tail -n 90 "$out_dir/.step.out"; echo '```'; fi
   } >>"$res"
   [ "$rc" = 124 ] && say "- $name: TIMED OUT after ${t}s"
   rm -f "$out_dir/.step.out"
@@ -66,12 +66,17 @@ java="$dev/jre/bin/java"
 cp="$(ls "$dev"/lib/*.jar 2>/dev/null | tr '\n' ':')"
 jvm=("$java" -Xmx24g -cp "$cp")
 harness="$dev/bin/mipeaks_check"
+# kernel variants travel packed (scripts/make-device-bundle.sh)
+if [ -f "$dev/bin/variants.tar.gz" ]; then
+  tar -xzf "$dev/bin/variants.tar.gz" -C "$dev/bin" && chmod u+x "$dev"/bin/mipeaks_check_* 2>/dev/null
+fi
 
 step "0 nvidia-smi" 20 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.max.sm,power.limit --format=csv
 step "0b nvidia-smi (full)" 15 nvidia-smi
 step "1 mipeaks gpu-info" 40 "${jvm[@]}" dev.mipeaks.cli.Main gpu-info
 step "2 parity on shared/parity (GPU vs exact and vs CPU engine)" 90 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck parity "$dev/parity"
 step "3 native harness: kernels vs float64 CPU reference, block sizes 32..512" 60 "$harness" --check
+step "3b native harness check through the _x16 entry points everywhere (--wide)" 40 "$harness" --check --wide
 step "4 nhsic throughput through CudaMiBackend" 75 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck bench 10000 100000
 if timeout 20 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
   step "5 paper's dense float32 path (PyTorch)" 45 python3 "$dense_py" --m 4096 --pairs 4
@@ -80,19 +85,36 @@ else
   step "5 paper's dense float32 path (naive CUDA, no PyTorch)" 45 "$harness" --dense --dense-pairs 2
 fi
 step "6 native kernel-only benchmark (bf16, m=4096; block size x shared-memory columns)" 50 "$harness" --bench --threads 256,512 --smem-cols 99,2,1,0 --bench-n 10000
-# tuning experiment: the same kernels built with __launch_bounds__(512, 2) (64 registers: two 512-thread blocks per SM)
-if [ -x "$dev/bin/mipeaks_check_lb2" ]; then
-  step "6b kernel-only benchmark, __launch_bounds__(512,2) build" 45 "$dev/bin/mipeaks_check_lb2" --check --bench --threads 256,512 --smem-cols 2,1,0 --bench-n 10000
-fi
-# where the cycles go: the harness built with -DMP_PROFILE (clock64 per phase in thread 0; slightly slower)
-if [ -x "$dev/bin/mipeaks_check_prof" ]; then
-  step "6c kernel-only benchmark with a per-phase cycle profile (MP_PROFILE build)" 40 "$dev/bin/mipeaks_check_prof" --bench --threads 256,512 --smem-cols 99,0 --bench-n 10000
-fi
+# the same build through the _x16 entry points (16 entries per thread): the kernel as shipped before MP_EMAX = 8
+step "6a kernel-only benchmark, 16 entries per thread (--wide: the configuration measured before)" 40 "$harness" --bench --wide --threads 512 --smem-cols 99 --bench-n 10000,100000
+# kernel variants (scripts/make-device-bundle.sh): each checked against the float64 reference, then benchmarked
+variant_step() {  # variant_step ID NAME DESCRIPTION MAX_SECONDS ARGS...
+  local id="$1" name="$2" what="$3" max="$4"
+  shift 4
+  if [ -x "$dev/bin/mipeaks_check_$name" ]; then
+    step "$id variant $name ($what)" "$max" "$dev/bin/mipeaks_check_$name" "$@"
+  else
+    say "- $id variant $name: not in the bundle"
+  fi
+}
+variant_step 6b smallw "-DMP_SMALLW=1: nhsic's r x r stage in one warp" 60 --check --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
+variant_step 6c fused "-DMP_FUSED=1 -DMP_SMALLW=1: G in the factor's pass, C by 4x4 warp tiles" 80 --check --bench --threads 256,512 --smem-cols 99,2,0 --bench-n 10000,100000
+variant_step 6d fused_ni "MP_FUSED + MP_SMALLW + MP_NOINLINE_PHASES" 60 --quick --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
+variant_step 6e fused48 "MP_FUSED + MP_SMALLW + MP_NOINLINE_PHASES, 4x8 warp tiles" 60 --quick --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
+# where the cycles go: clock64 per phase in thread 0 (slightly slower than the plain builds)
+variant_step 6f prof "MP_PROFILE: per-phase cycles of the shipped kernels" 30 --bench --threads 512 --smem-cols 99 --bench-n 10000
+variant_step 6g fused_prof "MP_PROFILE of the MP_FUSED + MP_SMALLW variant" 30 --bench --threads 512 --smem-cols 99 --bench-n 10000
 if command -v ncu >/dev/null 2>&1; then
-  # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y)
+  # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y); occupancy and
+  # launch statistics are known (25%, 1 block of 512 threads per SM), so only where the time goes is asked for
   step "7 ncu: one mipeaks_nhsic_bf16 launch (trajectory batch, m=4096)" 60 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
-    --launch-count 1 --section SpeedOfLight --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis \
+    --launch-count 1 --section SpeedOfLight --section MemoryWorkloadAnalysis --section ComputeWorkloadAnalysis \
     "$harness" --bench --threads 512 --bench-n 2000
+  if [ -x "$dev/bin/mipeaks_check_fused" ]; then
+    step "7b ncu: the same launch, MP_FUSED=1 variant" 50 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
+      --launch-count 1 --section SpeedOfLight --section MemoryWorkloadAnalysis "$dev/bin/mipeaks_check_fused" --bench \
+      --threads 512 --bench-n 2000
+  fi
 else
   say "- ncu not found: profiling step skipped"
 fi

@@ -29,12 +29,24 @@ tmp="$(mktemp -d)"
 (cd "$tmp" && unzip -q "$nat" && rm -f lib/libJNvPTXCompiler-* lib/libJCudaRuntime-* lib/libJNvrtc-* && jar --create --file "$dev/lib/$(basename "$nat")" -C "$tmp" .)
 rm -rf "$tmp"
 cp build/cuda/mipeaks_check "$dev/bin/"
-# tuning experiment for device-check step 6b: the harness with __launch_bounds__(512, 2) kernels (sm_90 only)
-nvcc -O3 -std=c++17 -DMP_MIN_BLOCKS=2 -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu \
-  -o "$dev/bin/mipeaks_check_lb2" || echo "mipeaks_check_lb2 not built (step 6b will be skipped)"
-# device-check step 6c: per-phase cycle counts (kernels/lowrank.cuh MP_PROFILE)
-nvcc -O3 -std=c++17 -DMP_PROFILE -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu \
-  -o "$dev/bin/mipeaks_check_prof" || echo "mipeaks_check_prof not built (step 6c will be skipped)"
+# kernel variants for device-check steps 6b-6e (sm_90 only): the same harness built with other lowrank.cuh switches,
+# so one device run compares them side by side (kernels/README.md, "Toward 1,000,000 pairs/s"). Stripped and
+# packed (~1 MB each instead of ~4 MB: the bundle must stay under 64 MiB); device-check.sh unpacks them.
+vdir="$(mktemp -d)"
+variant() {
+  local name="$1"
+  shift
+  nvcc -O3 -std=c++17 "$@" -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu -o "$vdir/mipeaks_check_$name" \
+    && strip "$vdir/mipeaks_check_$name" || echo "mipeaks_check_$name not built (its device-check step will be skipped)"
+}
+variant prof -DMP_PROFILE                                          # per-phase cycle counts of the shipped kernels
+variant smallw -DMP_SMALLW=1                                       # nhsic's r x r stage in one warp
+variant fused -DMP_FUSED=1 -DMP_SMALLW=1                           # + G inside the factor's pass, C by 4x4 warp tiles
+variant fused_ni -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1  # + factor and cross as separate functions
+variant fused48 -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1 -DMP_TA=4 -DMP_TB=8  # fewer column reads for C
+variant fused_prof -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_PROFILE
+tar -czf "$dev/bin/variants.tar.gz" -C "$vdir" .
+rm -rf "$vdir"
 # the check script and the dense reference travel too: bash .device/device-check.sh works from a copy of the bundle
 cp scripts/device-check.sh scripts/dense_torch.py "$dev/"
 # the PTX and cubins travel inside mipeaks.jar (dev/mipeaks/gpu/kernels/)

@@ -40,8 +40,13 @@ import jcuda.driver.CUstream;
  */
 public final class CudaMiBackend implements MiBackend {
     static final int RMAX = 64;
-    /** Entries per thread of the low-rank kernels (MP_EMAX) and their thread limit (MP_MAX_THREADS). */
-    static final int EMAX = 16;
+    /**
+     * Entries per thread of the low-rank kernels: the plain entry points take m <= EMAX * threads (MP_EMAX), the
+     * {@code _x16} ones m <= EMAX_WIDE * threads (MP_EMAX_WIDE); MAX_THREADS is MP_MAX_THREADS. Fewer entries per
+     * thread keep the factor in registers (no spills at m = 4096), so the wide entries are taken only when needed.
+     */
+    static final int EMAX = 8;
+    static final int EMAX_WIDE = 16;
     static final int MAX_THREADS = 512;
 
     private final CudaDevice dev;
@@ -89,10 +94,19 @@ public final class CudaMiBackend implements MiBackend {
         return cpu;
     }
 
+    /**
+     * The entry point for one launch: {@code base_f32} / {@code base_bf16}, with {@code _x16} appended for a low-rank
+     * kernel when m > EMAX * threads (the kernels' MP_LOWRANK_ENTRIES declare both).
+     */
+    static String entryFor(String base, DType kt, boolean lowRank, int m, int threads) {
+        String name = base + (kt == DType.BF16 ? "_bf16" : "_f32");
+        return lowRank && (long) EMAX * threads < m ? name + "_x16" : name;
+    }
+
     static int threadsFor(int m) {
         int t = ((m + 7) / 8 + 31) / 32 * 32;
         t = Math.max(32, Math.min(MAX_THREADS, t));
-        while ((long) EMAX * t < m && t < MAX_THREADS) {
+        while ((long) EMAX_WIDE * t < m && t < MAX_THREADS) {
             t += 32;
         }
         return t;
@@ -107,8 +121,8 @@ public final class CudaMiBackend implements MiBackend {
         if (n == 0) {
             return new Estimate[0];
         }
-        if (binding.lowRank() && m > EMAX * MAX_THREADS) {
-            note("m = " + m + " exceeds the GPU kernels' limit of " + (EMAX * MAX_THREADS) + ": computing on the CPU");
+        if (binding.lowRank() && m > EMAX_WIDE * MAX_THREADS) {
+            note("m = " + m + " exceeds the GPU kernels' limit of " + (EMAX_WIDE * MAX_THREADS) + ": computing on the CPU");
             return cpuAll(x, y, progress);
         }
         DType kt = kernelType(x, y);
@@ -220,11 +234,16 @@ public final class CudaMiBackend implements MiBackend {
             m = x.cols();
             traj = y.rows() == 1 && n > 1;
             esize = kt == DType.BF16 ? 2 : 4;
-            fn = dev.function(lib, binding.entryBase() + (kt == DType.BF16 ? "_bf16" : "_f32"));
             threads = threadsOverride > 0 ? threadsOverride : threadsFor(m);
-            if (binding.lowRank() && (long) EMAX * threads < m) {
-                throw MipeaksException.invalid("threads per block " + threads + " too few for m = " + m + " (need >= m/" + EMAX + ")");
+            if (binding.lowRank() && (long) EMAX_WIDE * threads < m) {
+                throw MipeaksException.invalid("threads per block " + threads + " too few for m = " + m + " (need >= m/" + EMAX_WIDE + ")");
             }
+            String entry = entryFor(binding.entryBase(), kt, binding.lowRank(), m, threads);
+            if (!lib.entries().contains(entry)) {
+                throw MipeaksException.invalid("kernel entry point " + entry + " (needed for m = " + m + " at " + threads
+                        + " threads per block) is not in the loaded kernels; MP_LOWRANK_ENTRIES declares it");
+            }
+            fn = dev.function(lib, entry);
             // the occupancy query needs the function's dynamic shared memory limit raised first (opt-in above 48 KiB)
             plan = LaunchPlan.of(n, m, esize, traj, binding.lowRank(), threads, dev.sharedMemoryOptin(), smem -> {
                 if (smem > dev.sharedMemoryOptin()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.GenerationConfig;
@@ -172,21 +173,23 @@ public final class RrRunner {
             }
         }
         int total = ctx.dataset().size();
-        Progress progress = new Progress(err, "rr", "problems", total, total - todo.size());
+        TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
         if (!todo.isEmpty()) {
             ctx.loadModel();
         }
         int finished = total - todo.size();
-        for (DatasetRecord r : todo) {
-            int[] prompt = ctx.promptIds(r);
-            Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
-            String response = ctx.text(oc.tokens());
-            Verdict v = ctx.grader().grade(response, r.answer());
-            folder.append(line(r, oc, response, v));
-            progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
-            finished++;
-            progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
-                    oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            for (DatasetRecord r : todo) {
+                int[] prompt = ctx.promptIds(r);
+                Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
+                String response = ctx.text(oc.tokens());
+                Verdict v = ctx.grader().grade(response, r.answer());
+                folder.append(line(r, oc, response, v));
+                progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
+                finished++;
+                progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
+                        oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+            }
         }
         RrReport.Totals t = RrReport.write(folder, cfg);
         stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",

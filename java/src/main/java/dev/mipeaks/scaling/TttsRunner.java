@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.GenerationConfig;
@@ -218,43 +219,45 @@ public final class TttsRunner {
                 already += done.contains(key(r.index(), t)) ? 1 : 0;
             }
         }
-        Progress progress = new Progress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+        TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
         if (already < total) {
             ctx.loadModel();
         }
         int finished = already;
         int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
-        for (DatasetRecord r : records) {
-            if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
-                continue;
-            }
-            Generator g = ctx.generator();
-            ModelConfig c = g.model().config();
-            int[] prompt = ctx.promptIds(r);
-            Phase phase1;
-            JsonNode base = baselines.get(r.index());
-            if (base == null) {
-                // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
-                Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0));
-                phase1 = all.cut(o.baseBudget(), c);
-                ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
-                folder.append(line);
-                progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                finished++;
-                progress.done(finished, "#" + r.index() + " baseline");
-            } else {
-                phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
-                        .toUpperCase(Locale.ROOT)), 0);
-            }
-            for (String t : o.tokens()) {
-                if (done.contains(key(r.index(), t))) {
+        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            for (DatasetRecord r : records) {
+                if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
                     continue;
                 }
-                ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
-                folder.append(line);
-                progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                finished++;
-                progress.done(finished, "#" + r.index() + " " + t);
+                Generator g = ctx.generator();
+                ModelConfig c = g.model().config();
+                int[] prompt = ctx.promptIds(r);
+                Phase phase1;
+                JsonNode base = baselines.get(r.index());
+                if (base == null) {
+                    // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
+                    Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0));
+                    phase1 = all.cut(o.baseBudget(), c);
+                    ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
+                    folder.append(line);
+                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                    finished++;
+                    progress.done(finished, "#" + r.index() + " baseline");
+                } else {
+                    phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
+                            .toUpperCase(Locale.ROOT)), 0);
+                }
+                for (String t : o.tokens()) {
+                    if (done.contains(key(r.index(), t))) {
+                        continue;
+                    }
+                    ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
+                    folder.append(line);
+                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                    finished++;
+                    progress.done(finished, "#" + r.index() + " " + t);
+                }
             }
         }
         TttsReport.Result res = TttsReport.write(folder, cfg, o);

@@ -29,6 +29,11 @@ class KernelEntriesTest {
                 assertTrue(m.ptx().contains(".entry " + base + dt + "("), m.name() + ".ptx text lacks .entry " + base + dt);
             }
             assertTrue(Devices.binding(p).isPresent(), p.name() + ": declares " + p.gpuKernel().get() + " but has no KernelBinding");
+            if (Devices.binding(p).get().lowRank()) {  // m > 8 * threads (m > 4096 at 512 threads) takes the _x16 entries
+                for (String dt : new String[] {"_f32_x16", "_bf16_x16"}) {
+                    assertTrue(entries.contains(base + dt), p.name() + ": no '.entry " + base + dt + "' in the PTX " + entries);
+                }
+            }
         }
         assertTrue(declared >= 4, "expected the built-in nhsic, hsic, cka-linear, cka-rbf to declare kernels, found " + declared);
     }

@@ -3,6 +3,8 @@ package dev.mipeaks.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.io.DType;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -77,6 +79,24 @@ class LaunchPlanTest {
         }
     }
 
+    /** Plain entry points up to 8 entries per thread (m <= 4096 at 512 threads), the _x16 ones beyond. */
+    @Test
+    void entryPointByVectorLength() {
+        assertEquals("mipeaks_nhsic_bf16", CudaMiBackend.entryFor("mipeaks_nhsic", DType.BF16, true, 4096, CudaMiBackend.threadsFor(4096)));
+        assertEquals("mipeaks_nhsic_f32", CudaMiBackend.entryFor("mipeaks_nhsic", DType.F32, true, 3584, CudaMiBackend.threadsFor(3584)));
+        assertEquals("mipeaks_nhsic_bf16_x16", CudaMiBackend.entryFor("mipeaks_nhsic", DType.BF16, true, 5120, CudaMiBackend.threadsFor(5120)));
+        assertEquals("mipeaks_hsic_f32_x16", CudaMiBackend.entryFor("mipeaks_hsic", DType.F32, true, 8192, 512));
+        assertEquals("mipeaks_nhsic_f32_x16", CudaMiBackend.entryFor("mipeaks_nhsic", DType.F32, true, 512, 32), "forced small blocks");
+        assertEquals("mipeaks_cka_linear_f32", CudaMiBackend.entryFor("mipeaks_cka_linear", DType.F32, false, 8192, 512), "not low-rank");
+        for (int m = 2; m <= 8192; m += 97) {
+            int t = CudaMiBackend.threadsFor(m);
+            String e = CudaMiBackend.entryFor("k", DType.F32, true, m, t);
+            long emax = e.endsWith("_x16") ? CudaMiBackend.EMAX_WIDE : CudaMiBackend.EMAX;
+            assertTrue(m <= emax * t, "m = " + m + " threads " + t + " entry " + e);
+            assertEquals(m > 4096, e.endsWith("_x16"), "m = " + m);
+        }
+    }
+
     /** What the C++ compiler says: struct offsets and the sizing helpers of mipeaks_abi.h / lowrank.cuh. */
     @Test
     void offsetsAndSizesMatchTheCompiledHeader() throws Exception {
@@ -92,7 +112,7 @@ class LaunchPlanTest {
                     .append(s[0]).append(", ").append(s[1]).append("), (long long)mipeaks_scratch_doubles(").append(s[0]).append(", ")
                     .append(s[1]).append("));\n");
         }
-        src.append("  printf(\"emax %d threads %d\\n\", MP_EMAX, MP_MAX_THREADS);\n  return 0;\n}\n");
+        src.append("  printf(\"emax %d %d threads %d\\n\", MP_EMAX, MP_EMAX_WIDE, MP_MAX_THREADS);\n  return 0;\n}\n");
         Files.writeString(dir.resolve("abi.cpp"), src);
         Path exe = dir.resolve("abi");
         Process p;
@@ -116,7 +136,7 @@ class LaunchPlanTest {
             if (parts[0].equals("fixed")) {
                 kv.put("fixed " + parts[1] + " " + parts[2], parts[3] + " " + parts[4]);
             } else if (parts[0].equals("emax")) {
-                kv.put("emax", parts[1] + " " + parts[3]);
+                kv.put("emax", parts[1] + " " + parts[2] + " " + parts[4]);
             } else {
                 kv.put(line.substring(0, sp), line.substring(sp + 1));
             }
@@ -130,7 +150,7 @@ class LaunchPlanTest {
             assertEquals(KernelArgs.smemFixedBytes(s[0], s[1]) + " " + KernelArgs.scratchDoubles(s[0], s[1]), kv.get("fixed " + s[0] + " " + s[1]),
                     "mp_smem_fixed_bytes / mipeaks_scratch_doubles at m=" + s[0] + " rmax=" + s[1]);
         }
-        assertEquals(CudaMiBackend.EMAX + " " + CudaMiBackend.MAX_THREADS, kv.get("emax"));
+        assertEquals(CudaMiBackend.EMAX + " " + CudaMiBackend.EMAX_WIDE + " " + CudaMiBackend.MAX_THREADS, kv.get("emax"));
     }
 
     /** Fake device memory: disjoint address ranges, and a check that an access lies inside one allocation. */
@@ -161,7 +181,7 @@ class LaunchPlanTest {
         long m = a.m;
         long es = pl.esize();
         if (pl.lowRank()) {
-            assertTrue(m <= (long) CudaMiBackend.EMAX * pl.threads(), "m <= MP_EMAX * threads");
+            assertTrue(m <= (long) CudaMiBackend.EMAX_WIDE * pl.threads(), "m <= MP_EMAX_WIDE * threads");
             assertTrue(smem <= smemOptin, "shared memory " + smem + " > opt-in " + smemOptin);
             assertEquals(KernelArgs.smemFixedBytes(m, a.rmax) + 8 * a.smemCols * m, smem, "smem = fixed + columns");
             assertTrue(a.rmax >= 1 && a.rmax <= m, "rmax");

@@ -3,13 +3,13 @@ package dev.mipeaks.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.CliProcess;
 import dev.mipeaks.analysis.RunLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,29 +50,10 @@ class ResumeMergeTest {
     @Test
     void sigintThenResumeEqualsUninterruptedRun() throws Exception {
         Path out = tmp.resolve("killed");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>();
-        // A process started in the background by a non-interactive shell (as CI may start us) inherits SIGINT as
-        // ignored, and the JVM then installs no handler for it: reset it to the default for the child, as a
-        // terminal's Ctrl-C would find it.
-        if (defaultSignalSupported()) {
-            cmd.addAll(List.of("env", "--default-signal=INT"));
-        }
-        cmd.addAll(List.of(java, "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), "dev.mipeaks.cli.Main"));
-        cmd.addAll(args(out));
         Path log = tmp.resolve("killed.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = CliProcess.start(args(out), log);
         Path manifest = out.resolve(RunLayout.MANIFEST);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!(Files.exists(manifest) && Files.readAllLines(manifest).size() >= 1)) {
-            assertTrue(p.isAlive(), "run ended before finishing a problem: " + Files.readString(log));
-            assertTrue(System.nanoTime() < deadline, "no finished problem within 120 s: " + Files.readString(log));
-            Thread.sleep(10);
-        }
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
-        assertEquals(0, kill.waitFor());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "run did not stop on SIGINT");
+        CliProcess.interruptWhen(p, log, "a finished problem", () -> CliProcess.lineCount(manifest) >= 1);
         String text = Files.readString(log);
         int finished = Files.readAllLines(manifest).size();
         System.out.println("interrupted after " + finished + " of " + PROBLEMS + " problems; exit " + p.exitValue());
@@ -159,19 +140,6 @@ class ResumeMergeTest {
                     Files.copy(p, q);
                 }
             }
-        }
-    }
-
-    private static boolean defaultSignalSupported() {
-        try {
-            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

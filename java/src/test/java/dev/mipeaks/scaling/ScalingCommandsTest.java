@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.SharedData;
+import dev.mipeaks.CliProcess;
 import dev.mipeaks.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -127,6 +128,31 @@ class ScalingCommandsTest {
         assertEquals(1, c.err.lines().filter(x -> x.startsWith("mipeaks:")).count(), c.err);
         assertFalse(c.err.contains("\tat "), "no stack trace");
         assertEquals(2, lines(out.resolve(RunFolder.RESULTS)).size());
+    }
+
+    /** Ctrl-C: exit 130, a line that says what is kept, the finished lines intact; the same command resumes. */
+    @Test
+    void rrInterruptedBySigintSaysWhatIsKeptAndResumes() throws Exception {
+        Path model = SharedData.require("models/tiny-qwen2");
+        Path out = tmp.resolve("rr-int");
+        Path results = out.resolve(RunFolder.RESULTS);
+        List<String> args = rr(model, "gsm8k", out, "--limit", "100", "--trigger-ids", "199,262,283");
+        Path log = tmp.resolve("rr-int.log");
+        Process p = CliProcess.start(args, log);
+        CliProcess.interruptWhen(p, log, "a finished problem", () -> CliProcess.lineCount(results) >= 1);
+        String text = Files.readString(log);
+        int kept = lines(results).size();
+        System.out.println("rr interrupted after " + kept + " of 100 problems; exit " + p.exitValue());
+        assertEquals(130, p.exitValue(), text);
+        assertTrue(kept < 100, "rr finished before the signal arrived; nothing was interrupted");
+        assertTrue(text.contains("rr: interrupted: ") && text.contains("rerun the same command to resume"), text);
+        for (String l : lines(results)) {
+            RunFolder.JSON.readTree(l);  // every kept line is whole
+        }
+        Run r = run(args.toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("resuming: " + kept + " of 100"), r.err);
+        assertEquals(100, lines(results).size());
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.mipeaks.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CUDA kernels' own code on CPU threads (native/mipeaks_emu.cpp with native/cuda_emu.h) against the float64
+ * reference: every estimator, f32/bf16, row-paired and trajectory mode, columns in shared/global memory, the _x16
+ * entry points, rank overflow, NaN rows. Runs where there is no GPU, for the shipped build and for the prepared
+ * variants of lowrank.cuh (kernels/README.md, "Toward 1,000,000 pairs/s"), so a variant reaches a GPU session
+ * already correct. Needs g++ with C++20 (skips with a printed reason otherwise).
+ */
+class EmulatedKernelsTest {
+
+    @ParameterizedTest(name = "lowrank.cuh switches [{0}]")
+    @ValueSource(strings = {"", "-DMP_FUSED=1 -DMP_SMALLW=1"})
+    void kernelsMatchTheReference(String switches) throws Exception {
+        Path dir = Files.createTempDirectory("mipeaks-emu");
+        Path exe = dir.resolve("mipeaks_emu");
+        Path kernels = LaunchPlanTest.KERNELS.toAbsolutePath().normalize();
+        List<String> cmd = new ArrayList<>(List.of("g++", "-O1", "-std=c++20", "-pthread", "-I" + kernels));
+        for (String s : switches.split(" ")) {
+            if (!s.isBlank()) {
+                cmd.add(s);
+            }
+        }
+        cmd.addAll(List.of(kernels.resolveSibling("native").resolve("mipeaks_emu.cpp").toString(), "-o", exe.toString()));
+        Process cc;
+        try {
+            cc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            System.out.println("SKIP EmulatedKernelsTest: no g++ (" + e.getMessage() + ")");
+            Assumptions.assumeTrue(false, "no g++");
+            return;
+        }
+        String ccLog = new String(cc.getInputStream().readAllBytes());
+        assertTrue(cc.waitFor(300, TimeUnit.SECONDS), "g++ timed out");
+        if (cc.exitValue() != 0 && ccLog.contains("barrier")) {  // a g++ without C++20 <barrier>
+            System.out.println("SKIP EmulatedKernelsTest: g++ lacks C++20 <barrier>: " + ccLog.lines().findFirst().orElse(""));
+            Assumptions.assumeTrue(false, "g++ without <barrier>");
+        }
+        assertTrue(cc.exitValue() == 0, "g++ " + switches + " failed:\n" + ccLog);
+        Process run = new ProcessBuilder(exe.toString(), "--ci").redirectErrorStream(true).start();
+        String out = new String(run.getInputStream().readAllBytes());
+        assertTrue(run.waitFor(600, TimeUnit.SECONDS), "emulator timed out");
+        List<String> failures = out.lines().filter(l -> l.startsWith("FAIL") || l.contains("MISMATCH")).limit(10).toList();
+        assertTrue(run.exitValue() == 0 && failures.isEmpty() && out.contains("passed"),
+                "emulated kernels [" + switches + "] failed (exit " + run.exitValue() + "):\n" + String.join("\n", failures)
+                        + "\n" + out.lines().reduce((a, b) -> b).orElse(""));
+        System.out.println("emulated kernels [" + (switches.isEmpty() ? "shipped" : switches) + "]: "
+                + out.lines().filter(l -> l.startsWith("emulated")).findFirst().orElse(""));
+    }
+}
