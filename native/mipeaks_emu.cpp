@@ -1,9 +1,10 @@
-// mipeaks_emu: the CUDA kernels of kernels/ run on CPU threads (native/cuda_emu.h) against the float64 reference of
+// mipeaks_emu: the CUDA kernels of kernels/ run on the CPU (native/cuda_emu.h) against the float64 reference of
 // native/reference.h: f32 and bf16 inputs, row-paired and trajectory mode (including the y-factor write launch),
 // several block sizes, factor columns split between shared and global memory, constant rows, rank overflow.
 // It cannot measure speed; it checks the kernels' logic where there is no GPU.
-// Build: g++ -O2 -std=c++20 -pthread -I kernels native/mipeaks_emu.cpp -o mipeaks_emu   Run: ./mipeaks_emu [--quick|--ci]
-// (add -DMP_FUSED=1 for the fused variant of lowrank.cuh)
+// Build: g++ -O2 -std=c++20 -I kernels native/mipeaks_emu.cpp -o mipeaks_emu   Run: ./mipeaks_emu [--quick|--ci]
+// (the whole run takes ~10 s: the block's threads are fibers on one OS thread, native/cuda_emu.h)
+// (add lowrank.cuh switches such as -DMP_FUSED=1 -DMP_SMALLW=1 to check a variant)
 #include "cuda_emu.h"
 // clang-format off
 #include "../kernels/cka_linear.cu"
