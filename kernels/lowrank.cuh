@@ -228,6 +228,70 @@ __device__ MP_PHASE void mp_cross(const MpSmem& sm, int m, const MpCols& X, int 
     }
 }
 
+// Pieces shared by mp_factor and mp_factor_f. Thread t owns entries i = t + e * T, e < E.
+// This thread's largest residual (smallest index on ties) and its sum of residuals.
+template <int E>
+__device__ __forceinline__ void mp_scan_residual(const MpSmem& sm, int m, double& vmax, int& imax, double& dsum) {
+    vmax = -INFINITY;
+    dsum = 0.0;
+    imax = 0x7fffffff;
+#pragma unroll
+    for (int e = 0; e < E; ++e) {
+        const int i = threadIdx.x + e * blockDim.x;
+        if (i < m) {
+            const double v = sm.d[i];
+            if (v > vmax) { vmax = v; imax = i; }
+            dsum += v;
+        }
+    }
+}
+
+// s[e] = K(i, p) = exp(-(x_i - x_p)^2 / (2 s^2)) at this thread's entries (0 when stopping or i >= m).
+template <int E>
+__device__ __forceinline__ void mp_kernel_column(const MpSmem& sm, int m, int p, bool stop, double inv2s2, double (&s)[E]) {
+    const double xp = stop ? 0.0 : (double)sm.xs[p];
+#pragma unroll
+    for (int e = 0; e < E; ++e) {
+        const int i = threadIdx.x + e * blockDim.x;
+        s[e] = 0.0;
+        if (i < m && !stop) {
+            const double dx = (double)sm.xs[i] - xp;
+            s[e] = exp(-(dx * dx) * inv2s2);
+        }
+    }
+}
+
+// Column k = residual / pivot (the pivot entry exactly piv), the residual diagonal updated (clipped at 0 like the
+// CPU engine); returns this thread's part of the column sum. col[e] receives the values (0 for i >= m); col may
+// be s.
+template <int E>
+__device__ __forceinline__ double mp_store_column(const MpSmem& sm, int m, int p, double piv, const double (&s)[E],
+                                                  double* cn, double (&col)[E]) {
+    double colsum = 0.0;
+#pragma unroll
+    for (int e = 0; e < E; ++e) {
+        const int i = threadIdx.x + e * blockDim.x;
+        double a = 0.0;
+        if (i < m) {
+            a = i == p ? piv : s[e] / piv;
+            cn[i] = a;
+            sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);
+            colsum += a;
+        }
+        col[e] = a;  // after s[e] is read: col may be s itself
+    }
+    return colsum;
+}
+
+// Subtracts the means sm.mu[0..k) from columns 0..k-1 (B = H A).
+__device__ __forceinline__ void mp_centre_columns(const MpSmem& sm, int m, int k, const MpCols& X) {
+    for (int j = 0; j < k; ++j) {
+        double* cj = X.col(j);
+        const double mj = sm.mu[j];
+        for (int i = threadIdx.x; i < m; i += blockDim.x) cj[i] -= mj;
+    }
+}
+
 // Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
 // G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
 template <int E>
@@ -240,17 +304,9 @@ __device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double 
     int k = 0;
     double colsum = 0.0;   // this thread's part of the sum of column k-1
     for (;;) {
-        double vmax = -INFINITY, dsum = 0.0;
-        int imax = 0x7fffffff;
-#pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            if (i < m) {
-                const double v = sm.d[i];
-                if (v > vmax) { vmax = v; imax = i; }
-                dsum += v;
-            }
-        }
+        double vmax, dsum;
+        int imax;
+        mp_scan_residual<E>(sm, m, vmax, imax, dsum);
         mp_reduce3(vmax, imax, dsum, colsum, sm.red);
         MP_PROF_MARK(MP_PROF_F_REDUCE);
         if (k > 0) {
@@ -263,16 +319,7 @@ __device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double 
             for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
         __syncthreads();
         const double piv = sqrt(vmax);
-        const double xp = stop ? 0.0 : (double)sm.xs[p];
-    #pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            s[e] = 0.0;
-            if (i < m && !stop) {
-                const double dx = (double)sm.xs[i] - xp;
-                s[e] = exp(-(dx * dx) * inv2s2);
-            }
-        }
+        mp_kernel_column<E>(sm, m, p, stop, inv2s2, s);
         MP_PROF_MARK(MP_PROF_F_EXP);
         // One pass over the existing columns: the residual of the new column. Only independent loads and FMAs (no
         // reduction per column), so the loads of successive columns overlap; G = B^T B is formed after the factor.
@@ -290,27 +337,12 @@ __device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double 
         }
         MP_PROF_MARK(MP_PROF_F_PASS);
         if (stop) break;
-        double* cn = X.col(k);
-        colsum = 0.0;
-#pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            if (i < m) {
-                const double a = i == p ? piv : s[e] / piv;
-                cn[i] = a;
-                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
-                colsum += a;
-            }
-        }
+        colsum = mp_store_column<E>(sm, m, p, piv, s, X.col(k), s);
         ++k;
         MP_PROF_MARK(MP_PROF_F_GNEW);
     }
     __syncthreads();  // sm.mu complete
-    for (int j = 0; j < k; ++j) {
-        double* cj = X.col(j);
-        const double mj = sm.mu[j];
-        for (int i = tid; i < m; i += T) cj[i] -= mj;
-    }
+    mp_centre_columns(sm, m, k, X);
     __syncthreads();
     MP_PROF_MARK(MP_PROF_F_CENTRE);
     mp_cross(sm, m, X, k, X, k, G, rmax, true);  // G = B^T B (symmetric: lower tiles, mirrored)
@@ -424,17 +456,9 @@ __device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, doubl
     int k = 0;
     double colsum = 0.0;
     for (;;) {
-        double vmax = -INFINITY, dsum = 0.0;
-        int imax = 0x7fffffff;
-#pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            if (i < m) {
-                const double v = sm.d[i];
-                if (v > vmax) { vmax = v; imax = i; }
-                dsum += v;
-            }
-        }
+        double vmax, dsum;
+        int imax;
+        mp_scan_residual<E>(sm, m, vmax, imax, dsum);
         mp_reduce3(vmax, imax, dsum, colsum, sm.red);
         if (k >= 2)  // row k-2 of G, from the pass of the previous step
             for (int j = tid; j <= k - 2; j += T) {
@@ -453,16 +477,7 @@ __device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, doubl
             for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
         __syncthreads();
         const double piv = sqrt(vmax);
-        const double xp = stop ? 0.0 : (double)sm.xs[p];
-#pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            s[e] = 0.0;
-            if (i < m && !stop) {
-                const double dx = (double)sm.xs[i] - xp;
-                s[e] = exp(-(dx * dx) * inv2s2);
-            }
-        }
+        mp_kernel_column<E>(sm, m, p, stop, inv2s2, s);
         MP_PROF_MARK(MP_PROF_F_EXP);
         if (k > 0) {
             // residual of the new column (unless stopping) and row k-1 of G, in one pass over the columns
@@ -487,20 +502,7 @@ __device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, doubl
         }
         MP_PROF_MARK(MP_PROF_F_PASS);
         if (stop) break;
-        double* cn = X.col(k);
-        colsum = 0.0;
-#pragma unroll
-        for (int e = 0; e < E; ++e) {
-            const int i = tid + e * T;
-            prev[e] = 0.0;
-            if (i < m) {
-                const double a = i == p ? piv : s[e] / piv;
-                cn[i] = a;
-                prev[e] = a;
-                sm.d[i] = i == p ? 0.0 : fmax(sm.d[i] - a * a, 0.0);  // clipped at 0 like the CPU engine
-                colsum += a;
-            }
-        }
+        colsum = mp_store_column<E>(sm, m, p, piv, s, X.col(k), prev);
         ++k;
         MP_PROF_MARK(MP_PROF_F_GNEW);
     }
@@ -512,13 +514,7 @@ __device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, doubl
             G[(size_t)(k - 1) * rmax + j] = g;
             G[(size_t)j * rmax + (k - 1)] = g;
         }
-    if (centre) {
-        for (int j = 0; j < k; ++j) {
-            double* cj = X.col(j);
-            const double mj = sm.mu[j];
-            for (int i = tid; i < m; i += T) cj[i] -= mj;
-        }
-    }
+    if (centre) mp_centre_columns(sm, m, k, X);
     __syncthreads();
     MP_PROF_MARK(MP_PROF_F_CENTRE);
     return k;

@@ -78,6 +78,13 @@ step "2 parity on shared/parity (GPU vs exact and vs CPU engine)" 90 "${jvm[@]}"
 step "3 native harness: kernels vs float64 CPU reference, block sizes 32..512" 60 "$harness" --check
 step "3b native harness check through the _x16 entry points everywhere (--wide)" 40 "$harness" --check --wide
 step "4 nhsic throughput through CudaMiBackend" 75 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck bench 10000 100000
+# the same, end to end with the nhsic kernels of a lowrank.cuh variant (scripts/make-device-bundle.sh)
+for v in smallw fused; do
+  if [ -d "$dev/bin/java_$v" ]; then
+    step "4-$v nhsic throughput through CudaMiBackend, kernel variant $v" 60 "${jvm[@]}" -Dmipeaks.kernels="$dev/bin/java_$v" \
+      dev.mipeaks.gpu.DeviceCheck bench 10000 100000
+  fi
+done
 if timeout 20 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
   step "5 paper's dense float32 path (PyTorch)" 45 python3 "$dense_py" --m 4096 --pairs 4
 else

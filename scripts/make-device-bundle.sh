@@ -45,6 +45,18 @@ variant fused -DMP_FUSED=1 -DMP_SMALLW=1                           # + G inside 
 variant fused_ni -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1  # + factor and cross as separate functions
 variant fused48 -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1 -DMP_TA=4 -DMP_TB=8  # fewer column reads for C
 variant fused_prof -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_PROFILE
+# the same variants as kernel modules for the Java backend (device-check steps 4b-4c: end to end through
+# CudaMiBackend with -Dmipeaks.kernels=DIR; a user module overrides the jar's entry points of the same name)
+java_variant() {
+  local name="$1"
+  shift
+  mkdir -p "$vdir/java_$name"
+  { nvcc -ptx -O3 -arch=compute_90 "$@" -I kernels kernels/nhsic.cu -o "$vdir/java_$name/nhsic_$name.ptx" \
+    && nvcc -cubin -O3 -arch=sm_90 "$@" -I kernels kernels/nhsic.cu -o "$vdir/java_$name/nhsic_$name.sm_90.cubin"; } \
+    || { echo "java_$name not built (its device-check step will be skipped)"; rm -rf "$vdir/java_$name"; }
+}
+java_variant smallw -DMP_SMALLW=1
+java_variant fused -DMP_FUSED=1 -DMP_SMALLW=1
 tar -czf "$dev/bin/variants.tar.gz" -C "$vdir" .
 rm -rf "$vdir"
 # the check script and the dense reference travel too: bash .device/device-check.sh works from a copy of the bundle

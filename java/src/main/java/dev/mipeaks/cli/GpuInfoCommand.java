@@ -48,7 +48,8 @@ public final class GpuInfoCommand implements Callable<Integer> {
         lib.problems().forEach(p -> out.println("  note: " + p));
         KernelBindings.all().values().forEach(b -> out.println("estimator " + b.estimator() + ": "
                 + (lib.entries().contains(b.entryBase() + "_f32") && lib.entries().contains(b.entryBase() + "_bf16")
-                ? "GPU kernel " + b.entryBase() + "_{f32,bf16}" : "no GPU kernel built")));
+                ? "GPU kernel " + b.entryBase() + "_{f32,bf16}" + (b.lowRank() ? wideNote(lib, b.entryBase()) : "")
+                : "no GPU kernel built")));
         int index = dev.mipeaks.gpu.Devices.parse(device).index();
         try (CudaDevice d = CudaDevice.open(index)) {
             long[] mem = d.memoryInfo();
@@ -80,5 +81,11 @@ public final class GpuInfoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Low-rank kernels: m up to 4096 at 512 threads, or 8192 with the _x16 entry points. */
+    private static String wideNote(KernelLibrary lib, String base) {
+        return lib.entries().contains(base + "_f32_x16") && lib.entries().contains(base + "_bf16_x16")
+                ? " (+ _x16: m up to 8192)" : " (m up to 4096; no _x16 entry points)";
     }
 }

@@ -130,6 +130,12 @@ public final class CudaMiBackend implements MiBackend {
             note(x.where() + ": float64 values that float32 does not hold exactly: computing on the CPU");
             return cpuAll(x, y, progress);
         }
+        int threads = threadsOverride > 0 ? threadsOverride : threadsFor(m);
+        String entry = entryFor(binding.entryBase(), kt, binding.lowRank(), m, threads);
+        if (binding.lowRank() && (long) EMAX_WIDE * threads >= m && !lib.entries().contains(entry)) {
+            note("m = " + m + " needs the kernel entry point " + entry + ", which the loaded kernels lack: computing on the CPU");
+            return cpuAll(x, y, progress);
+        }
         try {
             dev.makeCurrent();
             try (Run run = new Run(x, y, kt)) {
@@ -238,12 +244,7 @@ public final class CudaMiBackend implements MiBackend {
             if (binding.lowRank() && (long) EMAX_WIDE * threads < m) {
                 throw MipeaksException.invalid("threads per block " + threads + " too few for m = " + m + " (need >= m/" + EMAX_WIDE + ")");
             }
-            String entry = entryFor(binding.entryBase(), kt, binding.lowRank(), m, threads);
-            if (!lib.entries().contains(entry)) {
-                throw MipeaksException.invalid("kernel entry point " + entry + " (needed for m = " + m + " at " + threads
-                        + " threads per block) is not in the loaded kernels; MP_LOWRANK_ENTRIES declares it");
-            }
-            fn = dev.function(lib, entry);
+            fn = dev.function(lib, entryFor(binding.entryBase(), kt, binding.lowRank(), m, threads));
             // the occupancy query needs the function's dynamic shared memory limit raised first (opt-in above 48 KiB)
             plan = LaunchPlan.of(n, m, esize, traj, binding.lowRank(), threads, dev.sharedMemoryOptin(), smem -> {
                 if (smem > dev.sharedMemoryOptin()) {

@@ -237,6 +237,9 @@ public final class DeviceCheck {
         int failures = 0;
         out.println("### GPU nhsic throughput (m = 4096, sigma 50, bf16 inputs, end to end through CudaMiBackend)");
         out.println();
+        // which build of the kernel runs: the jar's, or a variant given with -Dmipeaks.kernels (user kernels win)
+        out.println("kernel module: " + KernelLibrary.load().moduleFor("mipeaks_nhsic_bf16").name());
+        out.println();
         out.println("| mode | pairs | threads/block | seconds | pairs/s | input GB/s | mean rank x | CPU recomputed | spot check vs CPU |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         Estimator cpu = cpu("nhsic", Map.of());
