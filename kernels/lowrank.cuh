@@ -6,14 +6,22 @@
 //   a_k[i] = (K(i,p) - sum_{j<k} A[i,j] A[p,j]) / sqrt(d[p]);  d[i] = max(d[i] - a_k[i]^2, 0);
 //   stop when sum(d) <= tol_trace, or max(d) <= 64 * 2^-52, or k == m.
 // The factor is centred (B = H A, column means removed) and its Gram G = B^T B is formed afterwards with the
-// register tiles of mp_cross (the pass over previous columns stays free of reductions). The estimators then need only the
-// r x r matrices G_x, G_y and C = B_x^T B_y (see nhsic.cu, hsic.cu, cka_rbf.cu).
+// register tiles of mp_cross (the pass over previous columns stays free of reductions). The estimators then need
+// only the r x r matrices G_x, G_y and C = B_x^T B_y (see nhsic.cu, hsic.cu, cka_rbf.cu).
 //
 // Work layout: one thread block per pair (persistent blocks loop over pairs). Thread t owns entries
 // i = t, t + T, t + 2T, ... (at most E of them: E = MP_EMAX = 8 in the plain entry points, 16 in the _x16 ones,
-// which the host takes only when m > 8 * blockDim.x; fewer entries per thread keep everything in registers). Factor columns live in dynamic shared memory up to
-// args.smem_cols columns, the rest in the block's global scratch slot (L2-resident). A factor that needs more
-// than args.rmax columns is reported as MIPEAKS_RANK_OVERFLOW and recomputed by the host: slower, never wrong.
+// which the host takes only when m > 8 * blockDim.x; fewer entries per thread keep everything in registers).
+// Factor columns live in dynamic shared memory up to args.smem_cols columns, the rest in the block's global
+// scratch slot (L2-resident). A factor that needs more than args.rmax columns is reported as
+// MIPEAKS_RANK_OVERFLOW and recomputed by the host: slower, never wrong.
+//
+// Compile-time switches (off in the shipped kernels; kernels/README.md, "Toward 1,000,000 pairs/s"):
+//   MP_SMALLW=1  nhsic's r x r stage (Cholesky, two solves, sum of squares) by one warp in shared memory
+//   MP_FUSED=1   G formed inside the factor's pass (mp_factor_f), no centring pass for x, C by warp tiles
+//                of MP_TA x MP_TB (mp_cross_w)
+//   MP_NOINLINE_PHASES=1  factor and cross as separate functions (their own register allocation)
+//   MP_PROFILE   per-phase clock64() counts for the native harness
 #pragma once
 #include "mipeaks_abi.h"
 
