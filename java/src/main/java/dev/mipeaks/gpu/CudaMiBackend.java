@@ -2,15 +2,9 @@ package dev.mipeaks.gpu;
 
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemFreeHost;
-import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
-import static jcuda.driver.JCudaDriver.cuStreamCreate;
-import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.mipeaks.ExitCode;
@@ -24,7 +18,6 @@ import dev.mipeaks.mi.MiBackend;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -36,7 +29,8 @@ import jcuda.driver.CUstream;
  * The GPU engine: rows are copied in chunks through pinned host buffers on two streams (the host fills one chunk
  * while the device computes the other), one persistent thread block per pair slot. In trajectory mode (one y row)
  * y is factored once on the device. Pairs whose factor needs more than {@link #RMAX} columns are recomputed by the
- * CPU estimator, so high-rank inputs are slower, never wrong.
+ * CPU estimator, so high-rank inputs are slower, never wrong. The streams and buffers are kept from call to call
+ * (grown when a call needs more) and freed by {@link #close}; calls are serialised.
  */
 public final class CudaMiBackend implements MiBackend {
     static final int RMAX = 64;
@@ -57,6 +51,15 @@ public final class CudaMiBackend implements MiBackend {
     private final PrintWriter log;
     private int threadsOverride;
     private long lastOverflow;
+    /** Per-stream buffers kept across calls (see {@link LaneBuffers}). */
+    private final LaneBuffers[] lanes = new LaneBuffers[2];
+    /** Trajectory mode's y row, its width, and its factor (yB, yG, yL, rank), also kept across calls. */
+    private final GrowBuffer yRow = new GrowBuffer();
+    private final GrowBuffer ySigma = new GrowBuffer();
+    private final GrowBuffer yB = new GrowBuffer();
+    private final GrowBuffer yG = new GrowBuffer();
+    private final GrowBuffer yL = new GrowBuffer();
+    private final GrowBuffer yRank = new GrowBuffer();
 
     /**
      * @param cpu the estimator that recomputes rank-overflow pairs and inputs the kernels cannot take
@@ -113,7 +116,7 @@ public final class CudaMiBackend implements MiBackend {
     }
 
     @Override
-    public Estimate[] estimate(Matrix x, Matrix y, Progress progress) {
+    public synchronized Estimate[] estimate(Matrix x, Matrix y, Progress progress) {
         Inputs.checkPairable(x, y);
         int n = x.rows();
         int m = x.cols();
@@ -201,15 +204,7 @@ public final class CudaMiBackend implements MiBackend {
         return out;
     }
 
-    /** Device memory: a plain allocation freed by {@link Run#close}. */
-    private static DevPtr alloc(List<DevPtr> owned, long bytes) {
-        DevPtr p = new DevPtr();
-        cuMemAlloc(p, Math.max(bytes, 8));
-        owned.add(p);
-        return p;
-    }
-
-    /** One estimate() call: its launch plan, buffers and streams. */
+    /** One estimate() call: its launch plan and the chunks in flight on the backend's two streams. */
     private final class Run implements AutoCloseable {
         final Matrix x;
         final Matrix y;
@@ -223,8 +218,6 @@ public final class CudaMiBackend implements MiBackend {
         final int rmax;
         final LaunchPlan plan;
         final int chunk;
-        final List<DevPtr> devMem = new ArrayList<>();
-        final List<Pointer> hostMem = new ArrayList<>();
         final Lane[] lanes = new Lane[2];
         LaunchPlan.YFactor yf;
         final double[] values;
@@ -271,8 +264,9 @@ public final class CudaMiBackend implements MiBackend {
                         + dev.sharedMemoryOptin() + ": computing on the CPU");
                 return cpuAll(x, y, progress);
             }
+            LaneSizes need = LaneSizes.of(plan);
             for (int l = 0; l < 2; l++) {
-                lanes[l] = new Lane();
+                lanes[l] = new Lane(lane(l, need));
             }
             if (traj) {
                 if (!prepareY()) {
@@ -306,31 +300,31 @@ public final class CudaMiBackend implements MiBackend {
         /** Copies y row 0 to the device and factors it there (low-rank kernels); false when its rank exceeds rmax. */
         boolean prepareY() {
             Lane ln = lanes[0];
-            DevPtr row = alloc(devMem, (long) m * esize);
-            fillRows(y, 0, 1, ln.hx);
-            cuMemcpyHtoDAsync(row, ln.hxPtr, (long) m * esize, ln.stream);
+            DevPtr row = yRow.atLeast((long) m * esize);
+            fillRows(y, 0, 1, ln.b.hx);
+            cuMemcpyHtoDAsync(row, ln.b.hxPtr, (long) m * esize, ln.b.stream);
             long sigma = 0;
             if (cfg.rowSigma() != null) {
-                DevPtr ds = alloc(devMem, 8);
-                ln.hsy.putDouble(0, cfg.sigmaFor(y.row(0)));
-                cuMemcpyHtoDAsync(ds, ln.hsyPtr, 8, ln.stream);
+                DevPtr ds = ySigma.atLeast(8);
+                ln.b.hsy.putDouble(0, cfg.sigmaFor(y.row(0)));
+                cuMemcpyHtoDAsync(ds, ln.b.hsyPtr, 8, ln.b.stream);
                 sigma = ds.address();
             }
             if (!plan.yFactorLaunch()) {
                 yf = new LaunchPlan.YFactor(row.address(), sigma, 0, 0, 0, 0);
-                cuStreamSynchronize(ln.stream);  // ln.hx is refilled by the first chunk
+                cuStreamSynchronize(ln.b.stream);  // ln.b.hx is refilled by the first chunk
                 return true;
             }
-            DevPtr rank = alloc(devMem, 8);
-            yf = new LaunchPlan.YFactor(row.address(), sigma, alloc(devMem, plan.yFactorBytes()).address(),
-                    alloc(devMem, plan.ySmallBytes()).address(), alloc(devMem, plan.ySmallBytes()).address(), rank.address());
-            KernelArgs a = plan.writeY(cfg, yf, ln.scratch.address());
+            DevPtr rank = yRank.atLeast(8);
+            yf = new LaunchPlan.YFactor(row.address(), sigma, yB.atLeast(plan.yFactorBytes()).address(),
+                    yG.atLeast(plan.ySmallBytes()).address(), yL.atLeast(plan.ySmallBytes()).address(), rank.address());
+            KernelArgs a = plan.writeY(cfg, yf, ln.b.scratch.address());
             // one function, two shared memory sizes: the limit covers the larger (the batch launches come next)
             cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                     (int) Math.max(plan.ySmemBytes(), plan.smemBytes()));
-            launch(a, 1, plan.ySmemBytes(), ln.stream);
+            launch(a, 1, plan.ySmemBytes(), ln.b.stream);
             ByteBuffer r = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
-            cuStreamSynchronize(ln.stream);
+            cuStreamSynchronize(ln.b.stream);
             jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), rank, 4);
             if (r.getInt(0) == -2) {
                 Inputs.checkFinite(y.where(), 0, y.row(0));
@@ -339,7 +333,7 @@ public final class CudaMiBackend implements MiBackend {
         }
 
         void launch(KernelArgs a, int gridX, long smem, CUstream stream) {
-            java.util.List<String> miss = LaunchPlan.missing(a, binding.lowRank());
+            List<String> miss = LaunchPlan.missing(a, binding.lowRank());
             if (!miss.isEmpty()) {
                 throw new IllegalStateException("kernel arguments without " + miss + " (flags " + a.flags + ")");
             }
@@ -405,60 +399,26 @@ public final class CudaMiBackend implements MiBackend {
             return out;
         }
 
-        /** Buffers of one stream: pinned host staging, device inputs/outputs, scratch. */
+        /** One stream's chunk in flight, on the backend's buffers of that stream. */
         final class Lane {
-            final CUstream stream = new CUstream();
-            final Pointer hxPtr = new Pointer();
-            final Pointer hyPtr = new Pointer();
-            final Pointer hsxPtr = new Pointer();
-            final Pointer hsyPtr = new Pointer();
-            final Pointer houtPtr = new Pointer();
-            final ByteBuffer hx;
-            final ByteBuffer hy;
-            final ByteBuffer hsx;
-            final ByteBuffer hsy;
-            final ByteBuffer hout;
-            final DevPtr dx;
-            final DevPtr dy;
-            final DevPtr dsx;
-            final DevPtr dsy;
-            final DevPtr dout;
-            final DevPtr scratch;
+            final LaneBuffers b;
             int start = -1;
             int end = -1;
 
-            Lane() {
-                cuStreamCreate(stream, 0);
-                long inBytes = plan.inputBytes();
-                hx = pinned(hxPtr, inBytes);
-                hy = traj ? null : pinned(hyPtr, inBytes);
-                hsx = pinned(hsxPtr, 8L * chunk);
-                hsy = pinned(hsyPtr, 8L * chunk);
-                hout = pinned(houtPtr, plan.outBytes());
-                dx = alloc(devMem, inBytes);
-                dy = traj ? null : alloc(devMem, inBytes);
-                dsx = alloc(devMem, 8L * chunk);
-                dsy = alloc(devMem, 8L * chunk);
-                dout = alloc(devMem, plan.outBytes());
-                scratch = alloc(devMem, plan.scratchBytes());
-            }
-
-            ByteBuffer pinned(Pointer p, long bytes) {
-                cuMemHostAlloc(p, Math.max(bytes, 8), 0);
-                hostMem.add(p);
-                return p.getByteBuffer(0, Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+            Lane(LaneBuffers b) {
+                this.b = b;
             }
 
             void submit(int s, int e) {
                 start = s;
                 end = e;
                 int rows = e - s;
-                fillRows(x, s, e, hx);
+                fillRows(x, s, e, b.hx);
                 long inBytes = (long) rows * m * esize;
-                cuMemcpyHtoDAsync(dx, hxPtr, inBytes, stream);
+                cuMemcpyHtoDAsync(b.dx, b.hxPtr, inBytes, b.stream);
                 if (!traj) {
-                    fillRows(y, s, e, hy);
-                    cuMemcpyHtoDAsync(dy, hyPtr, inBytes, stream);
+                    fillRows(y, s, e, b.hy);
+                    cuMemcpyHtoDAsync(b.dy, b.hyPtr, inBytes, b.stream);
                 }
                 long sx = 0;
                 long sy = 0;
@@ -466,23 +426,23 @@ public final class CudaMiBackend implements MiBackend {
                     double[] row = new double[m];
                     for (int r = s; r < e; r++) {
                         x.row(r, row);
-                        hsx.putDouble(8 * (r - s), cfg.sigmaFor(row));
+                        b.hsx.putDouble(8 * (r - s), cfg.sigmaFor(row));
                         if (!traj) {
                             y.row(r, row);
-                            hsy.putDouble(8 * (r - s), cfg.sigmaFor(row));
+                            b.hsy.putDouble(8 * (r - s), cfg.sigmaFor(row));
                         }
                     }
-                    cuMemcpyHtoDAsync(dsx, hsxPtr, 8L * rows, stream);
-                    sx = dsx.address();
+                    cuMemcpyHtoDAsync(b.dsx, b.hsxPtr, 8L * rows, b.stream);
+                    sx = b.dsx.address();
                     if (!traj) {
-                        cuMemcpyHtoDAsync(dsy, hsyPtr, 8L * rows, stream);
-                        sy = dsy.address();
+                        cuMemcpyHtoDAsync(b.dsy, b.hsyPtr, 8L * rows, b.stream);
+                        sy = b.dsy.address();
                     }
                 }
-                KernelArgs a = plan.batch(cfg, rows, dx.address(), traj ? 0 : dy.address(), sx, sy, dout.address(),
-                        scratch.address(), yf);
-                launch(a, plan.gridFor(rows), plan.smemBytes(), stream);
-                cuMemcpyDtoHAsync(houtPtr, dout, 20L * rows, stream);
+                KernelArgs a = plan.batch(cfg, rows, b.dx.address(), traj ? 0 : b.dy.address(), sx, sy, b.dout.address(),
+                        b.scratch.address(), yf);
+                launch(a, plan.gridFor(rows), plan.smemBytes(), b.stream);
+                cuMemcpyDtoHAsync(b.houtPtr, b.dout, 20L * rows, b.stream);
             }
 
             /** Waits for this lane's chunk and stores its outputs; returns the rows finished. */
@@ -490,13 +450,13 @@ public final class CudaMiBackend implements MiBackend {
                 if (start < 0) {
                     return 0;
                 }
-                cuStreamSynchronize(stream);
+                cuStreamSynchronize(b.stream);
                 int rows = end - start;
                 for (int i = 0; i < rows; i++) {
-                    values[start + i] = hout.getDouble(8 * i);
-                    rankX[start + i] = hout.getInt(8 * rows + 4 * i);
-                    rankY[start + i] = hout.getInt(12 * rows + 4 * i);
-                    status[start + i] = hout.getInt(16 * rows + 4 * i);
+                    values[start + i] = b.hout.getDouble(8 * i);
+                    rankX[start + i] = b.hout.getInt(8 * rows + 4 * i);
+                    rankY[start + i] = b.hout.getInt(12 * rows + 4 * i);
+                    status[start + i] = b.hout.getInt(16 * rows + 4 * i);
                 }
                 start = -1;
                 return rows;
@@ -508,32 +468,52 @@ public final class CudaMiBackend implements MiBackend {
             for (Lane ln : lanes) {
                 if (ln != null) {
                     try {
-                        cuStreamSynchronize(ln.stream);
-                        cuStreamDestroy(ln.stream);
+                        ln.b.sync();  // the buffers outlive this call: nothing may still write them
                     } catch (CudaException e) {
                         // keep freeing the rest
                     }
                 }
             }
-            for (DevPtr p : devMem) {
-                try {
-                    cuMemFree(p);
-                } catch (CudaException e) {
-                    // keep freeing the rest
-                }
+        }
+    }
+
+    /**
+     * The buffers of stream {@code i} for a call that needs {@code need}: kept from earlier calls when they cover it,
+     * otherwise reallocated covering both (grow-only).
+     */
+    private LaneBuffers lane(int i, LaneSizes need) {
+        LaneBuffers have = lanes[i];
+        if (have != null && have.sizes.covers(need)) {
+            return have;
+        }
+        LaneSizes sizes = have == null ? need : have.sizes.union(need);
+        lanes[i] = null;
+        if (have != null) {
+            have.close();
+        }
+        lanes[i] = new LaneBuffers(sizes);
+        return lanes[i];
+    }
+
+    /** Frees the buffers kept between calls (the next call allocates them again); the device stays open. */
+    public synchronized void releaseBuffers() {
+        for (int i = 0; i < lanes.length; i++) {
+            if (lanes[i] != null) {
+                lanes[i].close();
+                lanes[i] = null;
             }
-            for (Pointer p : hostMem) {
-                try {
-                    cuMemFreeHost(p);
-                } catch (CudaException e) {
-                    // keep freeing the rest
-                }
-            }
+        }
+        for (GrowBuffer g : new GrowBuffer[] {yRow, ySigma, yB, yG, yL, yRank}) {
+            g.close();
         }
     }
 
     @Override
-    public void close() {
-        dev.close();
+    public synchronized void close() {
+        try {
+            releaseBuffers();
+        } finally {
+            dev.close();
+        }
     }
 }

@@ -232,12 +232,19 @@ class LaunchPlanTest {
 
     /** One estimate() call as CudaMiBackend.Run makes it: two lanes, the y factor, then chunk after chunk. */
     static void simulate(LaunchPlan pl, KernelConfig cfg, boolean rowSigma, long smemOptin) {
+        simulate(pl, cfg, rowSigma, smemOptin, LaneSizes.of(pl));
+    }
+
+    /** The same on lane buffers of the given sizes (kept from earlier calls: they only have to cover the plan). */
+    static void simulate(LaunchPlan pl, KernelConfig cfg, boolean rowSigma, long smemOptin, LaneSizes held) {
+        assertTrue(held.covers(LaneSizes.of(pl)), "held lane buffers " + held + " cover " + LaneSizes.of(pl));
         FakeMemory mem = new FakeMemory();
         long[][] lane = new long[2][];
         for (int l = 0; l < 2; l++) {
-            // dx, dy, dsx, dsy, dout, scratch (Lane's constructor)
-            lane[l] = new long[] {mem.alloc(pl.inputBytes()), pl.traj() ? 0 : mem.alloc(pl.inputBytes()), mem.alloc(8L * pl.chunk()),
-                    mem.alloc(8L * pl.chunk()), mem.alloc(pl.outBytes()), mem.alloc(pl.scratchBytes())};
+            // dx, dy, dsx, dsy, dout, scratch (LaneBuffers' constructor)
+            lane[l] = new long[] {mem.alloc(held.inputBytes()), held.paired() ? mem.alloc(held.inputBytes()) : 0,
+                    mem.alloc(8L * held.sigmaRows()), mem.alloc(8L * held.sigmaRows()), mem.alloc(held.outBytes()),
+                    mem.alloc(held.scratchBytes())};
         }
         LaunchPlan.YFactor yf = null;
         if (pl.traj()) {
@@ -299,6 +306,37 @@ class LaunchPlanTest {
             }
         }
         assertTrue(cases > 500, "cases " + cases);
+    }
+
+    /**
+     * The backend keeps its lane buffers across calls and grows them only when a call needs more: a sequence of
+     * calls of different shapes (paired and trajectory, both input types, m from 64 to 8192, few and many pairs)
+     * runs every launch inside the buffers it is given, and a call the held buffers cover allocates nothing.
+     */
+    @Test
+    void laneBuffersKeptAcrossCallsServeEveryLaterCall() {
+        KernelConfig fixed = new KernelConfig(50, 1e-3, 1e-6, null);
+        int[][] calls = {{4096, 128, 2, 1}, {4096, 20_000, 2, 1}, {64, 7, 4, 0}, {4096, 128, 2, 1}, {8192, 300, 4, 0},
+            {512, 5, 2, 1}, {4096, 100_000, 2, 0}, {2, 3, 4, 0}, {4096, 128, 2, 1}};
+        LaneSizes held = null;
+        int reallocations = 0;
+        for (int[] c : calls) {
+            LaunchPlan pl = LaunchPlan.of(c[1], c[0], c[2], c[3] == 1, true, CudaMiBackend.threadsFor(c[0]), 232448,
+                    smem -> 1, 132, 80L << 30, Long.MAX_VALUE);
+            LaneSizes need = LaneSizes.of(pl);
+            if (held == null || !held.covers(need)) {
+                held = held == null ? need : held.union(need);
+                reallocations++;
+            }
+            simulate(pl, fixed, false, 232448, held);
+        }
+        assertEquals(4, reallocations, "grow-only: the first call, then only calls that need more");
+        LaneSizes a = new LaneSizes(10, false, 5, 100, 1000);
+        LaneSizes b = new LaneSizes(20, true, 3, 50, 2000);
+        assertTrue(a.union(b).covers(a) && a.union(b).covers(b));
+        assertTrue(!a.covers(b) && !b.covers(a));
+        assertTrue(b.covers(new LaneSizes(20, false, 3, 50, 2000)), "paired buffers serve trajectory calls");
+        assertTrue(!new LaneSizes(20, false, 3, 50, 2000).covers(b), "trajectory buffers have no y input");
     }
 
     @Test
