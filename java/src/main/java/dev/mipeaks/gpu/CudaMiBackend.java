@@ -52,7 +52,7 @@ public final class CudaMiBackend implements MiBackend {
     private int threadsOverride;
     private long lastOverflow;
     /** Per-stream buffers kept across calls (see {@link LaneBuffers}). */
-    private final LaneBuffers[] lanes = new LaneBuffers[2];
+    private final LaneBuffers[] laneBuffers = new LaneBuffers[2];
     /** Trajectory mode's y row, its width, and its factor (yB, yG, yL, rank), also kept across calls. */
     private final GrowBuffer yRow = new GrowBuffer();
     private final GrowBuffer ySigma = new GrowBuffer();
@@ -482,25 +482,25 @@ public final class CudaMiBackend implements MiBackend {
      * otherwise reallocated covering both (grow-only).
      */
     private LaneBuffers lane(int i, LaneSizes need) {
-        LaneBuffers have = lanes[i];
+        LaneBuffers have = laneBuffers[i];
         if (have != null && have.sizes.covers(need)) {
             return have;
         }
         LaneSizes sizes = have == null ? need : have.sizes.union(need);
-        lanes[i] = null;
+        laneBuffers[i] = null;
         if (have != null) {
             have.close();
         }
-        lanes[i] = new LaneBuffers(sizes);
-        return lanes[i];
+        laneBuffers[i] = new LaneBuffers(sizes);
+        return laneBuffers[i];
     }
 
     /** Frees the buffers kept between calls (the next call allocates them again); the device stays open. */
     public synchronized void releaseBuffers() {
-        for (int i = 0; i < lanes.length; i++) {
-            if (lanes[i] != null) {
-                lanes[i].close();
-                lanes[i] = null;
+        for (int i = 0; i < laneBuffers.length; i++) {
+            if (laneBuffers[i] != null) {
+                laneBuffers[i].close();
+                laneBuffers[i] = null;
             }
         }
         for (GrowBuffer g : new GrowBuffer[] {yRow, ySigma, yB, yG, yL, yRank}) {
