@@ -51,14 +51,31 @@ typedef void (*Kernel)(MipeaksArgs);
 // ones (MP_EMAX = 8) would do; otherwise _x16 is taken only when m > MP_EMAX * blockDim.x, as the Java host does.
 static bool g_wide = false;
 
-// The build's kernel variant, printed on every benchmark line (the device check compares builds side by side).
+// The build's kernel variant (lowrank.cuh switches), one word on every benchmark line: device-check.sh tabulates
+// the builds side by side from these lines.
 #define MP_STR2(x) #x
 #define MP_STR(x) MP_STR2(x)
 #if MP_FUSED
-static const char* kVariant = "fused(G in pass, C " MP_STR(MP_TA) "x" MP_STR(MP_TB) " warp tiles)";
+#define MP_VARIANT_BASE "fused" MP_STR(MP_TA) "x" MP_STR(MP_TB)
 #else
-static const char* kVariant = "block-tiles";
+#define MP_VARIANT_BASE "block-tiles"
 #endif
+#if MP_SMALLW
+#define MP_VARIANT_W "+smallw"
+#else
+#define MP_VARIANT_W ""
+#endif
+#if MP_NOINLINE_PHASES
+#define MP_VARIANT_NI "+noinline"
+#else
+#define MP_VARIANT_NI ""
+#endif
+#ifdef MP_PROFILE
+#define MP_VARIANT_P "+profile"
+#else
+#define MP_VARIANT_P ""
+#endif
+static const char* kVariant = "variant=" MP_VARIANT_BASE MP_VARIANT_W MP_VARIANT_NI MP_VARIANT_P;
 
 static Kernel kernel_for(int est, bool bf, bool wide) {
     switch (est) {

@@ -126,6 +126,26 @@ else
   say "- ncu not found: profiling step skipped"
 fi
 
+# every kernel-only benchmark line of every build, best configuration per (build, entries per thread, mode, pairs)
+if grep -q '^bench nhsic' "$logs"; then
+  {
+    echo
+    echo "### Kernel variants side by side (kernel only, nhsic bf16, m = 4096, sigma 50; best block size / shared-memory columns)"
+    echo
+    echo "| build | entries/thread | mode | pairs | best pairs/s | at |"
+    echo "|---|---|---|---|---|---|"
+    # the ncu runs (step 7, 2000 pairs) are profiled, not timed: left out
+    grep -h '^bench nhsic' "$logs" | grep -v ' n=2000 ' | awk '
+      { v = $6; sub(/^variant=/, "", v); e = $7; sub(/^E=/, "", e); mode = $8; n = $9; sub(/^n=/, "", n)
+        ps = 0; for (i = 2; i <= NF; i++) if ($i == "pairs/s") ps = $(i - 1)
+        key = v "|" e "|" mode "|" n
+        if (!(key in best) || ps + 0 > best[key] + 0) { best[key] = ps; at[key] = $10 " " $11 }
+        if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+      END { for (j = 1; j <= k; j++) { split(order[j], f, "|")
+              printf "| %s | %s | %s | %s | %.0f | %s |\n", f[1], f[2], f[3], f[4], best[order[j]], at[order[j]] } }'
+  } | tee -a "$res"
+fi
+
 # the ratio, when both numbers are there
 gpu_ps=$(grep -E '^\| trajectory \| 100000' "$res" | head -1 | awk -F'|' '{gsub(/ /,"",$6); print $6}')
 dense_ps=$(grep -oE '= [0-9.]+ pairs/s' "$res" | head -1 | grep -oE '[0-9.]+')
