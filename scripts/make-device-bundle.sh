@@ -2,7 +2,8 @@
 # Builds .device/: everything scripts/device-check.sh needs on a bare GPU machine (no network, no Maven, maybe no
 # Java or nvcc): a jlink'ed JRE, the mipeaks jar with its PTX/cubins, only the jars the MI engine needs (picocli,
 # jackson, jcuda with a trimmed linux-x86_64 natives jar: no LibTorch, no tokenizer, no analysis jars), the native
-# harness binary, and the shared parity data.
+# harness binary, its tuning variants and the variants' nhsic modules (bin/variants.tar.gz), and the shared parity
+# data. About 57 MiB (the device tool carries at most 64 MiB); 5-10 minutes on 2 cores.
 # Usage: scripts/make-device-bundle.sh   (from anywhere; needs JDK 17+, Maven, nvcc + cmake)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
