@@ -273,6 +273,20 @@ public final class DeviceCheck {
                     }
                 }
             }
+            // the pipeline's pattern: `run` asks for one layer's 128-step chunk per call (--mi-chunk 128), so what a
+            // call costs besides the kernel decides its MI rate
+            gpu.setThreads(0);
+            int calls = 200;
+            int rows = 128;
+            Matrix xs = slice(x, rows);
+            gpu.estimate(xs, y1);  // warm-up
+            long t0 = System.nanoTime();
+            for (int c = 0; c < calls; c++) {
+                gpu.estimate(xs, y1);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            out.printf("pipeline pattern: %d calls of %d trajectory pairs: %.3f s, %.0f pairs/s, %.2f ms per call%n", calls,
+                    rows, s, calls * (double) rows / s, 1e3 * s / calls);
         }
         out.println();
         return failures == 0 ? 0 : 1;
