@@ -491,7 +491,14 @@ public final class CudaMiBackend implements MiBackend {
         if (have != null) {
             have.close();
         }
-        laneBuffers[i] = new LaneBuffers(sizes);
+        try {
+            laneBuffers[i] = new LaneBuffers(sizes);
+        } catch (CudaException e) {
+            if (sizes.equals(need)) {
+                throw e;
+            }
+            laneBuffers[i] = new LaneBuffers(need);  // the union does not fit: just this call's sizes
+        }
         return laneBuffers[i];
     }
 
