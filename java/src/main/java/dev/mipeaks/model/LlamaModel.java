@@ -50,6 +50,8 @@ public final class LlamaModel implements AutoCloseable {
     private final Device device;
     private final boolean cuda;
     private final ScalarType dtype;
+    /** bf16/f16: RMSNorm statistics in float32 and the RoPE angles from float32 arithmetic, as Hugging Face does. */
+    private final boolean lowPrecision;
     private final String dtypeName;
     private final long weightBytes;
     private long mappedBytes;
@@ -86,14 +88,14 @@ public final class LlamaModel implements AutoCloseable {
             throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
         }
         this.device = own(new Device(dev));
-        String dt = opt.dtype() == null ? (cuda ? "bf16" : "f32") : opt.dtype();
+        ComputeDtype dt = ComputeDtype.parse(opt.dtype());
         this.dtype = switch (dt) {
-            case "f32", "float32" -> ScalarType.Float;
-            case "bf16", "bfloat16" -> ScalarType.BFloat16;
-            case "f16", "float16" -> ScalarType.Half;
-            default -> throw MipeaksException.invalid("--dtype " + dt + ": expected f32, bf16 or f16");
+            case F32 -> ScalarType.Float;
+            case BF16 -> ScalarType.BFloat16;
+            case F16 -> ScalarType.Half;
         };
-        this.dtypeName = dt.startsWith("f3") ? "f32" : dt.startsWith("b") ? "bf16" : "f16";
+        this.lowPrecision = dt != ComputeDtype.F32;
+        this.dtypeName = dt.cliName();
         this.none = own(new TensorOptional());
         this.eps = own(new DoubleOptional(config.rmsNormEps()));
         this.defaultScale = own(new DoubleOptional());
@@ -231,7 +233,7 @@ public final class LlamaModel implements AutoCloseable {
             return;
         }
         int len = Math.max(n, Math.min(2 * ropeLength, config.maxPositionEmbeddings()));
-        float[][] t = rope.tables(len);
+        float[][] t = lowPrecision ? rope.tablesFloat32Angles(len) : rope.tables(len);
         float[] cos = t[0];
         float[] sin = t[1];
         int d = config.headDim();
@@ -288,10 +290,10 @@ public final class LlamaModel implements AutoCloseable {
         int nkv = config.numKvHeads();
         int g = config.groups();
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = torch.rms_norm(x, hiddenShape, w.inNorm, eps);       // [B,T,H]
-            Tensor q = proj(a, w.wq, w.bq, b, t).view(b, t, nh, hd);                        // [B,T,nh,hd]
-            Tensor k = proj(a, w.wk, w.bk, b, t).view(b, t, nkv, hd);                       // [B,T,nkv,hd]
-            Tensor v = proj(a, w.wv, w.bv, b, t).view(b, t, nkv, hd);
+            Tensor a = rmsNorm(x, w.inNorm);                                              // [B,T,H]
+            Tensor q = proj(a, w.wq, w.bq, b, t).reshape(b, t, nh, hd);                     // [B,T,nh,hd]
+            Tensor k = proj(a, w.wk, w.bk, b, t).reshape(b, t, nkv, hd);                    // [B,T,nkv,hd]
+            Tensor v = proj(a, w.wv, w.bv, b, t).reshape(b, t, nkv, hd);
             q = rotate(q, at);
             k = rotate(k, at);
             // the cache holds exactly one entry per slot: this call's keys/values replace the slot's content
@@ -303,10 +305,11 @@ public final class LlamaModel implements AutoCloseable {
             if (t == 1) {
                 // decode: the g query heads sharing a kv head become g rows of one attention, so K/V are read in
                 // place (no repeat); a padding mask [B,1,1,S] broadcasts over those rows
-                Tensor qg = q.view(b, nkv, g, hd);                                          // [B,nkv,g,hd]
+                Tensor qg = q.reshape(b, nkv, g, hd);                                       // [B,nkv,g,hd]
                 o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
                         defaultScale, false);                                               // [B,nkv,g,hd]
-                o = o.view(b, 1, (long) nh * hd);
+                // CUDA's attention kernels may return o with strides that no view can flatten: reshape copies then
+                o = o.reshape(b, 1, (long) nh * hd);                                        // [B,1,nh*hd]
             } else {
                 // prefill: causal (and padding) mask [B|1,1,T,S]; SDPA pairs query head j with kv head j / g
                 o = torch.scaled_dot_product_attention(q.transpose(1, 2), keys, values, at.mask(), 0.0, false,
@@ -314,7 +317,7 @@ public final class LlamaModel implements AutoCloseable {
                 o = o.transpose(1, 2).reshape(b, t, (long) nh * hd);
             }
             Tensor h = x.add(proj(o, w.wo, w.bo, b, t));                                  // [B,T,H]
-            Tensor m = torch.rms_norm(h, hiddenShape, w.postNorm, eps);
+            Tensor m = rmsNorm(h, w.postNorm);                                            // [B,T,H]
             Tensor gate = proj(m, w.wGate, w.bGate, b, t);                                // [B,T,I]
             torch.silu_(gate);
             gate.mul_(proj(m, w.wUp, w.bUp, b, t));
@@ -322,6 +325,19 @@ public final class LlamaModel implements AutoCloseable {
             outer.attach(out);
             return out;
         }
+    }
+
+    /**
+     * RMSNorm over the last dimension. In float32 one fused call. In bf16/f16 Hugging Face's order exactly
+     * (LlamaRMSNorm): the statistics and the scaling in float32, the result rounded to the compute dtype, then
+     * multiplied by the weight in the compute dtype (two roundings: a fused kernel that rounds once differs).
+     */
+    private Tensor rmsNorm(Tensor x, TensorOptional weight) {
+        if (!lowPrecision) {
+            return torch.rms_norm(x, hiddenShape, weight, eps);
+        }
+        Tensor normed = torch.rms_norm(x.to(ScalarType.Float), hiddenShape, none, eps);     // float32, no weight
+        return normed.to(dtype).mul_(weight.get());
     }
 
     /** Rotate-half RoPE: x*cos + roll(x, d/2)*[-sin, sin], x [B,T,heads,hd], tables [B|1,T,1,hd]. */
@@ -344,20 +360,20 @@ public final class LlamaModel implements AutoCloseable {
         if (bias != null && bias.has_value()) {
             y = y.add(bias.get());
         }
-        return y.view(1, 1, y.size(0));                                                      // [1,1,out]
+        return y.reshape(1, 1, y.size(0));                                                   // [1,1,out]
     }
 
     /** Logits [B, V] in float32 of the last position of x [B, T, H]. */
     Tensor logitsLast(Tensor x, long t) {
         Tensor last = t == 1 ? x : x.narrow(1, t - 1, 1);
-        Tensor n = torch.rms_norm(last, hiddenShape, norm, eps);
+        Tensor n = rmsNorm(last, norm);                                                    // [B,1,H]
         Tensor logits = proj(n, head, none, n.size(0), 1);                                 // [B,1,V]
-        return logits.view(logits.size(0), logits.size(2)).to(ScalarType.Float);
+        return logits.reshape(logits.size(0), logits.size(2)).to(ScalarType.Float);        // [B,V]
     }
 
     /** Logits [B, T, V] in float32 of every position of x [B, T, H]. */
     Tensor logitsAll(Tensor x) {
-        Tensor n = torch.rms_norm(x, hiddenShape, norm, eps);
+        Tensor n = rmsNorm(x, norm);
         return torch.linear(n, head).to(ScalarType.Float);
     }
 
@@ -384,7 +400,7 @@ public final class LlamaModel implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             Tensor x = org.bytedeco.pytorch.AbstractTensor.create(flat, n, h)
                     .to(device, dtype, false, true, null);                                 // [n,H]
-            Tensor normed = torch.rms_norm(x, hiddenShape, norm, eps);
+            Tensor normed = rmsNorm(x, norm);
             Tensor logits = torch.linear(normed, head).to(ScalarType.Float);              // [n,V]
             float[] out = toFloats(logits);
             int v = out.length / n;

@@ -441,14 +441,9 @@ public final class MiRun {
         return d;
     }
 
+    /** The compute dtype recorded in config.json: f32 unless --dtype says otherwise, on every device. */
     static String computeDtype(String given, String device) {
-        String d = given == null ? (device.startsWith("cuda") ? "bf16" : "f32") : given.toLowerCase(Locale.ROOT);
-        return switch (d) {
-            case "f32", "float32" -> "f32";
-            case "bf16", "bfloat16" -> "bf16";
-            case "f16", "float16" -> "f16";
-            default -> throw MipeaksException.invalid("--dtype " + given + ": expected f32, bf16 or f16");
-        };
+        return dev.mipeaks.model.ComputeDtype.resolve(given);
     }
 
     /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */

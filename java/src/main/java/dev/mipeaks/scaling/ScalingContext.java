@@ -25,18 +25,12 @@ public final class ScalingContext implements AutoCloseable {
     /**
      * @param dataDir  root of the named datasets (null: the default, see {@link DatasetLoader#defaultDataRoot()})
      * @param limit    at most this many problems (negative: all)
-     * @param dtype    compute dtype (null: f32 on the CPU, bf16 on CUDA)
+     * @param dtype    compute dtype (null: f32 on every device)
      */
     public record Options(Path model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
                           String device, String dtype) {
         public String resolvedDtype() {
-            String d = dtype != null ? dtype.toLowerCase(Locale.ROOT) : "cuda".equals(device) ? "bf16" : "f32";
-            return switch (d) {
-                case "f32", "float32" -> "f32";
-                case "bf16", "bfloat16" -> "bf16";
-                case "f16", "float16" -> "f16";
-                default -> throw MipeaksException.invalid("--dtype " + dtype + ": expected f32, bf16 or f16");
-            };
+            return dev.mipeaks.model.ComputeDtype.resolve(dtype);
         }
     }
 
