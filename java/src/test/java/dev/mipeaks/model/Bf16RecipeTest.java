@@ -19,12 +19,17 @@ class Bf16RecipeTest {
     @ParameterizedTest
     @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
     void statesStayWithinHuggingFaceBf16Noise(String name) {
+        checkStates(name, "cpu");
+    }
+
+    /** Teacher-forced states of the bf16 path on {@code device} against the HF bf16 emulation. */
+    static void checkStates(String name, String device) {
         Path dir = SharedModels.model(name);
         SharedModels.Golden g = SharedModels.golden(dir);
         int[] seq = g.fullSequence();
         ReferenceModel.Result emu = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF)
                 .forward(seq, Map.of(), false);
-        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options("cpu", "bf16"));
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
             DecodeSession.TeacherForced ours = s.prefillAll(seq);
             for (int l = 0; l < g.layers(); l++) {
@@ -39,7 +44,7 @@ class Bf16RecipeTest {
                 double oursToHf = SharedModels.relErr(o, e);
                 double hfToF32 = SharedModels.relErr(e, gold);
                 double oursToF32 = SharedModels.relErr(o, gold);
-                System.out.printf("%s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", name, l,
+                System.out.printf("%s %s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", device, name, l,
                         oursToHf, hfToF32, oursToF32);
                 assertTrue(oursToHf <= hfToF32, name + " layer " + l + ": our bf16 states are " + oursToHf
                         + " from HF bf16, which is " + hfToF32 + " from float64");
@@ -50,6 +55,11 @@ class Bf16RecipeTest {
     @ParameterizedTest
     @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
     void greedyDecodingFollowsHuggingFaceBf16(String name) {
+        checkGreedy(name, "cpu");
+    }
+
+    /** Greedy decoding (prefill + cached decode steps) of the bf16 path on {@code device} against the emulation. */
+    static void checkGreedy(String name, String device) {
         Path dir = SharedModels.model(name);
         SharedModels.Golden g = SharedModels.golden(dir);
         int steps = g.greedyIds().length;
@@ -67,7 +77,7 @@ class Bf16RecipeTest {
             seq[n] = hfIds[t];
         }
         int[] ours = new int[steps];
-        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options("cpu", "bf16"));
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
              DecodeSession s = new DecodeSession(m, 1, g.promptIds().length + steps)) {
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], null);
             for (int t = 0; t < steps; t++) {
@@ -89,8 +99,8 @@ class Bf16RecipeTest {
             System.out.printf("%s: first difference at step %d, HF bf16 top-2 margin there %.4g%n", name, agree,
                     hfMargin[agree]);
         }
-        System.out.printf("%s: bf16 greedy equals the HF bf16 emulation for %d/%d steps (HF bf16 leaves the float "
-                + "golden at step %d)%n", name, agree, steps, goldAgree);
+        System.out.printf("%s %s: bf16 greedy equals the HF bf16 emulation for %d/%d steps (HF bf16 leaves the "
+                + "float golden at step %d)%n", device, name, agree, steps, goldAgree);
         // a divergence is legitimate only at an exact tie of HF's bf16 logits (within one bf16 step of their size):
         // there any rounding decides, and the two runs are different sequences afterwards
         assertTrue(agree == steps || hfMargin[agree] <= bf16Step(hfTop[agree]), name
