@@ -27,8 +27,9 @@ public final class LensCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
     Path run;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "The run's model folder (config.json, weights; tokenizer.json for token texts).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "The run's model folder (config.json, weights; tokenizer.json for token texts; default: the "
+                    + "folder the run's config.json names).")
     Path model;
 
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
@@ -47,7 +48,12 @@ public final class LensCommand implements Callable<Integer> {
             description = "Apply the lens at every step (lens.jsonl then lists every step's lens id), not only at peaks.")
     boolean allSteps;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder).")
+    @Option(names = "--include-special",
+            description = "Count special tokens (<|eos|>, ...) in lens_tokens.jsonl (default: left out).")
+    boolean includeSpecial;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder; "
+            + "`mipeaks report` shows the lens when it is the run folder).")
     Path out;
 
     @picocli.CommandLine.Mixin
@@ -59,10 +65,15 @@ public final class LensCommand implements Callable<Integer> {
             throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
         }
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
-        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
+        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1, includeSpecial);
         var data = dev.mipeaks.analysis.RunReader.open(run);
+        Path modelDir = model != null ? model : Path.of(data.config().model());
+        if (model == null && !java.nio.file.Files.isDirectory(modelDir)) {
+            throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + modelDir
+                    + ", which is not a folder here; give --model DIR");
+        }
         runtime.prepare();
-        LensRun.run(data, model, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
+        LensRun.run(data, modelDir, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -89,7 +89,7 @@ class ScalingCommandsTest {
         r = run(ttts(model, dataset, tt, "--limit", "1").toArray(new String[0]));
         assertEquals(0, r.code, r.err);
         assertRunFolder(tt, 2);
-        assertTrue(Files.size(tt.resolve(TttsReport.FIGURE + ".png")) > 1000);
+        assertTrue(Files.size(tt.resolve(TttsReport.PLOTS).resolve(TttsReport.FIGURE + ".png")) > 1000);
         assertTrue(Files.readString(tt.resolve(RunFolder.REPORT)).contains("| `Wait` |"));
     }
 
