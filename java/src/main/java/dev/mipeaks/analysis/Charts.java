@@ -9,6 +9,7 @@ import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -249,7 +250,8 @@ public final class Charts {
         double span = hi - lo > 0 ? hi - lo : Math.max(Math.abs(hi), 1e-9) * 0.1;
         Double threshold = iqr && t.stats().quartiles() != null ? t.stats().quartiles().upperFence() : null;
         if (threshold != null) {
-            if (threshold <= hi + 0.5 * span && threshold >= lo - 0.5 * span) {
+            // in view when that keeps the data on at least half the height; otherwise noted under the title
+            if (threshold <= hi + span && threshold >= lo - span) {
                 ValueMarker m = new ValueMarker(threshold);
                 m.setPaint(Color.GRAY);
                 m.setStroke(DASHED);
@@ -268,15 +270,18 @@ public final class Charts {
                 c.addSubtitle(note);
             }
         }
-        int levels = labelPeaks(p, t, iqr ? t.stats().iqrPeaks() : t.stats().topK(), lo, hi, plotWidth - 80);
-        // room above the data for the stacked labels: pixels needed / pixels of the plot area
+        int[] labelled = iqr ? t.stats().iqrPeaks() : t.stats().topK();
+        // room above the data for the stacked labels (reserved in full whenever there is a peak to label, so that
+        // label placement knows where every point will be drawn): pixels needed / pixels of the plot area
         double plotPx = Math.max(60, plotHeight - 80);
-        double need = levels == 0 ? 8 : labelRise(levels - 1) + 18;
+        double need = labelled.length == 0 ? 8 : labelRise(LABEL_LEVELS - 1) + METRICS.getHeight() + 6;
         double frac = Math.min(0.6, need / plotPx);
-        double upper = hi + span * frac / (1 - frac) * 1.05;
+        double bottom = lo - 0.05 * span;
+        double upper = hi + (hi - bottom) * frac / (1 - frac);
         NumberAxis y = (NumberAxis) p.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
-        y.setRange(lo - 0.05 * span, upper);
+        y.setRange(bottom, upper);
+        labelPeaks(p, t, labelled, bottom, upper, plotWidth - 80, plotPx);
         return c;
     }
 
@@ -298,25 +303,27 @@ public final class Charts {
     }
 
     /**
-     * Places the labels of the {@link #MAX_LABELS} highest of {@code steps} on leader lines; returns the number of
-     * stacking levels used (0 when none was placed).
+     * Places the labels of the {@link #MAX_LABELS} highest of {@code steps} on leader lines, each at the lowest
+     * stacking level where its box (estimated in pixels from the axis range and the plot's size) overlaps no label
+     * placed before; a label that fits nowhere is dropped. Labels at the panel's edges are turned inwards. Returns
+     * the number of labels placed.
      */
-    static int labelPeaks(XYPlot p, RunAnalysis.Trajectory t, int[] steps, double lo, double hi, int widthPx) {
+    static int labelPeaks(XYPlot p, RunAnalysis.Trajectory t, int[] steps, double yLo, double yHi, int widthPx,
+                          double heightPx) {
         double[] mi = t.mi();
         Integer[] order = Arrays.stream(steps).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble((Integer s) -> -mi[s]).thenComparingInt(s -> s));
         int n = Math.min(MAX_LABELS, order.length);
         double xMax = Math.max(1, mi.length - 1);
-        List<List<double[]>> taken = new ArrayList<>();
-        for (int i = 0; i < LABEL_LEVELS; i++) {
-            taken.add(new ArrayList<>());
-        }
-        int used = 0;
+        double textH = METRICS.getHeight() + 2;
+        List<Rectangle2D> taken = new ArrayList<>();
+        int placed = 0;
         for (int i = 0; i < n; i++) {
             int s = order[i];
             String text = TokenText.show(t.tokens().get(s), t.tokenIds()[s]);
-            double w = METRICS.stringWidth(text) + 6;
+            double w = METRICS.stringWidth(text) + 10;
             double px = s / xMax * widthPx;
+            double py = (yHi - mi[s]) / (yHi - yLo) * heightPx;
             TextAnchor anchor;
             double left;
             if (px - w / 2 < 0) {
@@ -330,22 +337,18 @@ public final class Charts {
                 left = px - w / 2;
             }
             int level = -1;
+            Rectangle2D box = null;
             for (int l = 0; l < LABEL_LEVELS && level < 0; l++) {
-                boolean free = true;
-                for (double[] iv : taken.get(l)) {
-                    if (left < iv[1] && left + w > iv[0]) {
-                        free = false;
-                        break;
-                    }
-                }
-                if (free) {
+                Rectangle2D b = new Rectangle2D.Double(left, py - labelRise(l) - textH - 2, w, textH + 4);
+                if (taken.stream().noneMatch(b::intersects)) {
                     level = l;
+                    box = b;
                 }
             }
             if (level < 0) {
                 continue; // no room: this peak stays unlabelled rather than overlapping another label
             }
-            taken.get(level).add(new double[] {left, left + w});
+            taken.add(box);
             XYPointerAnnotation a = new XYPointerAnnotation(text, s, mi[s], -Math.PI / 2);
             a.setBaseRadius(labelRise(level));
             a.setTipRadius(3);
@@ -357,10 +360,11 @@ public final class Charts {
             a.setTextAnchor(anchor);
             a.setPaint(PALETTE[1].darker());
             a.setBackgroundPaint(new Color(255, 255, 255, 210));
+            a.setToolTipText(text); // SVG tooltips, and the label's bounds in a ChartRenderingInfo
             p.addAnnotation(a);
-            used = Math.max(used, level + 1);
+            placed++;
         }
-        return used;
+        return placed;
     }
 
     /** The peak labels placed on a trajectory chart (for tests and callers that list them). */

@@ -16,11 +16,14 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.LegendItemSource;
 import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.block.RectangleConstraint;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.Title;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.HorizontalAlignment;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.Size2D;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
@@ -147,13 +150,13 @@ public final class Figure {
         if (title != null) {
             TextTitle t = new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 15));
             t.setPadding(new RectangleInsets(8, 8, 2, 8));
-            t.draw(g, new Rectangle2D.Double(0, 0, width(), TITLE_HEIGHT));
+            drawTitle(g, t, new Rectangle2D.Double(0, 0, width(), TITLE_HEIGHT));
             y0 += TITLE_HEIGHT;
         }
         if (subtitle != null) {
             TextTitle t = new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             t.setPaint(Color.DARK_GRAY);
-            t.draw(g, new Rectangle2D.Double(0, y0, width(), SUBTITLE_HEIGHT));
+            drawTitle(g, t, new Rectangle2D.Double(0, y0, width(), SUBTITLE_HEIGHT));
             y0 += SUBTITLE_HEIGHT;
         }
         for (int i = 0; i < charts.size(); i++) {
@@ -169,8 +172,20 @@ public final class Figure {
             lt.setPosition(RectangleEdge.BOTTOM);
             lt.setHorizontalAlignment(HorizontalAlignment.CENTER);
             lt.setBackgroundPaint(Color.WHITE);
-            lt.draw(g, new Rectangle2D.Double(0, y0 + rows() * panelHeight, width(), LEGEND_HEIGHT));
+            drawTitle(g, lt, new Rectangle2D.Double(0, y0 + rows() * panelHeight, width(), LEGEND_HEIGHT));
         }
+    }
+
+    /** A title laid out for the band's width (a title draws nothing before it is arranged), centred in the band. */
+    private static void drawTitle(Graphics2D g, Title t, Rectangle2D band) {
+        Size2D size = t.arrange(g, RectangleConstraint.NONE);
+        if (size.getWidth() > band.getWidth()) {
+            size = t.arrange(g, RectangleConstraint.NONE.toFixedWidth(band.getWidth()));
+        }
+        double w = Math.min(size.getWidth(), band.getWidth());
+        double h = Math.min(size.getHeight(), band.getHeight());
+        t.draw(g, new Rectangle2D.Double(band.getX() + (band.getWidth() - w) / 2,
+                band.getY() + (band.getHeight() - h) / 2, w, h));
     }
 
     /** Writes {@code base}.png and {@code base}.svg atomically; returns the two paths. */
