@@ -177,11 +177,11 @@ public final class AnalysisWriter {
             ObjectNode o = JsonFields.MAPPER.createObjectNode();
             o.put("word", r.word());
             o.put("freq", r.freq());
-            o.put("shown", r.shown());
             ArrayNode ids = o.putArray("token_ids");
             for (int id : r.tokenIds()) {
                 ids.add(id);
             }
+            o.put("shown", r.shown());
             sb.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());

@@ -407,9 +407,8 @@ public final class Charts {
         br.setBarPainter(new StandardBarPainter());
         br.setShadowVisible(false);
         br.setSeriesPaint(0, PALETTE[0]);
-        br.setMaximumBarWidth(0.08);
         CategoryAxis ca = p.getDomainAxis();
-        ca.setTickLabelFont(new Font(Font.MONOSPACED, Font.PLAIN, 11));
+        ca.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         ca.setMaximumCategoryLabelWidthRatio(0.45f);
         ((NumberAxis) p.getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         return c;
@@ -581,8 +580,11 @@ public final class Charts {
         r.setSeriesStroke(0, new BasicStroke(2f));
         r.setSeriesShape(0, new Ellipse2D.Double(-4, -4, 8, 8));
         p.setRenderer(r);
-        ((NumberAxis) p.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        ((NumberAxis) p.getDomainAxis()).setAutoRangeIncludesZero(false);
+        NumberAxis x = (NumberAxis) p.getDomainAxis();
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        if (s.getItemCount() > 0) {
+            x.setRange(s.getMinX() - 0.5, s.getMaxX() + 0.5); // the first and last layer clear of the edges
+        }
         accuracyAxis((NumberAxis) p.getRangeAxis());
         return c;
     }

@@ -37,8 +37,6 @@ public final class Figure {
         System.setProperty("java.awt.headless", "true");
     }
 
-    static final int TITLE_HEIGHT = 30;
-    static final int SUBTITLE_HEIGHT = 20;
     static final int LEGEND_HEIGHT = 34;
 
     private final List<JFreeChart> charts;
@@ -130,7 +128,47 @@ public final class Figure {
     }
 
     private int top() {
-        return (title == null ? 0 : TITLE_HEIGHT) + (subtitle == null ? 0 : SUBTITLE_HEIGHT);
+        return bandHeight(titleBlock()) + bandHeight(subtitleBlock());
+    }
+
+    private TextTitle titleBlock() {
+        if (title == null) {
+            return null;
+        }
+        TextTitle t = new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        t.setPadding(new RectangleInsets(8, 8, 2, 8));
+        return t;
+    }
+
+    private TextTitle subtitleBlock() {
+        if (subtitle == null) {
+            return null;
+        }
+        TextTitle t = new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        t.setPaint(Color.DARK_GRAY);
+        t.setPadding(new RectangleInsets(2, 8, 4, 8));
+        return t;
+    }
+
+    /** The height a title needs at this figure's width (it wraps when it is wider), 0 for none. */
+    private int bandHeight(TextTitle t) {
+        if (t == null) {
+            return 0;
+        }
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return (int) Math.ceil(arrange(g, t, width()).getHeight()) + 2;
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static Size2D arrange(Graphics2D g, Title t, double width) {
+        Size2D size = t.arrange(g, RectangleConstraint.NONE);
+        if (size.getWidth() > width) {
+            size = t.arrange(g, RectangleConstraint.NONE.toFixedWidth(width));
+        }
+        return size;
     }
 
     public int width() {
@@ -147,17 +185,12 @@ public final class Figure {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width(), height());
         int y0 = 0;
-        if (title != null) {
-            TextTitle t = new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            t.setPadding(new RectangleInsets(8, 8, 2, 8));
-            drawTitle(g, t, new Rectangle2D.Double(0, 0, width(), TITLE_HEIGHT));
-            y0 += TITLE_HEIGHT;
-        }
-        if (subtitle != null) {
-            TextTitle t = new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            t.setPaint(Color.DARK_GRAY);
-            drawTitle(g, t, new Rectangle2D.Double(0, y0, width(), SUBTITLE_HEIGHT));
-            y0 += SUBTITLE_HEIGHT;
+        for (TextTitle t : new TextTitle[] {titleBlock(), subtitleBlock()}) {
+            if (t != null) {
+                int h = bandHeight(t);
+                drawTitle(g, t, new Rectangle2D.Double(0, y0, width(), h));
+                y0 += h;
+            }
         }
         for (int i = 0; i < charts.size(); i++) {
             int x = (i % columns) * panelWidth;
@@ -178,10 +211,7 @@ public final class Figure {
 
     /** A title laid out for the band's width (a title draws nothing before it is arranged), centred in the band. */
     private static void drawTitle(Graphics2D g, Title t, Rectangle2D band) {
-        Size2D size = t.arrange(g, RectangleConstraint.NONE);
-        if (size.getWidth() > band.getWidth()) {
-            size = t.arrange(g, RectangleConstraint.NONE.toFixedWidth(band.getWidth()));
-        }
+        Size2D size = arrange(g, t, band.getWidth());
         double w = Math.min(size.getWidth(), band.getWidth());
         double h = Math.min(size.getHeight(), band.getHeight());
         t.draw(g, new Rectangle2D.Double(band.getX() + (band.getWidth() - w) / 2,

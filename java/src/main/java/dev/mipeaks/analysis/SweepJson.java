@@ -99,8 +99,8 @@ public final class SweepJson {
             return null;
         }
         int side = Math.max(320, 120 + 70 * sig.size());
-        return Figure.grid(charts, side, side).withTitle("Peak sets across kernel widths: mean Jaccard index over "
-                + o.path("problems").asInt() + " problems (1 = the same peak steps)", context);
+        return Figure.grid(charts, side, side).withTitle("Peak sets across kernel widths (mean Jaccard index)",
+                context + "; 1 = the same peak steps at both widths");
     }
 
     /**
