@@ -202,20 +202,20 @@ public final class RunComparison {
     }
 
     /**
-     * A note when layer {@code layer} sits at different depths in the runs' models (compared by index: layer 1 of a
-     * 3-layer model is not layer 1 of a 2-layer one), or null. Depth is the model's num_hidden_layers when its folder
+     * A note when layer {@code layer} sits at different relative depths in the runs' models (compared by index: layer
+     * 1 is the middle of a 3-layer model but the last of a 2-layer one; layer 0 is the first of both), or null. Depth is the model's num_hidden_layers when its folder
      * is here, else the run's last captured layer + 1.
      */
     static String depthNote(List<RunData> runs, int layer) {
         List<String> parts = new ArrayList<>();
-        java.util.Set<Integer> depths = new java.util.HashSet<>();
+        java.util.Set<Long> depths = new java.util.HashSet<>();
         for (RunData r : runs) {
             Integer n = r.config().modelLayers();
             boolean known = n != null;
             if (n == null) {
                 n = r.config().layers().stream().mapToInt(Integer::intValue).max().orElse(layer) + 1;
             }
-            depths.add(n);
+            depths.add(n <= 1 ? 0L : Math.round(1e6 * layer / (n - 1.0))); // relative depth: 0 first, 1 last
             parts.add(r.dir() + ": layer " + layer + " of 0.." + (n - 1) + (layer == n - 1 ? " (the last)" : "")
                     + (known ? "" : " (deeper if the model has more layers than the run captured)"));
         }
