@@ -88,7 +88,7 @@ public final class RrCommand implements Callable<Integer> {
             var err = spec.commandLine().getErr();
             err.println("rr: " + triggers.describe(ctx.tokenizer()));
             String warn = triggers.mappingWarning();
-            if (warn != null) {
+            if (warn != null && probability > 0) {
                 err.println("mipeaks: warning: " + warn);
             }
             dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), baseline,

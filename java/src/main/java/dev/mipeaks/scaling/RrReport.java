@@ -127,27 +127,46 @@ public final class RrReport {
     }
 
     /**
-     * What a reader must know about the triggers: most words without an id, triggers that never came up, or came
-     * up but were never recycled.
+     * What a reader must know about the triggers: most words without an id ({@link #mappingWarning}), triggers
+     * that never came up, or came up but were never recycled ({@link #firingWarning}).
      */
     static List<String> warnings(ObjectNode cfg, Totals t) {
         List<String> out = new ArrayList<>();
-        int words = cfg.path("trigger_words").size();
-        JsonNode noId = cfg.path(RunFolder.INFO).path(WORDS_WITHOUT_ID);
-        if (words > 0 && 2 * noId.size() > words) {
-            List<String> w = new ArrayList<>();
-            noId.forEach(x -> w.add(dev.mipeaks.analysis.TokenText.quote(x.asText())));
-            out.add(noId.size() + " of " + words + " trigger words have no single-token id in this model's vocabulary ("
-                    + String.join(", ", w) + ")");
+        String m = mappingWarning(cfg);
+        if (m != null) {
+            out.add(m);
         }
-        double p = cfg.path("probability").asDouble();
-        if (p > 0 && t.problems() > 0 && t.candidates() == 0) {
-            out.add("the triggers never fired: no generated step's candidate token was a trigger id, so this run is "
-                    + "plain greedy decoding (the same as --probability 0)");
-        } else if (p > 0 && t.candidates() > 0 && t.recycled() == 0) {
-            out.add("the triggers came up " + t.candidates() + " times but no step was recycled (probability " + p + ")");
+        String f = firingWarning(cfg, t);
+        if (f != null) {
+            out.add(f);
         }
         return out;
+    }
+
+    /** More than half of the trigger words gave no id (recorded in config.json's run_info), or null. */
+    static String mappingWarning(ObjectNode cfg) {
+        int words = cfg.path("trigger_words").size();
+        JsonNode noId = cfg.path(RunFolder.INFO).path(WORDS_WITHOUT_ID);
+        if (words == 0 || 2 * noId.size() <= words) {
+            return null;
+        }
+        List<String> w = new ArrayList<>();
+        noId.forEach(x -> w.add(dev.mipeaks.analysis.TokenText.quote(x.asText())));
+        return noId.size() + " of " + words + " trigger words have no single-token id in this model's vocabulary ("
+                + String.join(", ", w) + ")";
+    }
+
+    /** With p > 0: the triggers never came up (the run is greedy decoding), or were never recycled; else null. */
+    static String firingWarning(ObjectNode cfg, Totals t) {
+        double p = cfg.path("probability").asDouble();
+        if (p > 0 && t.problems() > 0 && t.candidates() == 0) {
+            return "the triggers never fired: no generated step's candidate token was a trigger id, so this run is "
+                    + "plain greedy decoding (the same as --probability 0)";
+        }
+        if (p > 0 && t.candidates() > 0 && t.recycled() == 0) {
+            return "the triggers came up " + t.candidates() + " times but no step was recycled (probability " + p + ")";
+        }
+        return null;
     }
 
     /** Totals over the folder's finished problems. */

@@ -205,10 +205,11 @@ public final class RrRunner {
             }
         }
         RrReport.Totals t = RrReport.write(folder, cfg, base);
-        for (String w : RrReport.warnings(cfg, t)) {
-            err.println("mipeaks: warning: " + w);
+        String fired = RrReport.firingWarning(cfg, t); // the mapping warning came before the run (RrCommand)
+        if (fired != null) {
+            err.println("mipeaks: warning: " + fired);
+            err.flush();
         }
-        err.flush();
         stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %s, %d recycled of %d steps; wrote %s%n",
                 t.problems(), dev.mipeaks.eval.Accuracy.format(t.summary().overall()), t.recycled(), t.generated(), out);
         stdout.flush();
