@@ -55,6 +55,9 @@ final class LensRun {
                         LogitLens.rows(r, l, vocab), 10));
             }
             out.println("wrote " + String.join(", ", r.files().stream().map(Path::toString).toList()));
+            if (outDir.toAbsolutePath().normalize().equals(data.dir().toAbsolutePath().normalize())) {
+                out.println("'mipeaks report " + data.dir() + "' adds the agreement by layer to report.md");
+            }
             out.flush();
             return r;
         } finally {

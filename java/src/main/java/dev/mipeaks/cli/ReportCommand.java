@@ -29,6 +29,10 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(),
                 RunVocabulary.load(run, spec.commandLine().getErr()));
+        String warn = w.analysis().topKWarning();
+        if (warn != null) {
+            spec.commandLine().getErr().println("mipeaks: warning: " + warn);
+        }
         out.println("wrote " + run.resolve(RunLayout.REPORT) + " and " + (w.files().size() - 1) + " plot files in "
                 + run.resolve(RunLayout.PLOTS_DIR));
         return 0;
