@@ -26,9 +26,10 @@ public final class ScalingContext implements AutoCloseable {
      * @param dataDir  root of the named datasets (null: the default, see {@link DatasetLoader#defaultDataRoot()})
      * @param limit    at most this many problems (negative: all)
      * @param dtype    compute dtype (null: f32 on the CPU, bf16 on CUDA)
+     * @param force    write into a non-empty output folder that holds no run (see {@link RunFolder#open})
      */
     public record Options(Path model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
-                          String device, String dtype) {
+                          String device, String dtype, boolean force) {
         public String resolvedDtype() {
             String d = dtype != null ? dtype.toLowerCase(Locale.ROOT) : "cuda".equals(device) ? "bf16" : "f32";
             return switch (d) {

@@ -16,6 +16,8 @@ import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.LogitMaskHook;
 import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
@@ -45,11 +47,13 @@ public final class SuppressionRun {
     /**
      * @param dataRoot  where named datasets live (null: the default, ../shared/data or MIPEAKS_DATA)
      * @param tokens    a thinking-token table file or a comma-separated word list
-     * @param limit     at most this many problems (negative: all)
+     * @param limit     at most this many problems (-1: all)
+     * @param force     write into a non-empty output folder that holds no suppression run
      */
     public record Options(Path model, String dataset, Path dataRoot, String tokens, List<Integer> counts,
                           String control, long seed, String promptTemplate, int maxNewTokens, int limit, int offset,
-                          int batch, double temperature, double topP, String device, String dtype, Path out) {
+                          int batch, double temperature, double topP, String device, String dtype, Path out,
+                          boolean force) {
     }
 
     /** One arm over the selected problems. */
@@ -109,7 +113,19 @@ public final class SuppressionRun {
         try (Tokenizer tok = Tokenizer.load(o.model())) {
             WordIndex index = new WordIndex(tok.decodedVocabulary());
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
-            checkConfig(o, data, table);
+            OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model(), "--model"));
+            OutputPaths.requireFolder("--out", o.out(), o.force(), "a folder of mipeaks suppress", CONFIG);
+            try (FolderLock lock = FolderLock.acquire(o.out(), "suppress", err)) {
+                checkConfig(o, data, table);
+                return run(o, data, tok, template, special, gc, plan, out, err);
+            }
+        }
+    }
+
+    private static Summary run(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
+                               GenerationConfig gc, SuppressionPlan plan, PrintWriter out, PrintWriter err)
+            throws IOException {
+        {
             describe(plan, out, err);
             long generated = 0;
             long nanos = 0;
