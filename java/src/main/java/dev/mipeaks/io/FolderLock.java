@@ -96,7 +96,7 @@ public final class FolderLock implements AutoCloseable {
                     h.count++;
                     return new FolderLock(key, dir);
                 }
-                throw inUse(dir, "this process's '" + h.command + "' in thread " + h.owner.getName());
+                throw inUse(dir, "this process's 'mipeaks " + h.command + "' in thread " + h.owner.getName());
             }
             Path file = key.resolve(FILE);
             FileChannel ch;

@@ -447,6 +447,8 @@ public final class MiRun {
         if (d.equals("auto")) {
             return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
         }
+        // checked now: a device that fails only when the model loads would leave its config.json behind
+        LlamaModel.checkDevice(o.modelDevice() != null ? "--model-device" : "--device", d);
         return d;
     }
 

@@ -64,6 +64,7 @@ public final class ScalingContext implements AutoCloseable {
         if (!"cpu".equals(o.device()) && !"cuda".equals(o.device())) {
             throw MipeaksException.invalid("--device " + o.device() + ": expected cpu or cuda");
         }
+        LlamaModel.checkDevice("--device", o.device()); // before the run folder: a CUDA-less machine says so now
         o.resolvedDtype();
         ModelConfig config = ModelConfig.load(o.model());
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model());

@@ -86,6 +86,7 @@ public final class SuppressionRun {
         if (o.batch() < 1) {
             throw MipeaksException.invalid("--batch must be >= 1, got " + o.batch());
         }
+        LlamaModel.checkDevice("--device", o.device() == null ? "cpu" : o.device());
         DatasetLoader loader = new DatasetLoader().withOffset(o.offset()).withLimit(o.limit());
         if (o.dataRoot() != null) {
             loader = loader.withDataRoot(o.dataRoot());

@@ -175,11 +175,18 @@ class BadInputTest {
         // the analysis layer must be a captured one: refused before generation, not after it
         assertOneLineError(run(model, data, out, "--layers", "1,2", "--layer", "99"), 2,
                 "--layer 99: not one of the captured layers [1, 2]");
-        assertTrue(!Files.exists(out), "nothing written");
+        // a model device that would fail only when the model loads (after config.json fixed compute_dtype)
+        assertOneLineError(run(model, data, out, "--model-device", "gpu"), 2, "--model-device gpu: expected cpu, cuda");
+        PipelineRuns.Result cuda = run(model, data, out, "--model-device", "cuda", "--no-report");
+        if (cuda.code() != 0) { // a machine without CUDA LibTorch: refused up front
+            assertOneLineError(cuda, 3, "--model-device cuda: LibTorch sees no CUDA device");
+        }
+        assertTrue(cuda.code() == 0 || !Files.exists(out), "nothing written");
         // the corrected command runs
-        PipelineRuns.Result r = run(model, data, out, "--no-report", "--temperature", "0.7", "--top-p", "0.9");
+        Path fixed = cuda.code() == 0 ? tmp.resolve("poison-fixed") : out;
+        PipelineRuns.Result r = run(model, data, fixed, "--no-report", "--temperature", "0.7", "--top-p", "0.9");
         assertEquals(0, r.code(), r.err());
-        assertEquals(1, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
+        assertEquals(1, Files.readAllLines(fixed.resolve(RunLayout.MANIFEST)).size());
     }
 
     @Test
