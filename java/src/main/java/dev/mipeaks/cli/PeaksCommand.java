@@ -60,8 +60,8 @@ public final class PeaksCommand implements Callable<Integer> {
     static RunOutputs.Written analyse(Path run, dev.mipeaks.analysis.AnalysisOptions options,
                                       dev.mipeaks.analysis.Vocabulary vocab, List<String> sigmas, int t,
                                       PrintWriter out, PrintWriter err) throws java.io.IOException {
-        SigmaSweep.EstimatorFactory factory = sigmas.isEmpty() ? null
-                : SigmaSweep.fromRegistry(RunReader.open(run).config());
+        var data = RunReader.open(run); // a run folder, before it is locked (no lock file left in another folder)
+        SigmaSweep.EstimatorFactory factory = sigmas.isEmpty() ? null : SigmaSweep.fromRegistry(data.config());
         RunOutputs.Written w;
         try (FolderLock lock = FolderLock.acquireExisting(run, "peaks", err)) {
             w = RunOutputs.peaks(run, options, vocab, sigmas, factory, t);

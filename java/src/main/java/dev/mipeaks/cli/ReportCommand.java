@@ -3,6 +3,7 @@ package dev.mipeaks.cli;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,6 +31,7 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         var options = analysis.toOptions();
+        RunReader.open(run); // a run folder, before it is locked (no lock file left in another folder)
         RunOutputs.Written w;
         try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
             w = RunOutputs.report(run, options, RunVocabulary.load(run, err));
