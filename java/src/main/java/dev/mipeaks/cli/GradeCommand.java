@@ -11,10 +11,12 @@ import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.MathGrader;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.io.TextFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +96,16 @@ public final class GradeCommand implements Callable<Integer> {
         if (field != null && !field.equals("response") && !field.equals("prediction")) {
             throw MipeaksException.invalid("--field must be response or prediction, got '" + field + "'");
         }
+        if (out != null) {
+            // neither verdicts.jsonl nor the summary.json beside it may replace an input
+            Map<Path, String> inputs = Map.of(predictions, "--predictions");
+            if (out.getFileName() != null && out.getFileName().toString().equals("summary.json")) {
+                throw MipeaksException.invalid("--out " + out + ": summary.json is the name of the summary written "
+                        + "beside --out; give the verdicts another name");
+            }
+            OutputPaths.requireFile("--out", out, inputs);
+            OutputPaths.requireFile("--out", summaryFile(), inputs);
+        }
         DatasetLoader loader = new DatasetLoader();
         if (dataDir != null) {
             loader = loader.withDataRoot(dataDir);
@@ -102,6 +114,11 @@ public final class GradeCommand implements Callable<Integer> {
             loader = loader.withFields(fields);
         }
         Dataset ds = loader.load(dataset);
+        if (out != null) {
+            Map<Path, String> inputs = Map.of(ds.source(), "--dataset");
+            OutputPaths.requireFile("--out", out, inputs);
+            OutputPaths.requireFile("--out", summaryFile(), inputs);
+        }
         List<Job> jobs = readPredictions(ds);
 
         MathGrader.Options opts = MathGrader.Options.defaults()
@@ -152,7 +169,7 @@ public final class GradeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(predictions)) {
             throw MipeaksException.invalid(predictions + ": no such file");
         }
-        try (BufferedReader br = Files.newBufferedReader(predictions, StandardCharsets.UTF_8)) {
+        try (BufferedReader br = new BufferedReader(new StringReader(TextFiles.readUtf8(predictions)))) {
             String s;
             long line = 0;
             while ((s = br.readLine()) != null) {
@@ -209,6 +226,11 @@ public final class GradeCommand implements Callable<Integer> {
         throw MipeaksException.invalid(predictions + ":" + line + ": no 'index' or 'id' to match a dataset row");
     }
 
+    /** summary.json, beside --out. */
+    private Path summaryFile() {
+        return out.toAbsolutePath().normalize().resolveSibling("summary.json");
+    }
+
     private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary) throws IOException {
         ObjectMapper json = new ObjectMapper();
         AtomicFiles.write(out, os -> {
@@ -229,8 +251,7 @@ public final class GradeCommand implements Callable<Integer> {
                 os.write('\n');
             }
         });
-        Path dir = out.toAbsolutePath().getParent();
-        AtomicFiles.writeString(dir.resolve("summary.json"),
+        AtomicFiles.writeString(summaryFile(),
                 json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary.toJson()) + "\n");
     }
 }

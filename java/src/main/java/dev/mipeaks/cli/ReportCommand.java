@@ -1,7 +1,9 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,8 +29,13 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(),
-                RunVocabulary.load(run, spec.commandLine().getErr()));
+        PrintWriter err = spec.commandLine().getErr();
+        var options = analysis.toOptions();
+        RunReader.open(run); // a run folder, before it is locked (no lock file left in another folder)
+        RunOutputs.Written w;
+        try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
+            w = RunOutputs.report(run, options, RunVocabulary.load(run, err));
+        }
         out.println("wrote " + run.resolve(RunLayout.REPORT) + " and " + (w.files().size() - 1) + " plot files in "
                 + run.resolve(RunLayout.PLOTS_DIR));
         return 0;

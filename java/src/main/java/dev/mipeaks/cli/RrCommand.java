@@ -68,7 +68,7 @@ public final class RrCommand implements Callable<Integer> {
         if (topWords < 1) {
             throw MipeaksException.invalid("--top-words " + topWords + ": must be at least 1");
         }
-        var ctxOptions = common.prepare();
+        var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;

@@ -1,7 +1,5 @@
 package dev.mipeaks.cli;
 
-import dev.mipeaks.MipeaksException;
-import dev.mipeaks.mi.CpuMiBackend;
 import dev.mipeaks.pipeline.RunOptions;
 import dev.mipeaks.pipeline.Shard;
 import java.io.PrintWriter;
@@ -49,8 +47,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems.")
     int offset;
 
-    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "At most N problems (default: all).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    Integer limit;
 
     @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",
             description = "Layers to capture (default: ${DEFAULT-VALUE}). Every captured layer stores [T, H] states.")
@@ -131,6 +129,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (runs/NAME).")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> p = new LinkedHashMap<>(params);
@@ -142,19 +143,16 @@ public final class RunCommand implements Callable<Integer> {
         if (eps != null) {
             p.put("eps", eps);
         }
-        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
-        if (t < 1) {
-            throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
-        }
+        int t = CliChecks.threads(threads, spec.commandLine().getErr());
         RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
-                limit, layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
-                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard), chunk, out,
-                null, !noReport, analysis.toOptions());
+                CliChecks.limit(limit), layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature,
+                topP, seed, RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard),
+                chunk, out, null, !noReport, analysis.toOptions(), force);
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {
             PeaksCommand.analyse(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
-                    spec.commandLine().getOut());
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().flush();
         }
         return code;

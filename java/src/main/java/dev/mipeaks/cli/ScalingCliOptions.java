@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.OutputPaths;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -24,10 +27,10 @@ public final class ScalingCliOptions {
             description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
     Path dataDir;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1",
+    @Option(names = "--limit", paramLabel = "N",
             description = "At most N problems (default: all). Not part of the run's configuration: a larger limit "
                     + "resumes the same folder.")
-    int limit;
+    Integer limit;
 
     @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K problems.")
     int offset;
@@ -54,17 +57,20 @@ public final class ScalingCliOptions {
             description = "Run folder: config.json, results.jsonl (resumable), metrics.json, report.md.")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run of this command.")
+    boolean force;
+
     /** Checks and native set-up; returns the context options. */
-    dev.mipeaks.scaling.ScalingContext.Options prepare() {
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
+    dev.mipeaks.scaling.ScalingContext.Options prepare(PrintWriter err) {
+        Integer t = CliChecks.threadsOrNull(threads, err);
         if (offset < 0) {
             throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
         }
-        TraceSupport.prepare(javacppCache, threads);
-        return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, limit, promptTemplate,
-                device, dtype);
+        int l = CliChecks.limit(limit);
+        OutputPaths.requireNotInput("--out", out, Map.of(model, "--model"));
+        TraceSupport.prepare(javacppCache, t);
+        return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, l, promptTemplate,
+                device, dtype, force);
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */
@@ -76,7 +82,7 @@ public final class ScalingCliOptions {
                 : spec.commandLine().getParseResult().originalArgs();
         orig.forEach(args::add);
         o.put("offset", offset);
-        o.put("limit", limit);
+        o.put("limit", limit == null ? -1 : limit);
         return o;
     }
 }

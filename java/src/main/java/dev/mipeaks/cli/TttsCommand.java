@@ -82,7 +82,7 @@ public final class TttsCommand implements Callable<Integer> {
         }
         int[] b = TraceCommand.parseIds(budgets, "--budget");
         var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline);
-        var ctxOptions = common.prepare();
+        var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             dev.mipeaks.scaling.TttsRunner.run(ctx, common.out, o, common.info(spec), spec.commandLine().getOut(),
                     spec.commandLine().getErr());

@@ -81,21 +81,29 @@ public final class LlamaModel implements AutoCloseable {
     private int ropeLength;
     private boolean closed;
 
+    /**
+     * Checks a model device ({@code cpu}, {@code cuda}, {@code cuda:N}) before anything is loaded or written:
+     * whether it is CUDA; exit 2 for another value, exit 3 when LibTorch sees no CUDA device.
+     */
+    public static boolean checkDevice(String option, String dev) {
+        if (dev.equals("cpu")) {
+            return false;
+        }
+        if (dev.equals("cuda") || dev.matches("cuda:\\d+")) {
+            if (!torch.cuda_is_available()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, option + " " + dev + ": LibTorch sees no CUDA "
+                        + "device (build with -Pcuda for the CUDA natives, and check the driver)");
+            }
+            return true;
+        }
+        throw MipeaksException.invalid(option + " " + dev + ": expected cpu, cuda or cuda:N");
+    }
+
     private LlamaModel(ModelConfig config, Path dir, Checkpoint ck, Options opt) {
         this.config = config;
         this.dir = dir;
         String dev = opt.device() == null ? "cpu" : opt.device();
-        if (dev.equals("cpu")) {
-            cuda = false;
-        } else if (dev.equals("cuda") || dev.startsWith("cuda:")) {
-            if (!torch.cuda_is_available()) {
-                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, "--device " + dev + ": LibTorch sees no CUDA device"
-                        + " (build with -Pcuda for the CUDA natives, and check the driver)");
-            }
-            cuda = true;
-        } else {
-            throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
-        }
+        cuda = checkDevice("--device", dev);
         this.device = own(new Device(dev));
         ComputeDtype dt = ComputeDtype.parse(opt.dtype());
         this.dtype = switch (dt) {

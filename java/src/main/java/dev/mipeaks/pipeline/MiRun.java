@@ -17,7 +17,10 @@ import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
+import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.model.LlamaModel;
@@ -98,7 +101,16 @@ public final class MiRun {
         String modelDevice = modelDevice(o);
         String computeDtype = computeDtype(o.computeDtype(), modelDevice);
 
-        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err)) {
+        if (o.analysis() != null && o.analysis().layer() != null
+                && java.util.Arrays.stream(layers).noneMatch(l -> l == o.analysis().layer())) {
+            throw MipeaksException.invalid("--layer " + o.analysis().layer() + ": not one of the captured layers "
+                    + java.util.Arrays.toString(layers) + " (--layers " + o.layers() + ")");
+        }
+        OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
+        OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
+        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err);
+             FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
+            GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
             ObjectNode config = config(o, modelDir, dataFile, ds.name(), layers, backend, computeDtype);
             List<ManifestEntry> finished = prepareFolder(dir, config);
             Set<Integer> have = new TreeSet<>();
@@ -126,8 +138,6 @@ public final class MiRun {
                     try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(modelDevice, computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
-                        GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
-                                Set.of(), List.of());
                         Problem p = new Problem(o, dir, modelDir, layers, mc.hiddenSize(), gen, gc, tok, template,
                                 backend, miWorker, progress);
                         for (DatasetRecord r : todo) {
@@ -264,8 +274,7 @@ public final class MiRun {
             n.put("generate_s", (t2 - t1) / 1e9);
             n.put("mi_wait_s", (t3 - t2) / 1e9);
             n.put("total_s", (t3 - t0) / 1e9);
-            Files.writeString(dir.resolve(TIMINGS), n + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            AtomicFiles.append(dir.resolve(TIMINGS), (n + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -312,10 +321,10 @@ public final class MiRun {
         if (!Files.isRegularFile(manifest)) {
             return;
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        long keep;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ)) {
             long size = ch.size();
-            long keep = size;
+            keep = size;
             ByteBuffer one = ByteBuffer.allocate(1);
             while (keep > 0) {
                 one.clear();
@@ -325,11 +334,11 @@ public final class MiRun {
                 }
                 keep--;
             }
-            if (keep < size) {
-                ch.truncate(keep);
-                ch.force(true);
+            if (keep == size) {
+                return;
             }
         }
+        AtomicFiles.truncate(manifest, keep);
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */
@@ -438,6 +447,8 @@ public final class MiRun {
         if (d.equals("auto")) {
             return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
         }
+        // checked now: a device that fails only when the model loads would leave its config.json behind
+        LlamaModel.checkDevice(o.modelDevice() != null ? "--model-device" : "--device", d);
         return d;
     }
 

@@ -161,42 +161,43 @@ public final class RrRunner {
         }
         ObjectNode cfg = config(ctx, o);
         cfg.set(RunFolder.INFO, info);
-        RunFolder folder = RunFolder.open(out, cfg, err);
-        Set<Integer> done = new HashSet<>();
-        for (JsonNode l : folder.finished()) {
-            done.add(l.path("index").asInt());
-        }
-        List<DatasetRecord> todo = new ArrayList<>();
-        for (DatasetRecord r : ctx.dataset().records()) {
-            if (!done.contains(r.index())) {
-                todo.add(r);
+        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+            Set<Integer> done = new HashSet<>();
+            for (JsonNode l : folder.finished()) {
+                done.add(l.path("index").asInt());
             }
-        }
-        int total = ctx.dataset().size();
-        TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
-        if (!todo.isEmpty()) {
-            ctx.loadModel();
-        }
-        int finished = total - todo.size();
-        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
-            for (DatasetRecord r : todo) {
-                int[] prompt = ctx.promptIds(r);
-                Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
-                String response = ctx.text(oc.tokens());
-                Verdict v = ctx.grader().grade(response, r.answer());
-                folder.append(line(r, oc, response, v));
-                progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
-                finished++;
-                progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
-                        oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+            List<DatasetRecord> todo = new ArrayList<>();
+            for (DatasetRecord r : ctx.dataset().records()) {
+                if (!done.contains(r.index())) {
+                    todo.add(r);
+                }
             }
+            int total = ctx.dataset().size();
+            TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
+            if (!todo.isEmpty()) {
+                ctx.loadModel();
+            }
+            int finished = total - todo.size();
+            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+                for (DatasetRecord r : todo) {
+                    int[] prompt = ctx.promptIds(r);
+                    Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
+                    String response = ctx.text(oc.tokens());
+                    Verdict v = ctx.grader().grade(response, r.answer());
+                    folder.append(line(r, oc, response, v));
+                    progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
+                    finished++;
+                    progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
+                            oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+                }
+            }
+            RrReport.Totals t = RrReport.write(folder, cfg);
+            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",
+                    t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
+                    t.recycled(), t.generated(), out);
+            stdout.flush();
+            return t;
         }
-        RrReport.Totals t = RrReport.write(folder, cfg);
-        stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",
-                t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
-                t.recycled(), t.generated(), out);
-        stdout.flush();
-        return t;
     }
 
     static ObjectNode line(DatasetRecord r, Outcome oc, String response, Verdict v) {

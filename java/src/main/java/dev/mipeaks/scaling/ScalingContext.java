@@ -26,9 +26,10 @@ public final class ScalingContext implements AutoCloseable {
      * @param dataDir  root of the named datasets (null: the default, see {@link DatasetLoader#defaultDataRoot()})
      * @param limit    at most this many problems (negative: all)
      * @param dtype    compute dtype (null: f32 on every device)
+     * @param force    write into a non-empty output folder that holds no run (see {@link RunFolder#open})
      */
     public record Options(Path model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
-                          String device, String dtype) {
+                          String device, String dtype, boolean force) {
         public String resolvedDtype() {
             return dev.mipeaks.model.ComputeDtype.resolve(dtype);
         }
@@ -54,9 +55,8 @@ public final class ScalingContext implements AutoCloseable {
 
     /** Reads the model config, tokenizer and dataset; checks the options. The weights are not loaded yet. */
     public static ScalingContext open(Options o) {
-        if (!"cpu".equals(o.device()) && !"cuda".equals(o.device())) {
-            throw MipeaksException.invalid("--device " + o.device() + ": expected cpu or cuda");
-        }
+        // cpu, cuda or cuda:N, checked before the run folder: a CUDA-less machine says so now
+        LlamaModel.checkDevice("--device", o.device());
         o.resolvedDtype();
         ModelConfig config = ModelConfig.load(o.model());
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model());

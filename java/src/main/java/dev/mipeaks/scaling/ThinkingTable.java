@@ -3,8 +3,7 @@ package dev.mipeaks.scaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.MipeaksException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.mipeaks.io.TextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,12 +33,7 @@ public record ThinkingTable(Path file, List<Entry> entries) {
         if (!Files.isRegularFile(file)) {
             throw MipeaksException.invalid(file + ": no such thinking-token table");
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw MipeaksException.invalid(file + ": cannot read: " + e.getMessage(), e);
-        }
+        List<String> lines = TextFiles.readLines(file);
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String s = lines.get(i);

@@ -199,72 +199,73 @@ public final class TttsRunner {
                                         PrintWriter err) throws IOException {
         ObjectNode cfg = config(ctx, o);
         cfg.set(RunFolder.INFO, info);
-        RunFolder folder = RunFolder.open(out, cfg, err);
-        // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
-        Set<String> done = new HashSet<>();
-        Map<Integer, JsonNode> baselines = new HashMap<>();
-        for (JsonNode l : folder.finished()) {
-            done.add(key(l.path("index").asInt(), l.path("token").asText()));
-            if (l.path("token").asText().equals(BASELINE)) {
-                baselines.put(l.path("index").asInt(), l);
+        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+            // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
+            Set<String> done = new HashSet<>();
+            Map<Integer, JsonNode> baselines = new HashMap<>();
+            for (JsonNode l : folder.finished()) {
+                done.add(key(l.path("index").asInt(), l.path("token").asText()));
+                if (l.path("token").asText().equals(BASELINE)) {
+                    baselines.put(l.path("index").asInt(), l);
+                }
             }
-        }
-        List<DatasetRecord> records = ctx.dataset().records();
-        int perProblem = o.tokens().size() + 1;
-        int total = records.size() * perProblem;
-        int already = 0;
-        for (DatasetRecord r : records) {
-            already += done.contains(key(r.index(), BASELINE)) ? 1 : 0;
-            for (String t : o.tokens()) {
-                already += done.contains(key(r.index(), t)) ? 1 : 0;
-            }
-        }
-        TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
-        if (already < total) {
-            ctx.loadModel();
-        }
-        int finished = already;
-        int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
-        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            List<DatasetRecord> records = ctx.dataset().records();
+            int perProblem = o.tokens().size() + 1;
+            int total = records.size() * perProblem;
+            int already = 0;
             for (DatasetRecord r : records) {
-                if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
-                    continue;
-                }
-                Generator g = ctx.generator();
-                ModelConfig c = g.model().config();
-                int[] prompt = ctx.promptIds(r);
-                Phase phase1;
-                JsonNode base = baselines.get(r.index());
-                if (base == null) {
-                    // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
-                    Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0));
-                    phase1 = all.cut(o.baseBudget(), c);
-                    ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
-                    folder.append(line);
-                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                    finished++;
-                    progress.done(finished, "#" + r.index() + " baseline");
-                } else {
-                    phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
-                            .toUpperCase(Locale.ROOT)), 0);
-                }
+                already += done.contains(key(r.index(), BASELINE)) ? 1 : 0;
                 for (String t : o.tokens()) {
-                    if (done.contains(key(r.index(), t))) {
+                    already += done.contains(key(r.index(), t)) ? 1 : 0;
+                }
+            }
+            TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+            if (already < total) {
+                ctx.loadModel();
+            }
+            int finished = already;
+            int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
+            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+                for (DatasetRecord r : records) {
+                    if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
                         continue;
                     }
-                    ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
-                    folder.append(line);
-                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                    finished++;
-                    progress.done(finished, "#" + r.index() + " " + t);
+                    Generator g = ctx.generator();
+                    ModelConfig c = g.model().config();
+                    int[] prompt = ctx.promptIds(r);
+                    Phase phase1;
+                    JsonNode base = baselines.get(r.index());
+                    if (base == null) {
+                        // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
+                        Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0));
+                        phase1 = all.cut(o.baseBudget(), c);
+                        ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
+                        folder.append(line);
+                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        finished++;
+                        progress.done(finished, "#" + r.index() + " baseline");
+                    } else {
+                        phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
+                                .toUpperCase(Locale.ROOT)), 0);
+                    }
+                    for (String t : o.tokens()) {
+                        if (done.contains(key(r.index(), t))) {
+                            continue;
+                        }
+                        ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
+                        folder.append(line);
+                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        finished++;
+                        progress.done(finished, "#" + r.index() + " " + t);
+                    }
                 }
             }
+            TttsReport.Result res = TttsReport.write(folder, cfg, o);
+            stdout.print(res.summaryText());
+            stdout.printf(Locale.ROOT, "ttts: wrote %s%n", out);
+            stdout.flush();
+            return res;
         }
-        TttsReport.Result res = TttsReport.write(folder, cfg, o);
-        stdout.print(res.summaryText());
-        stdout.printf(Locale.ROOT, "ttts: wrote %s%n", out);
-        stdout.flush();
-        return res;
     }
 
     static String key(int index, String token) {
