@@ -87,8 +87,10 @@
     const d = JSON.parse(BLOCKS[pos].textContent);
     d.values = {};
     d.peakSets = {};
+    d.range = {};
     for (const l of LAYERS) {
       d.values[l] = f32(d.mi[String(l)]);
+      d.range[l] = minMax(d.values[l]);
       d.peakSets[l] = {};
       for (const r of RUN.rules) d.peakSets[l][r] = new Set(d.peaks[String(l)][r]);
     }
@@ -139,7 +141,7 @@
       h('code', { text: shownToken(d.tokens[step]) })));
     const grid = h('div', { class: 'mi-grid' });
     for (const l of LAYERS) {
-      const m = d.values[l], v = m[step], [lo, hi] = minMax(m);
+      const m = d.values[l], v = m[step], [lo, hi] = d.range[l];
       const peak = d.peakSets[l][state.rule].has(step);
       const row = h('div', { class: 'mi-row' + (l === state.layer ? ' current' : '') + (peak ? ' pk' : ''),
         'data-layer': l, title: 'layer ' + l + (peak ? ': ' + state.rule + ' peak' : '') });
@@ -268,7 +270,7 @@
     writeHash();
   }
   function stats() {
-    const m = cur.values[state.layer], [lo, hi] = minMax(m), key = String(state.layer);
+    const m = cur.values[state.layer], [lo, hi] = cur.range[state.layer], key = String(state.layer);
     const parts = [cur.tokens.length + ' steps', 'stop: ' + (cur.stop_reason ?? 'n/a')];
     for (const r of RUN.rules) parts.push((RULE_LABEL[r] || r) + ' peaks at layer ' + state.layer + ': ' + cur.peaks[key][r].length);
     if (cur.fence[key] !== undefined) parts.push('Q3 + 1.5 IQR = ' + fmt(cur.fence[key]) + ', median ' + fmt(cur.median[key]));
@@ -305,7 +307,7 @@
   function legend() {
     const g = $('legend');
     g.textContent = '';
-    const m = cur.values[state.layer], [lo, hi] = minMax(m);
+    const m = cur.values[state.layer], [lo, hi] = cur.range[state.layer];
     const bar = h('span', { class: 'bar' });
     bar.style.background = 'linear-gradient(to right,' + [0, 0.25, 0.5, 0.75, 1].map((t) => rgb(ramp(t))).join(',') + ')';
     const ends = state.scale === 'rank' ? ['lowest', 'highest'] : [fmt(lo), fmt(hi)];
@@ -428,7 +430,7 @@
     const g = cv.getContext('2d');
     const cols = Math.min(T, W - left - 8), cw = (W - left - 8) / cols;
     LAYERS.forEach((l, r) => {
-      const m = cur.values[l], [lo, hi] = minMax(m);
+      const m = cur.values[l], [lo, hi] = cur.range[l];
       for (let c = 0; c < cols; c++) {
         // a column covers several steps when T exceeds the pixels: it shows their maximum, so peaks stay visible
         const s0 = Math.floor(c * T / cols), s1 = Math.max(s0 + 1, Math.floor((c + 1) * T / cols));

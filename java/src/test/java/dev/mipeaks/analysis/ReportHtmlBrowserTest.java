@@ -68,7 +68,7 @@ class ReportHtmlBrowserTest {
 
     static List<String> chromiumArgs(String... extra) {
         List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--enable-logging=stderr",
+                "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--enable-logging=stderr",
                 "--user-data-dir=" + tmp.resolve("profile-" + (profiles++))));
         cmd.addAll(List.of(extra));
         return cmd;
