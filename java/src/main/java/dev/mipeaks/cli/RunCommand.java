@@ -76,8 +76,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "raw|deepseek-math|qwen-boxed|chat",
-            description = "raw = the problem text as is, like the paper (default); chat = the model's chat_template.")
+    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "NAME",
+            description = "raw = the problem text as is, like the paper's generate_activation.py (default); or "
+                    + dev.mipeaks.eval.Prompts.NAMES_HELP + ".")
     String promptTemplate;
 
     @Option(names = "--no-special-tokens",

@@ -33,7 +33,7 @@ public final class ScalingCliOptions {
     int offset;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
-            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+            description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",

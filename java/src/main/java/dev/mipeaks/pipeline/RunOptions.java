@@ -21,7 +21,7 @@ import java.util.Map;
  * @param maxNewTokens     generation budget per problem (id)
  * @param estimator        MI estimator name (id)
  * @param estimatorParams  estimator parameters as text, e.g. sigma=50 (id, resolved with defaults)
- * @param promptTemplate   raw (the problem text, as the paper), deepseek-math, qwen-boxed or chat (id)
+ * @param promptTemplate   raw (the problem text, as the paper), chat, or a reference template by name ({@link dev.mipeaks.eval.Prompts#NAMES}) (id)
  * @param addSpecialTokens tokenize with the tokenizer's special tokens (e.g. a Llama BOS), as transformers'
  *                         default; the chat template carries its own and ignores this (id)
  * @param temperature      0 = greedy (id), with topP and seed
