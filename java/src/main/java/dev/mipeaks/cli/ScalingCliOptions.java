@@ -36,6 +36,12 @@ public final class ScalingCliOptions {
             description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
+    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict",
+            description = {"Grading rules of the headline accuracy and each line's 'correct' (default: ${DEFAULT-VALUE}):",
+                    "strict = this project's grader, paper = the reference's Qwen2.5-Math grader. Every answer is graded",
+                    "under both; the reports show both side by side."})
+    String rules;
+
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
             description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
     String device;
@@ -64,7 +70,7 @@ public final class ScalingCliOptions {
         }
         TraceSupport.prepare(javacppCache, threads);
         return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, limit, promptTemplate,
-                device, dtype);
+                device, dtype, dev.mipeaks.eval.GradingRules.parse(rules, "--rules"));
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */
