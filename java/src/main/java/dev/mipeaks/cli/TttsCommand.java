@@ -33,7 +33,8 @@ public final class TttsCommand implements Callable<Integer> {
         String token;
 
         @Option(names = "--thinking-tokens", paramLabel = "FILE.jsonl",
-                description = "Sweep over the purely alphabetic words of a thinking-token table (most frequent first).")
+                description = "Sweep over the purely alphabetic words of a thinking-token table, in its order (as "
+                        + "TTTS_evaluate.py; tables list the most frequent first).")
         Path table;
     }
 
@@ -41,7 +42,7 @@ public final class TttsCommand implements Callable<Integer> {
     TokenGroup tokens;
 
     @Option(names = "--top-words", paramLabel = "N",
-            description = "With --thinking-tokens: only the N most frequent alphabetic words (default: all).")
+            description = "With --thinking-tokens: only the first N alphabetic words (default: all).")
     Integer topWords;
 
     @Option(names = "--budget", split = ",", paramLabel = "N[,N...]", defaultValue = "1024,2048,3072,4096,6144,8192,12288",
