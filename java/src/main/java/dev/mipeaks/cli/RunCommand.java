@@ -116,6 +116,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
     String shard;
 
+    @Option(names = "--gt-model", paramLabel = "DIR",
+            description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
+                    "reference's cal_mi.py --gt_model. Default: the model itself. Recorded in config.json."})
+    Path gtModel;
+
     @Option(names = "--mi-chunk", defaultValue = "128", paramLabel = "STEPS",
             description = "Steps per MI batch while generating (default: ${DEFAULT-VALUE}).")
     int chunk;
@@ -150,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
                 limit, layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
                 RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard), chunk, out,
-                null, !noReport, analysis.toOptions());
+                null, !noReport, analysis.toOptions(), gtModel);
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {

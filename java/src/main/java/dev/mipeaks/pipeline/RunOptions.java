@@ -37,12 +37,27 @@ import java.util.Map;
  * @param notice           a line every output of the run repeats (the demo: "random weights"), or null
  * @param report           write peaks, stats, thinking tokens, plots and report.md at the end
  * @param analysis         peak options for that report
+ * @param gtModel          another checkpoint (same hidden size, at least as many layers) whose forward pass of the
+ *                         solution gives the ground-truth states, as the reference's cal_mi.py --gt_model; null: the
+ *                         model itself (id: path and fingerprint)
  */
 public record RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
                          String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
                          String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
                          DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
-                         Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis) {
+                         Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
+                         Path gtModel) {
+
+    /** Ground truth from the model itself. */
+    public RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
+                      String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
+                      String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
+                      DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
+                      Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis) {
+        this(model, dataset, dataRoot, fields, offset, limit, layers, maxNewTokens, estimator, estimatorParams,
+                promptTemplate, addSpecialTokens, temperature, topP, seed, stateDtype, computeDtype, device, modelDevice,
+                threads, shard, chunk, out, notice, report, analysis, null);
+    }
 
     public RunOptions {
         fields = Map.copyOf(fields);
