@@ -81,6 +81,12 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--rules", defaultValue = "strict", paramLabel = "strict|paper",
+            description = {"strict (default): this project's grader. paper: the reference code's Qwen2.5-Math grader",
+                    "(numbers within a relative 1e-4, percent x100 and /100, brackets ignored, its extraction order),",
+                    "3 s per answer; --cas-timeout and --no-cas apply to strict only."})
+    String rules;
+
     private record Job(long line, DatasetRecord record, String text, boolean isResponse) {
     }
 
@@ -113,6 +119,7 @@ public final class GradeCommand implements Callable<Integer> {
         if (fields != null) {
             loader = loader.withFields(fields);
         }
+        dev.mipeaks.eval.GradingRules ruleSet = dev.mipeaks.eval.GradingRules.parse(rules, "--rules");
         Dataset ds = loader.load(dataset);
         if (out != null) {
             Map<Path, String> inputs = Map.of(ds.source(), "--dataset");
@@ -127,7 +134,10 @@ public final class GradeCommand implements Callable<Integer> {
                 .withCas(!noCas);
         GradeSummary summary = new GradeSummary(ds.name());
         List<Verdict> verdicts = new ArrayList<>();
-        try (MathGrader grader = new MathGrader(opts)) {
+        try (MathGrader grader = new MathGrader(opts);
+             dev.mipeaks.eval.PaperGrader paper = ruleSet == dev.mipeaks.eval.GradingRules.PAPER
+                     ? new dev.mipeaks.eval.PaperGrader(dev.mipeaks.eval.PaperGrader.Options.defaults()
+                     .withCasWorkers(threads)) : null) {
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "grade");
                 t.setDaemon(true);
@@ -136,8 +146,10 @@ public final class GradeCommand implements Callable<Integer> {
             try {
                 List<Future<Verdict>> fs = new ArrayList<>();
                 for (Job j : jobs) {
-                    fs.add(pool.submit(() -> j.isResponse()
-                            ? grader.grade(j.text(), j.record().answer())
+                    fs.add(pool.submit(() -> paper != null
+                            ? (j.isResponse() ? paper.grade(j.text(), j.record().answer())
+                            : paper.compare(j.text(), j.record().answer()))
+                            : j.isResponse() ? grader.grade(j.text(), j.record().answer())
                             : grader.compare(j.text(), j.record().answer())));
                 }
                 for (int i = 0; i < jobs.size(); i++) {
@@ -155,9 +167,10 @@ public final class GradeCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            writeOutputs(jobs, verdicts, summary);
+            writeOutputs(jobs, verdicts, summary, ruleSet);
         }
         o.print(summary.format());
+        o.println("  rules: " + ruleSet.label());
         o.flush();
         return 0;
     }
@@ -231,7 +244,8 @@ public final class GradeCommand implements Callable<Integer> {
         return out.toAbsolutePath().normalize().resolveSibling("summary.json");
     }
 
-    private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary) throws IOException {
+    private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary,
+                              dev.mipeaks.eval.GradingRules ruleSet) throws IOException {
         ObjectMapper json = new ObjectMapper();
         AtomicFiles.write(out, os -> {
             for (int i = 0; i < jobs.size(); i++) {
@@ -243,6 +257,7 @@ public final class GradeCommand implements Callable<Integer> {
                 m.put("prediction", v.prediction());
                 m.put("ground_truth", v.groundTruth());
                 m.put("correct", v.correct());
+                m.put("rules", ruleSet.label());
                 m.put("rule", v.rule().label());
                 m.put("extraction", v.extraction().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("subject", r.subject());
@@ -251,7 +266,9 @@ public final class GradeCommand implements Callable<Integer> {
                 os.write('\n');
             }
         });
+        Map<String, Object> sj = new LinkedHashMap<>(summary.toJson());
+        sj.put("rules", ruleSet.label());
         AtomicFiles.writeString(summaryFile(),
-                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary.toJson()) + "\n");
+                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(sj) + "\n");
     }
 }

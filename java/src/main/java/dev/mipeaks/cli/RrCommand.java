@@ -37,7 +37,8 @@ public final class RrCommand implements Callable<Integer> {
     Path triggerTable;
 
     @Option(names = "--top-words", defaultValue = "10", paramLabel = "N",
-            description = "Trigger words: the N most frequent purely alphabetic words of the table (default: ${DEFAULT-VALUE}).")
+            description = "Trigger words: the first N purely alphabetic words in the table's order, as RR_evaluate.py takes them "
+                    + "(default: ${DEFAULT-VALUE}).")
     int topWords;
 
     @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS",

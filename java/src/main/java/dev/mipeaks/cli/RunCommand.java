@@ -74,8 +74,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "raw|deepseek-math|qwen-boxed|chat",
-            description = "raw = the problem text as is, like the paper (default); chat = the model's chat_template.")
+    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "NAME",
+            description = "raw = the problem text as is, like the paper's generate_activation.py (default); or "
+                    + dev.mipeaks.eval.Prompts.NAMES_HELP + ".")
     String promptTemplate;
 
     @Option(names = "--no-special-tokens",
@@ -113,6 +114,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
     String shard;
 
+    @Option(names = "--gt-model", paramLabel = "DIR",
+            description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
+                    "reference's cal_mi.py --gt_model. Default: the model itself. Recorded in config.json."})
+    Path gtModel;
+
     @Option(names = "--mi-chunk", defaultValue = "128", paramLabel = "STEPS",
             description = "Steps per MI batch while generating (default: ${DEFAULT-VALUE}).")
     int chunk;
@@ -147,7 +153,7 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
                 CliChecks.limit(limit), layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature,
                 topP, seed, RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard),
-                chunk, out, null, !noReport, analysis.toOptions(), force);
+                chunk, out, null, !noReport, analysis.toOptions(), force, gtModel);
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {

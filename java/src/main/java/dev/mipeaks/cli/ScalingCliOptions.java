@@ -36,8 +36,14 @@ public final class ScalingCliOptions {
     int offset;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
-            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+            description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
+
+    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict",
+            description = {"Grading rules of the headline accuracy and each line's 'correct' (default: ${DEFAULT-VALUE}):",
+                    "strict = this project's grader, paper = the reference's Qwen2.5-Math grader. Every answer is graded",
+                    "under both; the reports show both side by side."})
+    String rules;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
             description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
@@ -70,7 +76,7 @@ public final class ScalingCliOptions {
         OutputPaths.requireNotInput("--out", out, Map.of(model, "--model"));
         TraceSupport.prepare(javacppCache, t);
         return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, l, promptTemplate,
-                device, dtype, force);
+                device, dtype, force, dev.mipeaks.eval.GradingRules.parse(rules, "--rules"));
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

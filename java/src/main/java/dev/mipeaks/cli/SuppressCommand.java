@@ -57,7 +57,7 @@ public final class SuppressCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
-            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+            description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "1024",

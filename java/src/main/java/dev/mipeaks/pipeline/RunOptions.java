@@ -22,7 +22,7 @@ import java.util.Map;
  * @param maxNewTokens     generation budget per problem (id)
  * @param estimator        MI estimator name (id)
  * @param estimatorParams  estimator parameters as text, e.g. sigma=50 (id, resolved with defaults)
- * @param promptTemplate   raw (the problem text, as the paper), deepseek-math, qwen-boxed or chat (id)
+ * @param promptTemplate   raw (the problem text, as the paper), chat, or a reference template by name ({@link dev.mipeaks.eval.Prompts#NAMES}) (id)
  * @param addSpecialTokens tokenize with the tokenizer's special tokens (e.g. a Llama BOS), as transformers'
  *                         default; the chat template carries its own and ignores this (id)
  * @param temperature      0 = greedy (id), with topP and seed
@@ -39,13 +39,28 @@ import java.util.Map;
  * @param report           write peaks, stats, thinking tokens, plots and report.md at the end
  * @param analysis         peak options for that report
  * @param force            write into a non-empty {@code out} folder that holds no run
+ * @param gtModel          another checkpoint (same hidden size, at least as many layers) whose forward pass of the
+ *                         solution gives the ground-truth states, as the reference's cal_mi.py --gt_model; null: the
+ *                         model itself (id: path and fingerprint)
  */
 public record RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
                          String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
                          String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
                          DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
                          Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
-                         boolean force) {
+                         boolean force, Path gtModel) {
+
+    /** Ground truth from the model itself. */
+    public RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
+                      String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
+                      String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
+                      DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
+                      Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
+                      boolean force) {
+        this(model, dataset, dataRoot, fields, offset, limit, layers, maxNewTokens, estimator, estimatorParams,
+                promptTemplate, addSpecialTokens, temperature, topP, seed, stateDtype, computeDtype, device, modelDevice,
+                threads, shard, chunk, out, notice, report, analysis, force, null);
+    }
 
     public RunOptions {
         fields = Map.copyOf(fields);

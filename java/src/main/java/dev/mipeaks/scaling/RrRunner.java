@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
@@ -21,6 +23,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -183,28 +186,33 @@ public final class RrRunner {
                     int[] prompt = ctx.promptIds(r);
                     Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
                     String response = ctx.text(oc.tokens());
-                    Verdict v = ctx.grader().grade(response, r.answer());
-                    folder.append(line(r, oc, response, v));
+                    Map<GradingRules, Verdict> vs = ctx.grade(response, r);
+                    Verdict v = vs.get(ctx.rules());
+                    folder.append(line(r, oc, response, ctx.rules(), vs));
                     progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
                     finished++;
                     progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
                             oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
                 }
             }
-            RrReport.Totals t = RrReport.write(folder, cfg);
-            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",
+            RrReport.Totals t = RrReport.write(folder, cfg, ctx.rules());
+            GradeSummary other = t.byRules().get(ctx.rules().other());
+            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d) under %s rules, %.2f%% (%d/%d) under "
+                            + "%s rules, %d recycled of %d steps; wrote %s%n",
                     t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
-                    t.recycled(), t.generated(), out);
+                    ctx.rules().label(), 100 * other.overall().accuracy(), other.overall().correct(),
+                    other.overall().total(), ctx.rules().other().label(), t.recycled(), t.generated(), out);
             stdout.flush();
             return t;
         }
     }
 
-    static ObjectNode line(DatasetRecord r, Outcome oc, String response, Verdict v) {
+    static ObjectNode line(DatasetRecord r, Outcome oc, String response, GradingRules headline,
+                           Map<GradingRules, Verdict> verdicts) {
         ObjectNode o = RunFolder.JSON.createObjectNode();
         Grading.putRecord(o, r);
         o.put("response", response);
-        Grading.putVerdict(o, v);
+        Grading.putVerdicts(o, headline, verdicts);
         o.put("prompt_tokens", oc.prompt().length);
         o.put("generated_tokens", oc.tokens().length);
         o.put("recycled_steps", oc.recycledSteps());

@@ -7,9 +7,11 @@ import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
-import dev.mipeaks.eval.MathGrader;
+import dev.mipeaks.eval.Graders;
+import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Prompts;
 import dev.mipeaks.eval.Verdict;
+import dev.mipeaks.eval.VerdictFields;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
@@ -56,10 +58,22 @@ public final class SuppressionRun {
                           boolean force) {
     }
 
-    /** One arm over the selected problems. */
-    public record Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength) {
+    /**
+     * One arm over the selected problems: {@code correct} under the strict rules, {@code paperCorrect} of
+     * {@code paperTotal} under the paper's (lines of an older run hold no paper verdict).
+     */
+    public record Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength, int paperCorrect,
+                      int paperTotal) {
+        public Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength) {
+            this(condition, correct, total, tokens, stoppedByLength, 0, 0);
+        }
+
         public double accuracy() {
             return total == 0 ? 0 : (double) correct / total;
+        }
+
+        public double paperAccuracy() {
+            return paperTotal == 0 ? 0 : (double) paperCorrect / paperTotal;
         }
     }
 
@@ -132,7 +146,7 @@ public final class SuppressionRun {
         long decodeSteps = 0;
         long decodeNanos = 0;
         try (LlamaModel model = LlamaModel.load(o.model(), new LlamaModel.Options(o.device(), o.dtype()));
-             MathGrader grader = new MathGrader()) {
+             Graders graders = Graders.defaults(o.promptTemplate())) {
             Generator gen = new Generator(model, tok);
             // progress over all (condition, problem) items; finished ones of an earlier session count as resumed
             List<Map<Integer, JsonNode>> finished = new ArrayList<>();
@@ -173,8 +187,8 @@ public final class SuppressionRun {
                             GenerationResult g = res.get(i);
                             generated += g.tokens().length;
                             String text = tok.decode(g.tokens(), true);
-                            Verdict v = grader.grade(text, batch.get(i).answer());
-                            ResultsFile.append(file, line(c, batch.get(i), g, text, v));
+                            Map<GradingRules, Verdict> vs = graders.gradeAll(text, batch.get(i).answer());
+                            ResultsFile.append(file, line(c, batch.get(i), g, text, vs));
                         }
                         count += batch.size();
                         progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
@@ -223,16 +237,16 @@ public final class SuppressionRun {
         return n;
     }
 
-    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text, Verdict v) {
+    /** A result line: the strict verdict at the top (it decides the arm's accuracy), both under "by_rules". */
+    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text,
+                                   Map<GradingRules, Verdict> vs) {
         ObjectNode o = ResultsFile.JSON.createObjectNode();
         o.put("index", r.index());
         o.put("id", r.id());
         o.put("condition", c.name());
         o.put("n", c.n());
-        o.put("correct", v.correct());
-        o.put("prediction", v.prediction());
         o.put("answer", r.answer());
-        o.put("rule", v.rule().name().toLowerCase(Locale.ROOT));
+        VerdictFields.put(o, GradingRules.STRICT, vs);
         o.put("prompt_tokens", g.promptIds().length);
         o.put("tokens", g.tokens().length);
         o.put("stop_reason", g.stopReason().label());
@@ -247,6 +261,8 @@ public final class SuppressionRun {
         int total = 0;
         long tokens = 0;
         int byLength = 0;
+        int paperCorrect = 0;
+        int paperTotal = 0;
         for (DatasetRecord r : data.records()) {
             JsonNode n = lines.get(r.index());
             if (n == null) {
@@ -256,12 +272,17 @@ public final class SuppressionRun {
             if (n.path("correct").asBoolean()) {
                 correct++;
             }
+            Verdict paper = VerdictFields.read(n, GradingRules.PAPER, r.answer());
+            if (paper != null) {
+                paperTotal++;
+                paperCorrect += paper.correct() ? 1 : 0;
+            }
             tokens += n.path("tokens").asLong();
             if ("max_new_tokens".equals(n.path("stop_reason").asText())) {
                 byLength++;
             }
         }
-        return new Arm(c, correct, total, tokens, byLength);
+        return new Arm(c, correct, total, tokens, byLength, paperCorrect, paperTotal);
     }
 
     private static void describe(SuppressionPlan plan, PrintWriter out, PrintWriter err) {
