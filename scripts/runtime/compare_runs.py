@@ -2,9 +2,25 @@
 within 1e-9 relative (GPU and CPU engines agree to ~1e-10). Prints one Markdown line per problem; exit 1 on a mismatch.
 Usage: python3 compare_runs.py RUN_A RUN_B
 """
-import glob, os, sys
-from safetensors.numpy import load_file
+import glob, json, os, struct, sys
 import numpy as np
+
+DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U16": np.uint16, "BF16": np.uint16,
+          "F16": np.float16}
+
+def load_file(path):
+    """The tensors of a safetensors file as numpy arrays (BF16 as raw uint16: compared bit for bit)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        a, b = v["data_offsets"]
+        out[k] = np.frombuffer(data[a:b], dtype=DTYPES[v["dtype"]]).reshape(v["shape"])
+    return out
 
 def main():
     a, b = sys.argv[1], sys.argv[2]

@@ -22,11 +22,14 @@ if [ "${1:-}" = --symbols ]; then
 fi
 main=dev.mipeaks.cli.Main
 if [ "${1:-}" = --main ]; then main=$2; shift 2; fi
-if [ "${1:-}" = --junit ]; then main=org.junit.platform.console.ConsoleLauncher; shift; set -- execute --disable-banner --details=tree --class-path "$cp" "$@"; fi
+if [ "${1:-}" = --junit ]; then main=org.junit.platform.console.ConsoleLauncher; shift; set -- execute --disable-banner --disable-ansi-colors --details=tree --class-path "$cp" "$@"; fi
 # libtorch_cuda registers the CUDA kernels; it is preloaded because the CPU preset does not load it. Its large static
 # TLS makes the JVM's small-stack threads fail to start (pthread_create EINVAL), hence the 8 MB stacks. pathsFirst
 # makes JavaCPP load the machine's libtorch_cpu/libc10 from java.library.path instead of bundled copies (there are none).
-exec env LD_PRELOAD="$T/libc10_cuda.so:$T/libtorch_cuda.so" "$x/jre/bin/java" ${JAVA_OPTS:--Xmx64g} -Xss8m \
+# (a CPU-only libtorch, e.g. MIPEAKS_TORCH_LIB=~/.javacpp/cache/pytorch-*/org/bytedeco/pytorch/linux-x86_64 for a dry
+# run, has no CUDA libraries: nothing to preload, and the checks that need a GPU say so)
+pre=""; for f in "$T/libc10_cuda.so" "$T/libtorch_cuda.so"; do [ -f "$f" ] && pre="$pre${pre:+:}$f"; done
+exec env ${pre:+LD_PRELOAD="$pre"} "$x/jre/bin/java" ${JAVA_OPTS:--Xmx64g} -Xss8m \
   -XX:VMThreadStackSize=8192 -XX:CompilerThreadStackSize=8192 -Djdk.lang.processReaperUseDefaultStackSize=true \
   -Dorg.bytedeco.javacpp.pathsFirst=true -Djava.library.path="$T" -Dorg.bytedeco.javacpp.cachedir="$x/javacpp" \
   -Dmipeaks.shared="$x/shared" -Djava.awt.headless=true -cp "$cp" "$main" "$@"

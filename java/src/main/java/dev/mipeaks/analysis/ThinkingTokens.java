@@ -10,16 +10,21 @@ import java.util.TreeSet;
 
 /**
  * Counts the tokens generated at peak steps, grouped by word, into the shape of the paper's table
- * ({@code {"word": "So", "freq": 394, "token_ids": [2100, 4516]}}).
+ * ({@code {"word": "So", "freq": 394, "token_ids": [2100, 4516, 78012]}}).
  *
- * <p>word(token) is the token text with one leading space (" ", or the byte-level BPE marker "Ġ") removed, unless
- * nothing would remain (a lone " " stays " "). token_ids of a word: the ids seen at peaks, plus, with a
- * {@link Vocabulary}, every id whose single-id decoding has that word (so " So" and "So", not "\tSo").
+ * <p>The rule is the one that reproduces the paper's shipped table (data/thinking-tokens, DeepSeek-R1-Distill-
+ * Llama-8B) from its words with the Llama 3 tokenizer, all 30 rows: the {@link #key} of a token text is the text
+ * with a literal backslash-n (the two characters) read as a newline and its leading whitespace other than newlines
+ * removed (Python's str.isspace: space, tab, \r, U+00A0, ...; also the byte-level BPE marker "Ġ"). token_ids of
+ * a word: with a {@link Vocabulary}, every id whose single-id decoding has that key ("So", " So", "\tSo"; sixteen
+ * ids for "\n\n"; none for " ", whose key is empty), special ids left out unless the table includes them; without
+ * one, the ids seen at peaks. The word of a generated token is its key, or the text itself when the key is empty
+ * (a lone " " is the word " ").
  *
  * <p>Two kinds of token are not grouped by their text:
  * <ul>
  *   <li>undecodable tokens ({@link TokenText#undecodable}: an empty decoding, or a lone byte that decodes to "�")
- *   get one row per id, since their text does not say which token it was;</li>
+ *   get one row per id, listing the ids seen, since their text does not say which token it was;</li>
  *   <li>special tokens (the vocabulary marks the id special, or, without one, the step was the stop on EOS or the
  *   text looks like {@code <|eos|>}) are left out of the rows unless the table includes them; {@link #excluded}
  *   counts the steps left out.</li>
@@ -61,11 +66,36 @@ public final class ThinkingTokens {
         this.includeSpecial = includeSpecial;
     }
 
+    /** The word a generated token counts as: its {@link #key}, or the text itself when the key is empty. */
     public static String word(String token) {
-        if (token.length() > 1 && (token.charAt(0) == ' ' || token.charAt(0) == 'Ġ')) {
-            return token.substring(1);
+        String k = key(token);
+        return k.isEmpty() ? token : k;
+    }
+
+    /**
+     * The text a token's id is listed under: literal "\\n" read as a newline, then leading whitespace other than
+     * newlines (and "Ġ") removed.
+     */
+    public static String key(String text) {
+        String t = text.replace("\\n", "\n");
+        int i = 0;
+        while (i < t.length() && (t.charAt(i) != '\n' && dev.mipeaks.eval.PyStr.isSpace(t.charAt(i))
+                || t.charAt(i) == 'Ġ')) {
+            i++;
         }
-        return token;
+        return t.substring(i);
+    }
+
+    /** Every id of {@code vocab} listed under {@code word} (ascending). */
+    public static int[] idsOfWord(Vocabulary vocab, String word) {
+        List<Integer> out = new ArrayList<>();
+        for (int id = 0; id < vocab.size(); id++) {
+            String d = vocab.decode(id);
+            if (d != null && key(d).equals(word)) {
+                out.add(id);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Counts one peak step that generated {@code token} (id {@code id}). */
@@ -105,7 +135,7 @@ public final class ThinkingTokens {
     }
 
     private boolean isSpecial(Entry e, int id, Vocabulary vocab) {
-        return e.flagged.contains(id) || (vocab != null && id < vocab.size() && vocab.special(id));
+        return e.flagged.contains(id) || (vocab != null && id >= 0 && id < vocab.size() && vocab.special(id));
     }
 
     /** Steps at special tokens that {@link #rows} leaves out (0 when the table includes them). */
@@ -125,8 +155,9 @@ public final class ThinkingTokens {
     }
 
     /**
-     * Rows sorted by freq descending, then word, then first id; token ids are those seen plus, with {@code vocab},
-     * every id of the vocabulary that decodes to the word. Special tokens are left out unless included.
+     * Rows sorted by freq descending, then word, then first id; token ids are, with {@code vocab}, every id of the
+     * vocabulary whose {@link #key} is the word (the ids seen for a row of one undecodable id), without it the ids
+     * seen. Special tokens are left out unless included.
      */
     public List<Row> rows(Vocabulary vocab) {
         Map<String, Long> freq = new HashMap<>();
@@ -149,15 +180,23 @@ public final class ThinkingTokens {
             }
         }
         if (vocab != null) {
+            // with a vocabulary a word's ids are the vocabulary's ids of it (the paper's rule), not the ids seen;
+            // a row of one undecodable id keeps the id seen
+            Map<String, TreeSet<Integer>> vocabIds = new HashMap<>();
             for (int id = 0; id < vocab.size(); id++) {
                 String d = vocab.decode(id);
                 if (d == null || TokenText.undecodable(d)) {
                     continue;
                 }
-                String w = word(d);
+                String w = key(d);
                 Entry e = kept.get(w);
                 if (e != null && !e.perId && (includeSpecial || !vocab.special(id))) {
-                    ids.get(w).add(id);
+                    vocabIds.computeIfAbsent(w, k -> new TreeSet<>()).add(id);
+                }
+            }
+            for (Map.Entry<String, Entry> me : kept.entrySet()) {
+                if (!me.getValue().perId) {
+                    ids.put(me.getKey(), vocabIds.getOrDefault(me.getKey(), new TreeSet<>()));
                 }
             }
         }

@@ -1,8 +1,13 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.LogitLens;
 import dev.mipeaks.analysis.Peaks;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +61,9 @@ public final class LensCommand implements Callable<Integer> {
             + "`mipeaks report` shows the lens when it is the run folder).")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no lens output or run.")
+    boolean force;
+
     @picocli.CommandLine.Mixin
     ModelRuntimeOptions runtime;
 
@@ -72,9 +80,16 @@ public final class LensCommand implements Callable<Integer> {
             throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + modelDir
                     + ", which is not a folder here; give --model DIR");
         }
-        runtime.prepare();
-        LensRun.run(data, modelDir, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        Path dir = out == null ? run : out;
+        OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model"));
+        OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
+                RunLayout.CONFIG);
+        var err = spec.commandLine().getErr();
+        runtime.prepare(err);
+        try (FolderLock lock = FolderLock.acquire(dir, "lens", err)) {
+            LensRun.run(data, modelDir, layer, options, allSteps, dir, runtime.device, runtime.dtype,
+                    spec.commandLine().getOut(), err);
+        }
         return 0;
     }
 }

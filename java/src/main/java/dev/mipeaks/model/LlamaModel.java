@@ -40,9 +40,18 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    private record Layer(TensorOptional inNorm, Tensor wq, TensorOptional bq, Tensor wk, TensorOptional bk, Tensor wv,
-                         TensorOptional bv, Tensor wo, TensorOptional bo, TensorOptional postNorm, Tensor wGate,
-                         TensorOptional bGate, Tensor wUp, TensorOptional bUp, Tensor wDown, TensorOptional bDown) {
+    /** One decoder layer's weights; q/k/v and gate/up are {@link Stacked} projections. */
+    private record Layer(TensorOptional inNorm, Stacked qkv, Tensor wo, TensorOptional bo, TensorOptional postNorm,
+                         Stacked gateUp, Tensor wDown, TensorOptional bDown) {
+    }
+
+    /**
+     * Projections that read the same input, computed as one: x [W1; W2; ...]^T + [b1; b2; ...], outputs side by side.
+     * Where the weights are copied anyway (to a GPU, or converted to the compute dtype) they are stacked into one
+     * matrix, so a step launches one product instead of two or three. Where they are used in place from the mapped
+     * checkpoint (CPU, same dtype) stacking would copy them: the parts stay apart and their outputs are concatenated.
+     */
+    private record Stacked(Tensor[] weights, TensorOptional[] biases) {
     }
 
     private final ModelConfig config;
@@ -72,21 +81,29 @@ public final class LlamaModel implements AutoCloseable {
     private int ropeLength;
     private boolean closed;
 
+    /**
+     * Checks a model device ({@code cpu}, {@code cuda}, {@code cuda:N}) before anything is loaded or written:
+     * whether it is CUDA; exit 2 for another value, exit 3 when LibTorch sees no CUDA device.
+     */
+    public static boolean checkDevice(String option, String dev) {
+        if (dev.equals("cpu")) {
+            return false;
+        }
+        if (dev.equals("cuda") || dev.matches("cuda:\\d+")) {
+            if (!torch.cuda_is_available()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, option + " " + dev + ": LibTorch sees no CUDA "
+                        + "device (build with -Pcuda for the CUDA natives, and check the driver)");
+            }
+            return true;
+        }
+        throw MipeaksException.invalid(option + " " + dev + ": expected cpu, cuda or cuda:N");
+    }
+
     private LlamaModel(ModelConfig config, Path dir, Checkpoint ck, Options opt) {
         this.config = config;
         this.dir = dir;
         String dev = opt.device() == null ? "cpu" : opt.device();
-        if (dev.equals("cpu")) {
-            cuda = false;
-        } else if (dev.equals("cuda") || dev.startsWith("cuda:")) {
-            if (!torch.cuda_is_available()) {
-                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, "--device " + dev + ": LibTorch sees no CUDA device"
-                        + " (build with -Pcuda for the CUDA natives, and check the driver)");
-            }
-            cuda = true;
-        } else {
-            throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
-        }
+        cuda = checkDevice("--device", dev);
         this.device = own(new Device(dev));
         ComputeDtype dt = ComputeDtype.parse(opt.dtype());
         this.dtype = switch (dt) {
@@ -106,16 +123,15 @@ public final class LlamaModel implements AutoCloseable {
         layers = new Layer[config.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "model.layers." + l + ".";
+            String a = p + "self_attn.";
+            String f = p + "mlp.";
             layers[l] = new Layer(
                     own(new TensorOptional(weight(ck, p + "input_layernorm.weight"))),
-                    weight(ck, p + "self_attn.q_proj.weight"), bias(ck, p + "self_attn.q_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.k_proj.weight"), bias(ck, p + "self_attn.k_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.v_proj.weight"), bias(ck, p + "self_attn.v_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.o_proj.weight"), bias(ck, p + "self_attn.o_proj.bias", config.oBias()),
+                    stacked(ck, config.qkvBias(), a + "q_proj", a + "k_proj", a + "v_proj"),
+                    weight(ck, a + "o_proj.weight"), bias(ck, a + "o_proj.bias", config.oBias()),
                     own(new TensorOptional(weight(ck, p + "post_attention_layernorm.weight"))),
-                    weight(ck, p + "mlp.gate_proj.weight"), bias(ck, p + "mlp.gate_proj.bias", config.mlpBias()),
-                    weight(ck, p + "mlp.up_proj.weight"), bias(ck, p + "mlp.up_proj.bias", config.mlpBias()),
-                    weight(ck, p + "mlp.down_proj.weight"), bias(ck, p + "mlp.down_proj.bias", config.mlpBias()));
+                    stacked(ck, config.mlpBias(), f + "gate_proj", f + "up_proj"),
+                    weight(ck, f + "down_proj.weight"), bias(ck, f + "down_proj.bias", config.mlpBias()));
         }
         norm = own(new TensorOptional(weight(ck, "model.norm.weight")));
         head = config.tieWordEmbeddings() ? embed : weight(ck, "lm_head.weight");
@@ -145,6 +161,11 @@ public final class LlamaModel implements AutoCloseable {
 
     /** A weight as a tensor: the mapping itself when dtype and device allow, else a converted copy. */
     private Tensor weight(Checkpoint ck, String name) {
+        return weight(ck, name, true);
+    }
+
+    /** @param mayMap whether the tensor may wrap the mapping in place (false: a copy the caller can release) */
+    private Tensor weight(Checkpoint ck, String name, boolean mayMap) {
         TensorInfo info = ck.info(name);
         ByteBuffer buf = ck.data(name);
         ScalarType src = switch (info.dtype()) {
@@ -167,7 +188,7 @@ public final class LlamaModel implements AutoCloseable {
                 Pointer.memcpy(raw.data_ptr(), addr, info.byteSize());
             }
             Tensor t;
-            if (!cuda && src == dtype) {
+            if (!cuda && src == dtype && mayMap) {
                 t = raw;
                 if (aligned) {
                     mappings.add(buf);
@@ -178,6 +199,60 @@ public final class LlamaModel implements AutoCloseable {
             }
             t.retainReference();
             owned.add(t);
+            return t;
+        }
+    }
+
+    /** The projections {@code prefixes} (each with .weight, and .bias when {@code biased}) as one {@link Stacked}. */
+    private Stacked stacked(Checkpoint ck, boolean biased, String... prefixes) {
+        boolean inPlace = true;
+        for (String pre : prefixes) {
+            inPlace &= mapsInPlace(ck, pre + ".weight");
+        }
+        if (inPlace) {
+            Tensor[] w = new Tensor[prefixes.length];
+            TensorOptional[] b = new TensorOptional[prefixes.length];
+            for (int i = 0; i < prefixes.length; i++) {
+                w[i] = weight(ck, prefixes[i] + ".weight");
+                b[i] = bias(ck, prefixes[i] + ".bias", biased);
+            }
+            return new Stacked(w, b);
+        }
+        Tensor w = concatenated(ck, ".weight", prefixes);
+        TensorOptional b = biased ? own(new TensorOptional(concatenated(ck, ".bias", prefixes))) : none;
+        return new Stacked(new Tensor[] {w}, new TensorOptional[] {b});
+    }
+
+    /** Whether {@link #weight} would wrap this tensor in place: CPU, stored in the compute dtype. */
+    private boolean mapsInPlace(Checkpoint ck, String name) {
+        return !cuda && switch (ck.info(name).dtype()) {
+            case F32 -> dtype == ScalarType.Float;
+            case BF16 -> dtype == ScalarType.BFloat16;
+            case F16 -> dtype == ScalarType.Half;
+            default -> false;
+        };
+    }
+
+    /**
+     * The tensors {@code prefix + suffix} stacked along their first dimension, in the compute dtype on the device.
+     * Each part is converted once and released after the copy.
+     */
+    private Tensor concatenated(Checkpoint ck, String suffix, String... prefixes) {
+        try (PointerScope scope = new PointerScope()) {
+            org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
+            List<Tensor> loaded = new ArrayList<>();
+            for (String pre : prefixes) {
+                Tensor part = weight(ck, pre + suffix, false);
+                loaded.add(part);
+                parts.push_back(part);
+            }
+            Tensor t = torch.cat(parts, 0);
+            t.retainReference();
+            owned.add(t);
+            for (Tensor part : loaded) {
+                owned.remove(part);
+                part.releaseReference();
+            }
             return t;
         }
     }
@@ -291,11 +366,11 @@ public final class LlamaModel implements AutoCloseable {
         int g = config.groups();
         try (PointerScope scope = new PointerScope()) {
             Tensor a = rmsNorm(x, w.inNorm);                                              // [B,T,H]
-            Tensor q = proj(a, w.wq, w.bq, b, t).reshape(b, t, nh, hd);                     // [B,T,nh,hd]
-            Tensor k = proj(a, w.wk, w.bk, b, t).reshape(b, t, nkv, hd);                    // [B,T,nkv,hd]
-            Tensor v = proj(a, w.wv, w.bv, b, t).reshape(b, t, nkv, hd);
-            q = rotate(q, at);
-            k = rotate(k, at);
+            Tensor qkv = project(a, w.qkv, b, t).reshape(b, t, nh + 2L * nkv, hd);          // [B,T,nh+2nkv,hd]
+            Tensor qk = rotate(qkv.narrow(2, 0, nh + nkv), at);                            // [B,T,nh+nkv,hd]
+            Tensor q = qk.narrow(2, 0, nh);                                                // [B,T,nh,hd]
+            Tensor k = qk.narrow(2, nh, nkv);                                              // [B,T,nkv,hd]
+            Tensor v = qkv.narrow(2, nh + nkv, nkv);                                       // [B,T,nkv,hd]
             // the cache holds exactly one entry per slot: this call's keys/values replace the slot's content
             cache.keys(l).narrow(2, at.slot0(), t).copy_(k.transpose(1, 2));                  // [B,nkv,T,hd]
             cache.values(l).narrow(2, at.slot0(), t).copy_(v.transpose(1, 2));
@@ -318,9 +393,10 @@ public final class LlamaModel implements AutoCloseable {
             }
             Tensor h = x.add(proj(o, w.wo, w.bo, b, t));                                  // [B,T,H]
             Tensor m = rmsNorm(h, w.postNorm);                                            // [B,T,H]
-            Tensor gate = proj(m, w.wGate, w.bGate, b, t);                                // [B,T,I]
-            torch.silu_(gate);
-            gate.mul_(proj(m, w.wUp, w.bUp, b, t));
+            long inter = config.intermediateSize();
+            Tensor gateUp = project(m, w.gateUp, b, t);                                   // [B,T,2I]
+            Tensor gate = torch.silu(gateUp.narrow(-1, 0, inter));                        // [B,T,I]
+            gate.mul_(gateUp.narrow(-1, inter, inter));
             Tensor out = h.add(proj(gate, w.wDown, w.bDown, b, t));                       // [B,T,H]
             outer.attach(out);
             return out;
@@ -344,6 +420,18 @@ public final class LlamaModel implements AutoCloseable {
     private Tensor rotate(Tensor x, Positions at) {
         Tensor r = torch.roll(x, new long[] {config.headDim() / 2}, new long[] {-1});
         return x.mul(at.cos()).add_(r.mul_(at.sin()));
+    }
+
+    /** The stacked projections of x [B, T, in]: [B, T, sum of outs]. */
+    private Tensor project(Tensor x, Stacked p, long b, long t) {
+        if (p.weights().length == 1) {
+            return proj(x, p.weights()[0], p.biases()[0], b, t);
+        }
+        org.bytedeco.pytorch.TensorVector outs = new org.bytedeco.pytorch.TensorVector();
+        for (int i = 0; i < p.weights().length; i++) {
+            outs.push_back(proj(x, p.weights()[i], p.biases()[i], b, t));
+        }
+        return torch.cat(outs, -1);
     }
 
     /**

@@ -17,7 +17,10 @@ import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
+import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.model.LlamaModel;
@@ -46,7 +49,9 @@ import java.util.stream.Stream;
 
 /**
  * The work of {@code mipeaks run}: for each problem of a dataset (of this shard), the ground-truth state (forward
- * pass of the solution text, last token, every captured layer), then generation from the prompt with the state of
+ * pass of the solution text, last token, every captured layer; by another checkpoint with {@code --gt-model}, as the
+ * reference's cal_mi.py --gt_model, computed for all problems before the generating model loads), then generation
+ * from the prompt with the state of
  * every step streamed to the problem's tensors file and its MI against the ground truth computed chunk by chunk
  * through the MI backend; then peaks, statistics, thinking tokens, plots and report.md.
  *
@@ -94,12 +99,30 @@ public final class MiRun {
                     + "model's tokenizer to encode problems and solutions)");
         }
         int[] layers = resolveLayers(o.layers(), mc.numLayers());
+        Path gtDir = o.gtModel() == null ? null : o.gtModel().toAbsolutePath().normalize();
+        if (gtDir != null) {
+            checkGtModel(gtDir, mc, modelDir, layers);
+        }
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), modelDir);
         String modelDevice = modelDevice(o);
         String computeDtype = computeDtype(o.computeDtype(), modelDevice);
 
-        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err)) {
+        if (o.analysis() != null && o.analysis().layer() != null
+                && java.util.Arrays.stream(layers).noneMatch(l -> l == o.analysis().layer())) {
+            throw MipeaksException.invalid("--layer " + o.analysis().layer() + ": not one of the captured layers "
+                    + java.util.Arrays.toString(layers) + " (--layers " + o.layers() + ")");
+        }
+        OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
+        OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
+        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err);
+             FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
+            GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
             ObjectNode config = config(o, modelDir, dataFile, ds.name(), layers, backend, computeDtype);
+            if (gtDir != null) {
+                // absent without --gt-model, so folders of earlier versions resume
+                config.put("gt_model", gtDir.toString());
+                config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
+            }
             List<ManifestEntry> finished = prepareFolder(dir, config);
             Set<Integer> have = new TreeSet<>();
             finished.forEach(e -> have.add(e.index()));
@@ -121,15 +144,17 @@ public final class MiRun {
             Tokenizer tok = null;
             try {
                 tok = Tokenizer.load(modelDir);
+                Map<Integer, GroundTruth> gts = null;
+                if (!todo.isEmpty() && gtDir != null) {
+                    gts = groundTruths(gtDir, o, todo, layers, modelDevice, computeDtype, err);
+                }
                 if (!todo.isEmpty()) {
                     long tl = System.nanoTime();
                     try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(modelDevice, computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
-                        GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
-                                Set.of(), List.of());
                         Problem p = new Problem(o, dir, modelDir, layers, mc.hiddenSize(), gen, gc, tok, template,
-                                backend, miWorker, progress);
+                                backend, miWorker, progress, gts);
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
@@ -160,10 +185,56 @@ public final class MiRun {
         }
     }
 
+    /** A problem's ground truth: the solution's ids and the last token's state after each captured layer. */
+    record GroundTruth(int[] ids, float[][] states) {
+    }
+
+    /** --gt-model: same hidden size, every captured layer present, a tokenizer (exit 2 naming what differs). */
+    static void checkGtModel(Path gtDir, ModelConfig mc, Path modelDir, int[] layers) {
+        ModelConfig gc = ModelConfig.load(gtDir);
+        if (gc.hiddenSize() != mc.hiddenSize()) {
+            throw MipeaksException.invalid(gtDir.resolve("config.json") + ": hidden_size " + gc.hiddenSize()
+                    + " differs from the model's " + mc.hiddenSize() + " (" + modelDir.resolve("config.json")
+                    + "): --gt-model needs states of the same size");
+        }
+        for (int l : layers) {
+            if (l >= gc.numLayers()) {
+                throw MipeaksException.invalid(gtDir.resolve("config.json") + ": num_hidden_layers " + gc.numLayers()
+                        + " has no layer " + l + " (--layers)");
+            }
+        }
+        if (!Tokenizer.present(gtDir)) {
+            throw MipeaksException.invalid(gtDir.resolve("tokenizer.json") + ": no such file (--gt-model encodes the "
+                    + "solutions with its own tokenizer)");
+        }
+    }
+
+    /** The ground truths of {@code todo} by the --gt-model checkpoint (loaded, used, closed before the model loads). */
+    static Map<Integer, GroundTruth> groundTruths(Path gtDir, RunOptions o, List<DatasetRecord> todo, int[] layers,
+                                                  String device, String dtype, PrintWriter err) {
+        Map<Integer, GroundTruth> out = new java.util.HashMap<>();
+        long t0 = System.nanoTime();
+        try (Tokenizer gtTok = Tokenizer.load(gtDir);
+             LlamaModel gt = LlamaModel.load(gtDir, new LlamaModel.Options(device, dtype))) {
+            Generator g = new Generator(gt, gtTok);
+            for (DatasetRecord r : todo) {
+                if (r.solution() == null || r.solution().isBlank()) {
+                    continue;
+                }
+                int[] ids = gtTok.encode(r.solution(), o.addSpecialTokens());
+                out.put(r.index(), new GroundTruth(ids, ids.length == 0 ? null : g.forwardHidden(ids, layers)));
+            }
+        }
+        err.printf(Locale.ROOT, "ground truths of %d problems by %s in %.1f s%n", out.size(), gtDir,
+                (System.nanoTime() - t0) / 1e9);
+        err.flush();
+        return out;
+    }
+
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
     private record Problem(RunOptions o, Path dir, Path modelDir, int[] layers, int hidden, Generator gen,
                            GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template, MiBackend backend,
-                           ExecutorService miWorker, RunProgress progress) {
+                           ExecutorService miWorker, RunProgress progress, Map<Integer, GroundTruth> gts) {
 
         void run(DatasetRecord r) throws IOException {
             String stem = RunLayout.stem(r.index());
@@ -179,12 +250,13 @@ public final class MiRun {
                 skip(r, "the prompt encodes to no tokens");
                 return;
             }
-            int[] gtIds = tok.encode(r.solution(), o.addSpecialTokens());
+            GroundTruth gt = gts != null ? gts.get(r.index()) : null;
+            int[] gtIds = gt != null ? gt.ids() : tok.encode(r.solution(), o.addSpecialTokens());
             if (gtIds.length == 0) {
                 skip(r, "the solution encodes to no tokens");
                 return;
             }
-            float[][] gtStates = gen.forwardHidden(gtIds, layers);
+            float[][] gtStates = gt != null ? gt.states() : gen.forwardHidden(gtIds, layers);
             long t1 = System.nanoTime();
             DType dtype = o.stateDtype();
             Path tensors = dir.resolve(RunLayout.problemTensors(r.index()));
@@ -264,8 +336,7 @@ public final class MiRun {
             n.put("generate_s", (t2 - t1) / 1e9);
             n.put("mi_wait_s", (t3 - t2) / 1e9);
             n.put("total_s", (t3 - t0) / 1e9);
-            Files.writeString(dir.resolve(TIMINGS), n + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            AtomicFiles.append(dir.resolve(TIMINGS), (n + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -312,10 +383,10 @@ public final class MiRun {
         if (!Files.isRegularFile(manifest)) {
             return;
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        long keep;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ)) {
             long size = ch.size();
-            long keep = size;
+            keep = size;
             ByteBuffer one = ByteBuffer.allocate(1);
             while (keep > 0) {
                 one.clear();
@@ -325,11 +396,11 @@ public final class MiRun {
                 }
                 keep--;
             }
-            if (keep < size) {
-                ch.truncate(keep);
-                ch.force(true);
+            if (keep == size) {
+                return;
             }
         }
+        AtomicFiles.truncate(manifest, keep);
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */
@@ -438,6 +509,8 @@ public final class MiRun {
         if (d.equals("auto")) {
             return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
         }
+        // checked now: a device that fails only when the model loads would leave its config.json behind
+        LlamaModel.checkDevice(o.modelDevice() != null ? "--model-device" : "--device", d);
         return d;
     }
 

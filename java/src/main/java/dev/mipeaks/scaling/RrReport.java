@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.eval.GradingRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,8 @@ public final class RrReport {
     }
 
     /**
-     * Recycled against greedy on the problems both folders finished.
+     * Recycled against greedy on the problems both folders finished, both graded under {@code rules} (a line of an
+     * older run without by_rules counts with its own verdict).
      *
      * @param identical problems whose generated token ids are the same in both (recycling changed nothing)
      */
@@ -98,7 +100,7 @@ public final class RrReport {
                              int onlyGreedy, int identical, long recycledTokens, long greedyTokens) {
     }
 
-    static Comparison compare(List<JsonNode> lines, Baseline b) {
+    static Comparison compare(List<JsonNode> lines, Baseline b, GradingRules rules) {
         int n = 0;
         int rc = 0;
         int gc = 0;
@@ -113,8 +115,8 @@ public final class RrReport {
                 continue;
             }
             n++;
-            boolean r = l.path("correct").asBoolean();
-            boolean gr = g.path("correct").asBoolean();
+            boolean r = headline(l, rules).path("correct").asBoolean();
+            boolean gr = headline(g, rules).path("correct").asBoolean();
             rc += r ? 1 : 0;
             gc += gr ? 1 : 0;
             onlyR += r && !gr ? 1 : 0;
@@ -169,9 +171,10 @@ public final class RrReport {
         return null;
     }
 
-    /** Totals over the folder's finished problems. */
+    /** Totals over the folder's finished problems; {@code summary} is the headline rules' ({@code rules}). */
     public record Totals(int problems, long generated, long recycled, long candidates, double decodeSeconds,
-                        GradeSummary summary, Map<String, Integer> stopReasons) {
+                        GradeSummary summary, Map<String, Integer> stopReasons, GradingRules rules,
+                        Map<GradingRules, GradeSummary> byRules) {
         public long regular() {
             return generated - recycled;
         }
@@ -182,7 +185,11 @@ public final class RrReport {
     }
 
     public static Totals totals(List<JsonNode> lines, String dataset) {
-        GradeSummary s = new GradeSummary(dataset);
+        return totals(lines, dataset, GradingRules.STRICT);
+    }
+
+    public static Totals totals(List<JsonNode> lines, String dataset, GradingRules rules) {
+        Map<GradingRules, GradeSummary> s = Grading.summaries(dataset);
         long gen = 0;
         long rec = 0;
         long cand = 0;
@@ -196,21 +203,28 @@ public final class RrReport {
             secs += (l.path("prefill_ms").asDouble() + l.path("decode_ms").asDouble()) / 1e3;
             stops.merge(l.path("stop_reason").asText(), 1, Integer::sum);
         }
-        return new Totals(lines.size(), gen, rec, cand, secs, s, stops);
+        return new Totals(lines.size(), gen, rec, cand, secs, s.get(rules), stops, rules, s);
     }
 
-    static Totals write(RunFolder folder, ObjectNode cfg, Baseline baseline) throws IOException {
+    static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
         List<JsonNode> lines = new ArrayList<>(folder.finished());
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
-        Totals t = totals(lines, cfg.path("dataset").asText());
-        Comparison cmp = baseline == null ? null : compare(lines, baseline);
+        Totals t = totals(lines, cfg.path("dataset").asText(), rules);
+        Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);
         List<String> warnings = warnings(cfg, t);
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "rr");
         m.put("problems", t.problems());
+        m.put("rules", rules.label());
         m.put("accuracy", t.summary().overall().accuracy());
         m.put("correct", t.summary().overall().correct());
         m.set("grades", RunFolder.JSON.valueToTree(t.summary().toJson()));
+        ObjectNode accBy = m.putObject("accuracy_by_rules");
+        ObjectNode gradesBy = m.putObject("grades_by_rules");
+        t.byRules().forEach((r, g) -> {
+            accBy.put(r.label(), g.overall().accuracy());
+            gradesBy.set(r.label(), RunFolder.JSON.valueToTree(g.toJson()));
+        });
         m.put("generated_tokens", t.generated());
         m.put("recycled_steps", t.recycled());
         m.put("regular_steps", t.regular());
@@ -226,6 +240,7 @@ public final class RrReport {
         if (cmp != null) {
             ObjectNode bo = m.putObject("baseline");
             bo.put("folder", cmp.baseline().toString());
+            bo.put("rules", rules.label());
             bo.put("problems", cmp.problems());
             bo.put("recycled_correct", cmp.recycledCorrect());
             bo.put("greedy_correct", cmp.greedyCorrect());
@@ -252,9 +267,9 @@ public final class RrReport {
             b.append("> **Warning:** ").append(ReportText.cell(w)).append(".\n\n");
         }
         b.append("## Accuracy\n\n");
-        ReportText.accuracyTables(b, t.summary());
+        ReportText.accuracyTables(b, t.rules(), t.byRules());
         if (cmp != null) {
-            comparison(b, cfg, cmp);
+            comparison(b, cfg, cmp, t.rules());
         } else if (p > 0) {
             b.append("No greedy baseline compared: run `rr` with the same options, `--probability 0` and another "
                     + "`--out`, then pass that folder with `--baseline`.\n\n");
@@ -278,7 +293,8 @@ public final class RrReport {
                         ? ids.subList(0, 40) : ids)).append(ids.size() > 40 ? ", ..." : "").append(".\n\n");
         b.append("## Configuration\n\n");
         ReportText.configTable(b, cfg);
-        b.append("## Problems\n\n| index | id | tokens | recycled | stop | prediction | answer | correct |\n"
+        b.append("## Problems\n\nprediction and correct under the ").append(t.rules().label())
+                .append(" rules.\n\n| index | id | tokens | recycled | stop | prediction | answer | correct |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         int shown = 0;
         for (JsonNode l : lines) {
@@ -289,17 +305,18 @@ public final class RrReport {
             b.append("| ").append(l.path("index").asInt()).append(" | ").append(ReportText.cell(l.path("id").asText()))
                     .append(" | ").append(l.path("generated_tokens").asInt()).append(" | ")
                     .append(l.path("recycled_steps").asInt()).append(" | ").append(l.path("stop_reason").asText())
-                    .append(" | ").append(ReportText.cell(l.path("prediction").asText(""))).append(" | ")
-                    .append(ReportText.cell(l.path("ground_truth").asText())).append(" | ")
-                    .append(l.path("correct").asBoolean() ? "yes" : "no").append(" |\n");
+                    .append(" | ").append(ReportText.cell(headline(l, t.rules()).path("prediction").asText("")))
+                    .append(" | ").append(ReportText.cell(l.path("ground_truth").asText())).append(" | ")
+                    .append(headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no").append(" |\n");
         }
         return b.toString();
     }
 
-    private static void comparison(StringBuilder b, ObjectNode cfg, Comparison c) {
+    private static void comparison(StringBuilder b, ObjectNode cfg, Comparison c, GradingRules rules) {
         b.append("## Recycled vs greedy baseline\n\n");
         b.append("On the ").append(c.problems()).append(" problems both folders finished (baseline: `")
-                .append(ReportText.cell(c.baseline().toString())).append("`).\n\n");
+                .append(ReportText.cell(c.baseline().toString())).append("`), both graded under the ")
+                .append(rules.label()).append(" rules.\n\n");
         b.append("| | recycled (p = ").append(cfg.path("probability").asText()).append(", layer ")
                 .append(cfg.path("layer").asInt()).append(") | greedy baseline |\n|---|---|---|\n");
         b.append("| accuracy | ").append(dev.mipeaks.eval.Accuracy.format(c.recycledCorrect(), c.problems())).append(" | ")
@@ -309,5 +326,11 @@ public final class RrReport {
                 c.problems() == 0 ? 0.0 : (double) c.recycledTokens() / c.problems(),
                 c.problems() == 0 ? 0.0 : (double) c.greedyTokens() / c.problems()));
         b.append("| identical outputs | ").append(c.identical()).append(" of ").append(c.problems()).append(" |  |\n\n");
+    }
+
+    /** The line's verdict fields under {@code rules} (the line itself for a line of an older run). */
+    private static JsonNode headline(JsonNode line, GradingRules rules) {
+        JsonNode by = line.path(dev.mipeaks.eval.VerdictFields.BY_RULES).get(rules.label());
+        return by != null ? by : line;
     }
 }

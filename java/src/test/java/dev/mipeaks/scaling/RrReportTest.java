@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,9 @@ class RrReportTest {
     }
 
     static RrReport.Totals totals(long candidates, long recycled) {
-        return new RrReport.Totals(3, 300, recycled, candidates, 1.0, new GradeSummary("d"), Map.of());
+        Map<GradingRules, GradeSummary> byRules = Grading.summaries("d");
+        return new RrReport.Totals(3, 300, recycled, candidates, 1.0, byRules.get(GradingRules.STRICT), Map.of(),
+                GradingRules.STRICT, byRules);
     }
 
     @Test
