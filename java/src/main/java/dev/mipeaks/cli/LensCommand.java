@@ -27,9 +27,10 @@ public final class LensCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
     Path run;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "The run's model folder (config.json, weights; tokenizer.json for token texts).")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "The run's model: a folder (config.json, weights; tokenizer.json for token texts) or a "
+                    + "Hugging Face id found offline in the local hub cache.")
+    String model;
 
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
     Integer layer;
@@ -61,9 +62,10 @@ public final class LensCommand implements Callable<Integer> {
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
         var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
         var data = dev.mipeaks.analysis.RunReader.open(run);
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
         runtime.prepare();
-        LensRun.run(data, model, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        LensRun.run(data, source, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
+                runtime.memoryCheck(), spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 }

@@ -9,14 +9,23 @@ final class ModelRuntimeOptions {
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; auto: the GPU when there is one).")
     String device;
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
 
     @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
     Path javacppCache;
+
+    boolean memoryCheck() {
+        return !noMemoryCheck;
+    }
 
     /** Validates the options, then loads LibTorch with them. */
     void prepare() {

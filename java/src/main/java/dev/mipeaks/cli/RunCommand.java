@@ -30,9 +30,10 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json).")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json), or a Hugging "
+                    + "Face id found offline in the local hub cache.")
+    String model;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
             description = "math500, aime24, gsm8k (under --data-dir), or a .jsonl/.csv file.")
@@ -105,8 +106,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]", description = "Device for the model only.")
+    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto", description = "Device for the model only.")
     String modelDevice;
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
     Integer threads;
@@ -146,10 +151,11 @@ public final class RunCommand implements Callable<Integer> {
         if (t < 1) {
             throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
         }
-        RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
-                limit, layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
-                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard), chunk, out,
-                null, !noReport, analysis.toOptions());
+        RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
+                dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, limit, layers, maxNewTokens, estimator, p,
+                promptTemplate, !noSpecialTokens, temperature, topP, seed, RunOptions.parseStateDtype(stateDtype), dtype,
+                device, modelDevice, null, !noMemoryCheck, t, Shard.parse(shard), chunk, out, null, !noReport,
+                analysis.toOptions());
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {

@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /** The options {@code rr} and {@code ttts} share (a picocli mixin). */
 public final class ScalingCliOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
+                    + "Hugging Face id found offline in the local hub cache.")
+    String model;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
             description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
@@ -36,9 +37,14 @@ public final class ScalingCliOptions {
             description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build; auto: the GPU "
+                    + "when there is one).")
     String device;
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
     String dtype;
@@ -62,9 +68,10 @@ public final class ScalingCliOptions {
         if (offset < 0) {
             throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
         }
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
         TraceSupport.prepare(javacppCache, threads);
-        return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, limit, promptTemplate,
-                device, dtype);
+        return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, limit, promptTemplate,
+                device, null, dtype, !noMemoryCheck);
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

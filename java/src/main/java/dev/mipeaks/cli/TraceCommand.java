@@ -26,9 +26,11 @@ public final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
+                    + "Hugging Face id found offline in the local hub cache ($HF_HUB_CACHE, $HF_HOME/hub, "
+                    + "~/.cache/huggingface/hub).")
+    String model;
 
     static final class PromptGroup {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
@@ -78,9 +80,14 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build; auto: the GPU "
+                    + "when there is one).")
     String device;
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
@@ -104,9 +111,13 @@ public final class TraceCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
         }
+        if (maxNewTokens < 1) {
+            throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
+        }
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
         TraceSupport.prepare(javacppCache, threads);
-        var o = new dev.mipeaks.generate.TraceOptions(model, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, dtype, sd, out);
+        var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
+                maxNewTokens, temperature, topP, seed, stops, device, null, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

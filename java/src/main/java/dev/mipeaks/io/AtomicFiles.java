@@ -27,7 +27,7 @@ public final class AtomicFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = TempFiles.register(Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp"));
         boolean ok = false;
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
@@ -43,8 +43,10 @@ public final class AtomicFiles {
             }
             ok = true;
         } finally {
-            if (!ok) {
-                Files.deleteIfExists(tmp);
+            if (ok) {
+                TempFiles.forget(tmp);
+            } else {
+                TempFiles.delete(tmp);
             }
         }
     }

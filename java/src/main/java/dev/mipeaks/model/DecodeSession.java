@@ -52,7 +52,16 @@ public final class DecodeSession implements AutoCloseable {
     private final int[] pads;
     private int next;
 
+    /**
+     * A session for {@code capacity} positions per row; more than the model's max_position_embeddings is refused
+     * (exit 2 with both numbers): RoPE beyond the trained range gives no meaningful states.
+     */
     public DecodeSession(LlamaModel m, int batch, int capacity) {
+        int max = m.config().maxPositionEmbeddings();
+        if (capacity > max) {
+            throw MipeaksException.invalid(capacity + " positions (prompt + max new tokens) are more than the model's "
+                    + "max_position_embeddings " + max + " (config.json)");
+        }
         this.m = m;
         this.batch = batch;
         this.pads = new int[batch];

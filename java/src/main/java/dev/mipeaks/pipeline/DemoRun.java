@@ -32,9 +32,9 @@ public final class DemoRun {
             throws IOException {
         Path model = model(out.resolve("model"), seed);
         Path data = problems(out.resolve("data"));
-        return new RunOptions(model, data.toString(), null, Map.of(), 0, -1, "all", maxNewTokens, "nhsic",
-                Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", threads, Shard.ALL, 128,
-                out, NOTICE, true, analysis);
+        return new RunOptions(dev.mipeaks.model.ModelSource.folder(model), data.toString(), null, Map.of(), 0, -1, "all",
+                maxNewTokens, "nhsic", Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", null,
+                true, threads, Shard.ALL, 128, out, NOTICE, true, analysis);
     }
 
     /** Writes the demo model unless {@code dir} already holds the one of this seed (then it is reused). */

@@ -21,7 +21,12 @@ import dev.mipeaks.io.DType;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -87,49 +92,61 @@ public final class MiRun {
         Path dataFile = loader.resolve(o.dataset()).toAbsolutePath().normalize();
         Dataset ds = loader.load(o.dataset());
         List<DatasetRecord> mine = ds.records().stream().filter(r -> o.shard().owns(r.index())).toList();
-        Path modelDir = o.model().toAbsolutePath().normalize();
-        ModelConfig mc = ModelConfig.load(modelDir);
-        if (!Tokenizer.present(modelDir)) {
-            throw MipeaksException.invalid(modelDir.resolve("tokenizer.json") + ": no such file (mipeaks run needs the "
+        ModelSource src = o.model();
+        Path modelDir = src.dir();
+        ModelConfig mc = src.config();
+        if (!src.hasTokenizer()) {
+            throw MipeaksException.invalid(src.file("tokenizer.json") + ": no such file (mipeaks run needs the "
                     + "model's tokenizer to encode problems and solutions)");
         }
         int[] layers = resolveLayers(o.layers(), mc.numLayers());
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), modelDir);
-        String modelDevice = modelDevice(o);
-        String computeDtype = computeDtype(o.computeDtype(), modelDevice);
+        String miDevice = miDevice(o.device());
 
-        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err)) {
-            ObjectNode config = config(o, modelDir, dataFile, ds.name(), layers, backend, computeDtype);
-            List<ManifestEntry> finished = prepareFolder(dir, config);
-            Set<Integer> have = new TreeSet<>();
-            finished.forEach(e -> have.add(e.index()));
-            List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
-            int resumed = mine.size() - todo.size();
-            String notice = o.notice() == null ? "" : " [" + o.notice() + "]";
-            err.printf(Locale.ROOT, "run %s: %d problems of %s%s (%d finished before, %d to do); model %s (%s %s); "
-                            + "layers %s; MI %s on %s%s%n", dir, mine.size(), ds.name(),
-                    o.shard().whole() ? "" : " in shard " + o.shard().label(), resumed, todo.size(), modelDir,
-                    modelDevice, computeDtype, layerList(layers), o.estimator(), backend.describe(), notice);
-            err.flush();
-            RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
-            Thread onInterrupt = interruptNotice(err, dir, progress, resumed);
-            ExecutorService miWorker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "mipeaks-mi-stream");
-                t.setDaemon(true);
-                return t;
-            });
+        try (MiBackend backend = MiBackends.open(miDevice, o.estimator(), o.estimatorParams(), o.threads(), err)) {
             Tokenizer tok = null;
+            ExecutorService miWorker = null;
+            Thread onInterrupt = null;
             try {
                 tok = Tokenizer.load(modelDir);
+                Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings());
+                MemoryPlan.Request req = planRequest(o, mc, modelDir, lengths, layers, dir, backend);
+                String modelDeviceOption = o.modelDevice() != null ? o.modelDevice() : o.device();
+                MemoryPlan plan = MemoryPlan.choose(req, modelDeviceOption, o.layersPerDevice(), new SystemMemory(),
+                        NativeRuntime::cudaDeviceCount, err);
+                String computeDtype = plan.computeDtype();
+                ObjectNode config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
+                List<ManifestEntry> finished = prepareFolder(dir, config);
+                Set<Integer> have = new TreeSet<>();
+                finished.forEach(e -> have.add(e.index()));
+                List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
+                int resumed = mine.size() - todo.size();
+                String notice = o.notice() == null ? "" : " [" + o.notice() + "]";
+                err.printf(Locale.ROOT, "run %s: %d problems of %s%s (%d finished before, %d to do); model %s (%s %s); "
+                                + "layers %s; MI %s on %s%s%n", dir, mine.size(), ds.name(),
+                        o.shard().whole() ? "" : " in shard " + o.shard().label(), resumed, todo.size(), src.label(),
+                        plan.placement().label(), computeDtype, layerList(layers), o.estimator(), backend.describe(),
+                        notice);
+                err.flush();
+                RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
+                onInterrupt = interruptNotice(err, dir, progress, resumed);
+                miWorker = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "mipeaks-mi-stream");
+                    t.setDaemon(true);
+                    return t;
+                });
                 if (!todo.isEmpty()) {
+                    plan.print(err);
+                    plan.check(o.memoryCheck());
                     long tl = System.nanoTime();
-                    try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(modelDevice, computeDtype))) {
+                    try (LlamaModel model = LlamaModel.load(modelDir,
+                            new LlamaModel.Options(plan.device(), computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
                         GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
                                 Set.of(), List.of());
-                        Problem p = new Problem(o, dir, modelDir, layers, mc.hiddenSize(), gen, gc, tok, template,
-                                backend, miWorker, progress);
+                        Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen, gc,
+                                tok, template, backend, miWorker, progress);
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
@@ -147,23 +164,104 @@ public final class MiRun {
                 out.flush();
                 return s;
             } finally {
-                miWorker.shutdownNow();
+                if (miWorker != null) {
+                    miWorker.shutdownNow();
+                }
                 if (tok != null) {
                     tok.close();
                 }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
-                } catch (IllegalStateException shuttingDown) {
-                    // the notice prints
+                if (onInterrupt != null) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the notice prints
+                    }
                 }
             }
         }
     }
 
+    /** The MI backend's device: --device, or the first of a device list (the model's layers may span the list). */
+    static String miDevice(String device) {
+        if (device == null) {
+            return "auto";
+        }
+        int comma = device.indexOf(',');
+        return comma < 0 ? device : device.substring(0, comma).trim();
+    }
+
+    /**
+     * Token lengths of the problems of this session, for the memory plan and for skipping a problem whose prompt
+     * plus max new tokens, or whose solution, exceeds the model's positions.
+     *
+     * @param prompt   the longest prompt among the problems that fit (0 when none)
+     * @param solution the longest solution among them
+     * @param minPrompt the shortest prompt of all (for the error when none fits)
+     */
+    record Lengths(int prompt, int promptIndex, int solution, int solutionIndex, int minPrompt, int fitting) {
+        static Lengths of(List<DatasetRecord> records, Tokenizer tok, UnaryOperator<String> template, RunOptions o,
+                          int maxPositions) {
+            int prompt = 0;
+            int promptIndex = -1;
+            int solution = 0;
+            int solutionIndex = -1;
+            int minPrompt = Integer.MAX_VALUE;
+            int fitting = 0;
+            boolean chat = o.promptTemplate().equals("chat");
+            for (DatasetRecord r : records) {
+                if (r.solution() == null || r.solution().isBlank()) {
+                    continue;
+                }
+                int p = tok.encode(template.apply(r.problem()), o.addSpecialTokens() && !chat).length;
+                int g = tok.encode(r.solution(), o.addSpecialTokens()).length;
+                minPrompt = Math.min(minPrompt, p);
+                if (p + (long) o.maxNewTokens() > maxPositions || g > maxPositions) {
+                    continue;
+                }
+                fitting++;
+                if (p > prompt) {
+                    prompt = p;
+                    promptIndex = r.index();
+                }
+                if (g > solution) {
+                    solution = g;
+                    solutionIndex = r.index();
+                }
+            }
+            return new Lengths(prompt, promptIndex, solution, solutionIndex,
+                    minPrompt == Integer.MAX_VALUE ? 0 : minPrompt, fitting);
+        }
+    }
+
+    /** What the run will hold: the longest prompt (or solution) that fits, max new tokens, the captured states. */
+    static MemoryPlan.Request planRequest(RunOptions o, ModelConfig mc, Path modelDir, Lengths len, int[] layers,
+                                          Path dir, MiBackend backend) {
+        long prompt = len.fitting() == 0 ? len.minPrompt() : len.prompt();
+        long positions = Math.max(prompt + o.maxNewTokens(), len.solution());
+        String why = len.fitting() == 0 ? "shortest prompt " + prompt + " + max new tokens " + o.maxNewTokens()
+                : len.solution() > prompt + o.maxNewTokens()
+                ? "longest solution " + len.solution() + " (problem " + len.solutionIndex() + ")"
+                : "longest prompt " + prompt + " (problem " + len.promptIndex() + ") + max new tokens " + o.maxNewTokens();
+        MemoryPlan.Request req = MemoryPlan.Request.generation(mc, MemoryPlan.Weights.read(modelDir, mc),
+                        Placement.single("cpu", mc.numLayers()), o.computeDtype(), 1, prompt, o.maxNewTokens())
+                .withPositions(Math.max(prompt, len.solution()), positions, why)
+                .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, mc.hiddenSize(), o.stateDtype(),
+                        (long) (MiStream.IN_FLIGHT + 1) * o.chunk(), 16 + 16L * layers.length,
+                        dir.resolve(RunLayout.PROBLEMS_DIR)));
+        String mi = backend.describe();
+        if (mi.startsWith("cuda")) {
+            String d = mi.split("[ (]", 2)[0];
+            // pinned host and device buffers of the kernels: about 1.2 GB at m = 4096, in proportion to m
+            long bytes = Math.max(256L << 20, (long) (1.25 * (1L << 30) * mc.hiddenSize() / 4096.0));
+            req = req.withExtra(new MemoryPlan.Extra(d, "MI engine buffers", bytes));
+        }
+        return req;
+    }
+
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
-    private record Problem(RunOptions o, Path dir, Path modelDir, int[] layers, int hidden, Generator gen,
-                           GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template, MiBackend backend,
-                           ExecutorService miWorker, RunProgress progress) {
+    private record Problem(RunOptions o, Path dir, ModelSource src, int[] layers, int hidden, int maxPositions,
+                           Generator gen, GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template,
+                           MiBackend backend, ExecutorService miWorker, RunProgress progress) {
 
         void run(DatasetRecord r) throws IOException {
             String stem = RunLayout.stem(r.index());
@@ -184,6 +282,17 @@ public final class MiRun {
                 skip(r, "the solution encodes to no tokens");
                 return;
             }
+            if (promptIds.length + (long) o.maxNewTokens() > maxPositions) {
+                skip(r, "prompt " + promptIds.length + " tokens + max new tokens " + o.maxNewTokens() + " = "
+                        + (promptIds.length + o.maxNewTokens()) + " positions, more than the model's "
+                        + "max_position_embeddings " + maxPositions);
+                return;
+            }
+            if (gtIds.length > maxPositions) {
+                skip(r, "the solution is " + gtIds.length + " tokens, more than the model's max_position_embeddings "
+                        + maxPositions + " (its forward pass gives the ground-truth state)");
+                return;
+            }
             float[][] gtStates = gen.forwardHidden(gtIds, layers);
             long t1 = System.nanoTime();
             DType dtype = o.stateDtype();
@@ -198,7 +307,10 @@ public final class MiRun {
                 return;
             }
             try (TrajectoryWriter w = new TrajectoryWriter(tensors, layers, hidden, dtype)) {
-                w.metadata("model", modelDir.toString());
+                w.metadata("model", src.recorded());
+                if (src.isHub()) {
+                    w.metadata("model_snapshot", src.snapshot());
+                }
                 w.metadata("index", Integer.toString(r.index()));
                 w.metadata("id", r.id());
                 w.metadata("prompt_ids", TrajectoryWriter.jsonList(promptIds));
@@ -347,11 +459,11 @@ public final class MiRun {
         }
     }
 
-    static ObjectNode config(RunOptions o, Path modelDir, Path dataFile, String datasetName, int[] layers,
+    static ObjectNode config(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
                              MiBackend backend, String computeDtype) {
         ObjectNode c = RunIdentity.JSON.createObjectNode();
         c.put("format", FORMAT);
-        c.put("model", modelDir.toString());
+        src.describe(c);
         c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
         ArrayNode ls = c.putArray("layers");
         for (int l : layers) {
@@ -375,7 +487,7 @@ public final class MiRun {
         } else {
             c.putNull("notice");
         }
-        c.put("model_fingerprint", RunIdentity.modelFingerprint(modelDir));
+        c.put("model_fingerprint", RunIdentity.modelFingerprint(src.dir()));
         c.put("dataset_file", dataFile.toString());
         c.put("dataset_sha256", RunIdentity.sha256(dataFile));
         ObjectNode f = c.putObject("fields");
@@ -429,26 +541,6 @@ public final class MiRun {
     static String layerList(int[] layers) {
         return layers.length > 6 ? layers.length + " (" + layers[0] + ".." + layers[layers.length - 1] + ")"
                 : java.util.Arrays.toString(layers);
-    }
-
-    /** The model's device: --model-device, else --device (auto: cuda when LibTorch sees a CUDA device). */
-    static String modelDevice(RunOptions o) {
-        String d = o.modelDevice() != null ? o.modelDevice() : o.device() == null ? "auto" : o.device();
-        d = d.trim().toLowerCase(Locale.ROOT);
-        if (d.equals("auto")) {
-            return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
-        }
-        return d;
-    }
-
-    static String computeDtype(String given, String device) {
-        String d = given == null ? (device.startsWith("cuda") ? "bf16" : "f32") : given.toLowerCase(Locale.ROOT);
-        return switch (d) {
-            case "f32", "float32" -> "f32";
-            case "bf16", "bfloat16" -> "bf16";
-            case "f16", "float16" -> "f16";
-            default -> throw MipeaksException.invalid("--dtype " + given + ": expected f32, bf16 or f16");
-        };
     }
 
     /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */

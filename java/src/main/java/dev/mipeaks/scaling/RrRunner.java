@@ -175,7 +175,7 @@ public final class RrRunner {
         int total = ctx.dataset().size();
         TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
         if (!todo.isEmpty()) {
-            ctx.loadModel();
+            ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
         }
         int finished = total - todo.size();
         try (TaskProgress.Notice notice = progress.interruptNotice(out)) {

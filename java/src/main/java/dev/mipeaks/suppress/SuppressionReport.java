@@ -61,7 +61,7 @@ public final class SuppressionReport {
     static ObjectNode metrics(SuppressionRun.Summary s) {
         SuppressionRun.Options o = s.options();
         ObjectNode root = ResultsFile.JSON.createObjectNode();
-        root.put("model", o.model().toString());
+        root.put("model", o.model().recorded());
         root.put("dataset", s.datasetName());
         root.put("problems", s.problems());
         root.put("offset", o.offset());
