@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** The options of a command that runs a model on LibTorch: device, compute dtype, threads, JavaCPP cache. */
 final class ModelRuntimeOptions {
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",

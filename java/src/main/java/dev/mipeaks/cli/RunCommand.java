@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
-            description = "Model compute dtype (default: f32 on cpu, bf16 on cuda).")
+            description = "Model compute dtype (default: f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
     @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16",

@@ -46,7 +46,7 @@ public final class ScalingCliOptions {
             description = "Load even when the memory plan printed before loading does not fit.")
     boolean noMemoryCheck;
 
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on cpu, bf16 on cuda).")
+    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")

@@ -72,7 +72,7 @@ public final class TraceCommand implements Callable<Integer> {
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
-            description = "Compute dtype (default f32 on cpu, bf16 on cuda). bf16 on the CPU keeps a bf16 checkpoint "
+            description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe). bf16 on the CPU keeps a bf16 checkpoint "
                     + "memory-mapped instead of converting it (half the memory).")
     String dtype;
 

@@ -11,7 +11,7 @@ import java.util.List;
  * @param promptText    the prompt as text, or null when promptIds are given
  * @param promptIds     the prompt as ids, or null
  * @param layers        layers to capture; null = all
- * @param computeDtype  f32, bf16, f16 or null (f32 on cpu, bf16 on cuda)
+ * @param computeDtype  f32, bf16, f16 or null (f32 on every device)
  * @param stateDtype    F32 or BF16 storage of the captured states
  * @param device        cpu, cuda[:N], auto, or a list of devices the layers are split over
  * @param layersPerDevice layers of each listed device (e.g. "40,40"), or null for an even split

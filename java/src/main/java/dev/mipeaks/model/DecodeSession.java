@@ -167,10 +167,7 @@ public final class DecodeSession implements AutoCloseable {
                 }
                 logits = rows(LlamaModel.toFloats(m.logitsLast(y, 1)));
             }
-            float[][][] hidden = new float[capture.length][][];
-            for (int i = 0; i < capture.length; i++) {
-                hidden[i] = rows(LlamaModel.toFloats(last[capture[i]]));
-            }
+            float[][][] hidden = captured(last, capture);
             next += t;
             return new Output(logits, hidden, recycled, first);
         }
@@ -202,6 +199,33 @@ public final class DecodeSession implements AutoCloseable {
             next = t;
             return new TeacherForced(hidden, logits);
         }
+    }
+
+    /**
+     * The captured layers' states [k][B][H], copied to the host in ONE transfer (stacked on the device first): on a
+     * GPU every copy to the host waits for the device, and k of them per step would be k waits.
+     */
+    private float[][][] captured(Tensor[] last, int[] capture) {
+        float[][][] hidden = new float[capture.length][][];
+        if (capture.length == 0) {
+            return hidden;
+        }
+        Tensor all;
+        if (capture.length == 1) {
+            all = last[capture[0]];                                                  // [B,1,H]
+        } else {
+            org.bytedeco.pytorch.TensorVector v = new org.bytedeco.pytorch.TensorVector();
+            for (int l : capture) {
+                v.push_back(last[l]);
+            }
+            all = org.bytedeco.pytorch.global.torch.stack(v);                       // [k,B,1,H]
+        }
+        float[] flat = LlamaModel.toFloats(all);
+        int per = flat.length / capture.length;
+        for (int i = 0; i < capture.length; i++) {
+            hidden[i] = split(java.util.Arrays.copyOfRange(flat, i * per, (i + 1) * per), batch);
+        }
+        return hidden;
     }
 
     private float[][] rows(float[] flat) {

@@ -40,9 +40,18 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    private record Layer(TensorOptional inNorm, Tensor wq, TensorOptional bq, Tensor wk, TensorOptional bk, Tensor wv,
-                         TensorOptional bv, Tensor wo, TensorOptional bo, TensorOptional postNorm, Tensor wGate,
-                         TensorOptional bGate, Tensor wUp, TensorOptional bUp, Tensor wDown, TensorOptional bDown) {
+    /** One decoder layer's weights; q/k/v and gate/up are {@link Stacked} projections. */
+    private record Layer(TensorOptional inNorm, Stacked qkv, Tensor wo, TensorOptional bo, TensorOptional postNorm,
+                         Stacked gateUp, Tensor wDown, TensorOptional bDown) {
+    }
+
+    /**
+     * Projections that read the same input, computed as one: x [W1; W2; ...]^T + [b1; b2; ...], outputs side by side.
+     * Where the weights are copied anyway (to a GPU, or converted to the compute dtype) they are stacked into one
+     * matrix, so a step launches one product instead of two or three. Where they are used in place from the mapped
+     * checkpoint (CPU, same dtype) stacking would copy them: the parts stay apart and their outputs are concatenated.
+     */
+    private record Stacked(Tensor[] weights, TensorOptional[] biases) {
     }
 
     private final ModelConfig config;
@@ -50,6 +59,8 @@ public final class LlamaModel implements AutoCloseable {
     private final Device device;
     private final boolean cuda;
     private final ScalarType dtype;
+    /** bf16/f16: RMSNorm statistics in float32 and the RoPE angles from float32 arithmetic, as Hugging Face does. */
+    private final boolean lowPrecision;
     private final String dtypeName;
     private final long weightBytes;
     private long mappedBytes;
@@ -86,14 +97,14 @@ public final class LlamaModel implements AutoCloseable {
             throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
         }
         this.device = own(new Device(dev));
-        String dt = opt.dtype() == null ? (cuda ? "bf16" : "f32") : opt.dtype();
+        ComputeDtype dt = ComputeDtype.parse(opt.dtype());
         this.dtype = switch (dt) {
-            case "f32", "float32" -> ScalarType.Float;
-            case "bf16", "bfloat16" -> ScalarType.BFloat16;
-            case "f16", "float16" -> ScalarType.Half;
-            default -> throw MipeaksException.invalid("--dtype " + dt + ": expected f32, bf16 or f16");
+            case F32 -> ScalarType.Float;
+            case BF16 -> ScalarType.BFloat16;
+            case F16 -> ScalarType.Half;
         };
-        this.dtypeName = dt.startsWith("f3") ? "f32" : dt.startsWith("b") ? "bf16" : "f16";
+        this.lowPrecision = dt != ComputeDtype.F32;
+        this.dtypeName = dt.cliName();
         this.none = own(new TensorOptional());
         this.eps = own(new DoubleOptional(config.rmsNormEps()));
         this.defaultScale = own(new DoubleOptional());
@@ -104,16 +115,15 @@ public final class LlamaModel implements AutoCloseable {
         layers = new Layer[config.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "model.layers." + l + ".";
+            String a = p + "self_attn.";
+            String f = p + "mlp.";
             layers[l] = new Layer(
                     own(new TensorOptional(weight(ck, p + "input_layernorm.weight"))),
-                    weight(ck, p + "self_attn.q_proj.weight"), bias(ck, p + "self_attn.q_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.k_proj.weight"), bias(ck, p + "self_attn.k_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.v_proj.weight"), bias(ck, p + "self_attn.v_proj.bias", config.qkvBias()),
-                    weight(ck, p + "self_attn.o_proj.weight"), bias(ck, p + "self_attn.o_proj.bias", config.oBias()),
+                    stacked(ck, config.qkvBias(), a + "q_proj", a + "k_proj", a + "v_proj"),
+                    weight(ck, a + "o_proj.weight"), bias(ck, a + "o_proj.bias", config.oBias()),
                     own(new TensorOptional(weight(ck, p + "post_attention_layernorm.weight"))),
-                    weight(ck, p + "mlp.gate_proj.weight"), bias(ck, p + "mlp.gate_proj.bias", config.mlpBias()),
-                    weight(ck, p + "mlp.up_proj.weight"), bias(ck, p + "mlp.up_proj.bias", config.mlpBias()),
-                    weight(ck, p + "mlp.down_proj.weight"), bias(ck, p + "mlp.down_proj.bias", config.mlpBias()));
+                    stacked(ck, config.mlpBias(), f + "gate_proj", f + "up_proj"),
+                    weight(ck, f + "down_proj.weight"), bias(ck, f + "down_proj.bias", config.mlpBias()));
         }
         norm = own(new TensorOptional(weight(ck, "model.norm.weight")));
         head = config.tieWordEmbeddings() ? embed : weight(ck, "lm_head.weight");
@@ -143,6 +153,11 @@ public final class LlamaModel implements AutoCloseable {
 
     /** A weight as a tensor: the mapping itself when dtype and device allow, else a converted copy. */
     private Tensor weight(Checkpoint ck, String name) {
+        return weight(ck, name, true);
+    }
+
+    /** @param mayMap whether the tensor may wrap the mapping in place (false: a copy the caller can release) */
+    private Tensor weight(Checkpoint ck, String name, boolean mayMap) {
         TensorInfo info = ck.info(name);
         ByteBuffer buf = ck.data(name);
         ScalarType src = switch (info.dtype()) {
@@ -165,7 +180,7 @@ public final class LlamaModel implements AutoCloseable {
                 Pointer.memcpy(raw.data_ptr(), addr, info.byteSize());
             }
             Tensor t;
-            if (!cuda && src == dtype) {
+            if (!cuda && src == dtype && mayMap) {
                 t = raw;
                 if (aligned) {
                     mappings.add(buf);
@@ -176,6 +191,60 @@ public final class LlamaModel implements AutoCloseable {
             }
             t.retainReference();
             owned.add(t);
+            return t;
+        }
+    }
+
+    /** The projections {@code prefixes} (each with .weight, and .bias when {@code biased}) as one {@link Stacked}. */
+    private Stacked stacked(Checkpoint ck, boolean biased, String... prefixes) {
+        boolean inPlace = true;
+        for (String pre : prefixes) {
+            inPlace &= mapsInPlace(ck, pre + ".weight");
+        }
+        if (inPlace) {
+            Tensor[] w = new Tensor[prefixes.length];
+            TensorOptional[] b = new TensorOptional[prefixes.length];
+            for (int i = 0; i < prefixes.length; i++) {
+                w[i] = weight(ck, prefixes[i] + ".weight");
+                b[i] = bias(ck, prefixes[i] + ".bias", biased);
+            }
+            return new Stacked(w, b);
+        }
+        Tensor w = concatenated(ck, ".weight", prefixes);
+        TensorOptional b = biased ? own(new TensorOptional(concatenated(ck, ".bias", prefixes))) : none;
+        return new Stacked(new Tensor[] {w}, new TensorOptional[] {b});
+    }
+
+    /** Whether {@link #weight} would wrap this tensor in place: CPU, stored in the compute dtype. */
+    private boolean mapsInPlace(Checkpoint ck, String name) {
+        return !cuda && switch (ck.info(name).dtype()) {
+            case F32 -> dtype == ScalarType.Float;
+            case BF16 -> dtype == ScalarType.BFloat16;
+            case F16 -> dtype == ScalarType.Half;
+            default -> false;
+        };
+    }
+
+    /**
+     * The tensors {@code prefix + suffix} stacked along their first dimension, in the compute dtype on the device.
+     * Each part is converted once and released after the copy.
+     */
+    private Tensor concatenated(Checkpoint ck, String suffix, String... prefixes) {
+        try (PointerScope scope = new PointerScope()) {
+            org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
+            List<Tensor> loaded = new ArrayList<>();
+            for (String pre : prefixes) {
+                Tensor part = weight(ck, pre + suffix, false);
+                loaded.add(part);
+                parts.push_back(part);
+            }
+            Tensor t = torch.cat(parts, 0);
+            t.retainReference();
+            owned.add(t);
+            for (Tensor part : loaded) {
+                owned.remove(part);
+                part.releaseReference();
+            }
             return t;
         }
     }
@@ -231,7 +300,7 @@ public final class LlamaModel implements AutoCloseable {
             return;
         }
         int len = Math.max(n, Math.min(2 * ropeLength, config.maxPositionEmbeddings()));
-        float[][] t = rope.tables(len);
+        float[][] t = lowPrecision ? rope.tablesFloat32Angles(len) : rope.tables(len);
         float[] cos = t[0];
         float[] sin = t[1];
         int d = config.headDim();
@@ -288,12 +357,12 @@ public final class LlamaModel implements AutoCloseable {
         int nkv = config.numKvHeads();
         int g = config.groups();
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = torch.rms_norm(x, hiddenShape, w.inNorm, eps);       // [B,T,H]
-            Tensor q = proj(a, w.wq, w.bq, b, t).view(b, t, nh, hd);                        // [B,T,nh,hd]
-            Tensor k = proj(a, w.wk, w.bk, b, t).view(b, t, nkv, hd);                       // [B,T,nkv,hd]
-            Tensor v = proj(a, w.wv, w.bv, b, t).view(b, t, nkv, hd);
-            q = rotate(q, at);
-            k = rotate(k, at);
+            Tensor a = rmsNorm(x, w.inNorm);                                              // [B,T,H]
+            Tensor qkv = project(a, w.qkv, b, t).reshape(b, t, nh + 2L * nkv, hd);          // [B,T,nh+2nkv,hd]
+            Tensor qk = rotate(qkv.narrow(2, 0, nh + nkv), at);                            // [B,T,nh+nkv,hd]
+            Tensor q = qk.narrow(2, 0, nh);                                                // [B,T,nh,hd]
+            Tensor k = qk.narrow(2, nh, nkv);                                              // [B,T,nkv,hd]
+            Tensor v = qkv.narrow(2, nh + nkv, nkv);                                       // [B,T,nkv,hd]
             // the cache holds exactly one entry per slot: this call's keys/values replace the slot's content
             cache.keys(l).narrow(2, at.slot0(), t).copy_(k.transpose(1, 2));                  // [B,nkv,T,hd]
             cache.values(l).narrow(2, at.slot0(), t).copy_(v.transpose(1, 2));
@@ -303,10 +372,11 @@ public final class LlamaModel implements AutoCloseable {
             if (t == 1) {
                 // decode: the g query heads sharing a kv head become g rows of one attention, so K/V are read in
                 // place (no repeat); a padding mask [B,1,1,S] broadcasts over those rows
-                Tensor qg = q.view(b, nkv, g, hd);                                          // [B,nkv,g,hd]
+                Tensor qg = q.reshape(b, nkv, g, hd);                                       // [B,nkv,g,hd]
                 o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
                         defaultScale, false);                                               // [B,nkv,g,hd]
-                o = o.view(b, 1, (long) nh * hd);
+                // CUDA's attention kernels may return o with strides that no view can flatten: reshape copies then
+                o = o.reshape(b, 1, (long) nh * hd);                                        // [B,1,nh*hd]
             } else {
                 // prefill: causal (and padding) mask [B|1,1,T,S]; SDPA pairs query head j with kv head j / g
                 o = torch.scaled_dot_product_attention(q.transpose(1, 2), keys, values, at.mask(), 0.0, false,
@@ -314,20 +384,46 @@ public final class LlamaModel implements AutoCloseable {
                 o = o.transpose(1, 2).reshape(b, t, (long) nh * hd);
             }
             Tensor h = x.add(proj(o, w.wo, w.bo, b, t));                                  // [B,T,H]
-            Tensor m = torch.rms_norm(h, hiddenShape, w.postNorm, eps);
-            Tensor gate = proj(m, w.wGate, w.bGate, b, t);                                // [B,T,I]
-            torch.silu_(gate);
-            gate.mul_(proj(m, w.wUp, w.bUp, b, t));
+            Tensor m = rmsNorm(h, w.postNorm);                                            // [B,T,H]
+            long inter = config.intermediateSize();
+            Tensor gateUp = project(m, w.gateUp, b, t);                                   // [B,T,2I]
+            Tensor gate = torch.silu(gateUp.narrow(-1, 0, inter));                        // [B,T,I]
+            gate.mul_(gateUp.narrow(-1, inter, inter));
             Tensor out = h.add(proj(gate, w.wDown, w.bDown, b, t));                       // [B,T,H]
             outer.attach(out);
             return out;
         }
     }
 
+    /**
+     * RMSNorm over the last dimension. In float32 one fused call. In bf16/f16 Hugging Face's order exactly
+     * (LlamaRMSNorm): the statistics and the scaling in float32, the result rounded to the compute dtype, then
+     * multiplied by the weight in the compute dtype (two roundings: a fused kernel that rounds once differs).
+     */
+    private Tensor rmsNorm(Tensor x, TensorOptional weight) {
+        if (!lowPrecision) {
+            return torch.rms_norm(x, hiddenShape, weight, eps);
+        }
+        Tensor normed = torch.rms_norm(x.to(ScalarType.Float), hiddenShape, none, eps);     // float32, no weight
+        return normed.to(dtype).mul_(weight.get());
+    }
+
     /** Rotate-half RoPE: x*cos + roll(x, d/2)*[-sin, sin], x [B,T,heads,hd], tables [B|1,T,1,hd]. */
     private Tensor rotate(Tensor x, Positions at) {
         Tensor r = torch.roll(x, new long[] {config.headDim() / 2}, new long[] {-1});
         return x.mul(at.cos()).add_(r.mul_(at.sin()));
+    }
+
+    /** The stacked projections of x [B, T, in]: [B, T, sum of outs]. */
+    private Tensor project(Tensor x, Stacked p, long b, long t) {
+        if (p.weights().length == 1) {
+            return proj(x, p.weights()[0], p.biases()[0], b, t);
+        }
+        org.bytedeco.pytorch.TensorVector outs = new org.bytedeco.pytorch.TensorVector();
+        for (int i = 0; i < p.weights().length; i++) {
+            outs.push_back(proj(x, p.weights()[i], p.biases()[i], b, t));
+        }
+        return torch.cat(outs, -1);
     }
 
     /**
@@ -344,20 +440,20 @@ public final class LlamaModel implements AutoCloseable {
         if (bias != null && bias.has_value()) {
             y = y.add(bias.get());
         }
-        return y.view(1, 1, y.size(0));                                                      // [1,1,out]
+        return y.reshape(1, 1, y.size(0));                                                   // [1,1,out]
     }
 
     /** Logits [B, V] in float32 of the last position of x [B, T, H]. */
     Tensor logitsLast(Tensor x, long t) {
         Tensor last = t == 1 ? x : x.narrow(1, t - 1, 1);
-        Tensor n = torch.rms_norm(last, hiddenShape, norm, eps);
+        Tensor n = rmsNorm(last, norm);                                                    // [B,1,H]
         Tensor logits = proj(n, head, none, n.size(0), 1);                                 // [B,1,V]
-        return logits.view(logits.size(0), logits.size(2)).to(ScalarType.Float);
+        return logits.reshape(logits.size(0), logits.size(2)).to(ScalarType.Float);        // [B,V]
     }
 
     /** Logits [B, T, V] in float32 of every position of x [B, T, H]. */
     Tensor logitsAll(Tensor x) {
-        Tensor n = torch.rms_norm(x, hiddenShape, norm, eps);
+        Tensor n = rmsNorm(x, norm);
         return torch.linear(n, head).to(ScalarType.Float);
     }
 
@@ -384,7 +480,7 @@ public final class LlamaModel implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             Tensor x = org.bytedeco.pytorch.AbstractTensor.create(flat, n, h)
                     .to(device, dtype, false, true, null);                                 // [n,H]
-            Tensor normed = torch.rms_norm(x, hiddenShape, norm, eps);
+            Tensor normed = rmsNorm(x, norm);
             Tensor logits = torch.linear(normed, head).to(ScalarType.Float);              // [n,V]
             float[] out = toFloats(logits);
             int v = out.length / n;

@@ -121,8 +121,7 @@ public final class MemoryPlan {
     /**
      * A run to plan.
      *
-     * @param compute       compute dtype (F32, BF16, F16), or null for the placement's default
-     *                      ({@link #defaultCompute})
+     * @param compute       compute dtype (F32, BF16, F16), or null for {@link ComputeDtype}'s default (f32)
      * @param batch         sequences decoded together
      * @param prefillTokens the longest single forward call (the prompt; for a continuation, its whole context)
      * @param positions     KV-cache positions per sequence (prompt + max new tokens)
@@ -246,19 +245,19 @@ public final class MemoryPlan {
         this.disk = disk;
     }
 
+    /** {@code --dtype} (null: the default) as the element type the plan counts in. */
     public static DType computeDtype(String name) {
-        return switch (name == null ? "f32" : name.toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            case "f16", "float16" -> DType.F16;
-            default -> throw MipeaksException.invalid("--dtype " + name + ": expected f32, bf16 or f16");
+        return switch (ComputeDtype.parse(name)) {
+            case F32 -> DType.F32;
+            case BF16 -> DType.BF16;
+            case F16 -> DType.F16;
         };
     }
 
     /** The plan of {@code r} with the memory {@code a} reports. */
     public static MemoryPlan of(Request r, Available a) {
         if (r.compute() == null) {
-            r = r.withCompute(defaultCompute(r.placement()));
+            r = r.withCompute(computeDtype(null));
         }
         ModelConfig c = r.config();
         Placement pl = r.placement();
@@ -566,25 +565,6 @@ public final class MemoryPlan {
             p = Placement.parse(d, layersPerDevice, n);
         }
         return of(r.withPlacement(p), a);
-    }
-
-    /** The compute dtype when none is given: bf16 when any layer is on a CUDA device, else f32. */
-    public static DType defaultCompute(Placement p) {
-        return p.anyCuda() ? DType.BF16 : DType.F32;
-    }
-
-    /**
-     * The compute dtype for {@code --dtype given} on {@code --device device} before the placement is chosen: given, else
-     * the default of the devices named ({@code auto}: of a GPU when LibTorch sees one). As f32, bf16 or f16.
-     */
-    public static String resolveDtype(String given, String device, java.util.function.IntSupplier cudaDevices) {
-        if (given != null) {
-            return dtypeName(computeDtype(given));
-        }
-        String d = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
-        boolean cuda = d.equals("auto") ? cudaDevices.getAsInt() > 0
-                : Placement.devices(d).stream().anyMatch(Placement::isCuda);
-        return dtypeName(cuda ? DType.BF16 : DType.F32);
     }
 
     /** The compute dtype of the plan: f32, bf16 or f16 (as LlamaModel.Options takes it). */

@@ -35,8 +35,8 @@ record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, Tenso
         Tensor cos;
         Tensor sin;
         if (!padded) {
-            cos = m.ropeCos().narrow(0, slot0, length).view(1, length, 1, d);
-            sin = m.ropeSin().narrow(0, slot0, length).view(1, length, 1, d);
+            cos = m.ropeCos().narrow(0, slot0, length).reshape(1, length, 1, d);
+            sin = m.ropeSin().narrow(0, slot0, length).reshape(1, length, 1, d);
         } else {
             long[] pos = new long[b * length];
             for (int r = 0; r < b; r++) {
@@ -45,8 +45,8 @@ record Positions(int batch, int slot0, int length, Tensor cos, Tensor sin, Tenso
                 }
             }
             Tensor idx = m.longs(pos, (long) b * length);
-            cos = org.bytedeco.pytorch.global.torch.index_select(m.ropeCos(), 0, idx).view(b, length, 1, d);
-            sin = org.bytedeco.pytorch.global.torch.index_select(m.ropeSin(), 0, idx).view(b, length, 1, d);
+            cos = org.bytedeco.pytorch.global.torch.index_select(m.ropeCos(), 0, idx).reshape(b, length, 1, d);
+            sin = org.bytedeco.pytorch.global.torch.index_select(m.ropeSin(), 0, idx).reshape(b, length, 1, d);
         }
         TensorOptional mask;
         if (length == 1 && !padded) {

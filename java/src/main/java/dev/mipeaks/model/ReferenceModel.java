@@ -17,25 +17,70 @@ import java.util.Map;
  * cache) sees one entry for p, the second application's. {@link #forward(int[], Map, boolean)} with
  * {@code duplicateEntry = true} instead models code that appends the second key/value next to the first (as a
  * Hugging Face DynamicCache does when a layer is called twice): p then has two entries at layer l.
+ *
+ * <p>{@link Precision#BF16_HF} turns it into an emulation of Hugging Face's bfloat16 forward: the same arithmetic,
+ * with every value rounded to bf16 (round to nearest even) exactly where transformers' Llama/Qwen2 modules produce a
+ * bf16 tensor: weights; each linear's output (bias added before the rounding, as addmm does); RMSNorm's float32
+ * normalisation rounded to bf16, then the product with the weight; the RoPE tables (float32 angles and cos/sin,
+ * then bf16) and each product and sum of {@code q*cos + rotate_half(q)*sin}; attention as the fused SDPA kernels do
+ * it (scores and softmax statistics in float32, the unnormalised probabilities rounded to bf16 for the product with
+ * V, the output divided by the float32 sum and rounded); SiLU, the gate*up product and each residual addition. Sums
+ * inside a matrix product are exact here (float32 on a GPU): the two differ only where a float32 accumulation error
+ * moves a value across a bf16 rounding boundary. It is the yardstick of the LibTorch bf16 path where transformers
+ * cannot run.
  */
 public final class ReferenceModel {
+    /** The arithmetic of the reference: exact float64, or Hugging Face's bf16 forward emulated value by value. */
+    public enum Precision { FLOAT64, BF16_HF }
+
     private final ModelConfig c;
     private final Map<String, double[]> w = new HashMap<>();
     private final Rope rope;
+    private final boolean bf16;
 
     public ReferenceModel(ModelConfig config, Checkpoint ck) {
+        this(config, ck, Precision.FLOAT64);
+    }
+
+    public ReferenceModel(ModelConfig config, Checkpoint ck, Precision precision) {
         this.c = config;
+        this.bf16 = precision == Precision.BF16_HF;
         for (Checkpoint.Spec s : Checkpoint.specs(config)) {
-            w.put(s.name(), ck.doubles(s.name()));
+            double[] v = ck.doubles(s.name());
+            if (bf16) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = bf16(v[i]);
+                }
+            }
+            w.put(s.name(), v);
         }
         this.rope = new Rope(config);
     }
 
     public static ReferenceModel load(Path dir) {
+        return load(dir, Precision.FLOAT64);
+    }
+
+    public static ReferenceModel load(Path dir, Precision precision) {
         ModelConfig c = ModelConfig.load(dir);
         try (Checkpoint ck = Checkpoint.open(dir, c)) {
-            return new ReferenceModel(c, ck);
+            return new ReferenceModel(c, ck, precision);
         }
+    }
+
+    /** v rounded to float32, then to bf16 (round to nearest even), as a tensor op producing bf16 does. */
+    static double bf16(double v) {
+        return Float.intBitsToFloat(dev.mipeaks.io.DType.bf16FromFloat((float) v) << 16);
+    }
+
+    /** The rounding of a value that a bf16 model stores: bf16 in the emulation, none in float64. */
+    private double rnd(double v) {
+        return bf16 ? bf16(v) : v;
+    }
+
+    /** A float32 intermediate in the emulation (exact in float64). */
+    private double f32(double v) {
+        return bf16 ? (float) v : v;
     }
 
     public ModelConfig config() {
@@ -86,7 +131,7 @@ public final class ReferenceModel {
         double[] head = w.get(c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight");
         double[][] logits = new double[n][];
         for (int t = 0; t < n; t++) {
-            logits[t] = matVec(head, c.vocabSize(), h, rmsNorm(x[t], norm), null);
+            logits[t] = matVec(head, c.vocabSize(), h, rmsNorm(x[t], norm), null);        // bf16: rounded by matVec
         }
         return new Result(hidden, logits, keys, values);
     }
@@ -185,31 +230,38 @@ public final class ReferenceModel {
             }
             double sum = 0;
             for (int j = 0; j < s.length; j++) {
-                s[j] = Math.exp(s[j] - max);
+                s[j] = f32(Math.exp(s[j] - max));
                 sum += s[j];
             }
+            // float64: softmax(s) V. bf16 (fused SDPA): unnormalised probabilities in bf16 times V, then / sum
             for (int j = 0; j < s.length; j++) {
                 double[] v = visible.get(j).v;
+                double pj = bf16 ? rnd(s[j]) : s[j] / sum;
                 for (int d = 0; d < hd; d++) {
-                    att[head * hd + d] += s[j] / sum * v[kvh * hd + d];
+                    att[head * hd + d] += pj * v[kvh * hd + d];
+                }
+            }
+            if (bf16) {
+                for (int d = 0; d < hd; d++) {
+                    att[head * hd + d] = rnd(att[head * hd + d] / sum);
                 }
             }
         }
         double[] o = matVec(w.get(p + "self_attn.o_proj.weight"), h, c.qDim(), att, w.get(p + "self_attn.o_proj.bias"));
         double[] r = new double[h];
         for (int i = 0; i < h; i++) {
-            r[i] = xin[i] + o[i];
+            r[i] = rnd(xin[i] + o[i]);
         }
         double[] m = rmsNorm(r, w.get(p + "post_attention_layernorm.weight"));
         int inter = c.intermediateSize();
         double[] g = matVec(w.get(p + "mlp.gate_proj.weight"), inter, h, m, w.get(p + "mlp.gate_proj.bias"));
         double[] u = matVec(w.get(p + "mlp.up_proj.weight"), inter, h, m, w.get(p + "mlp.up_proj.bias"));
         for (int i = 0; i < inter; i++) {
-            g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+            g[i] = rnd(rnd(g[i] / (1 + Math.exp(-g[i]))) * u[i]);                 // silu(gate) * up
         }
         double[] dn = matVec(w.get(p + "mlp.down_proj.weight"), h, inter, g, w.get(p + "mlp.down_proj.bias"));
         for (int i = 0; i < h; i++) {
-            r[i] += dn[i];
+            r[i] = rnd(r[i] + dn[i]);
         }
         return r;
     }
@@ -221,13 +273,14 @@ public final class ReferenceModel {
         for (int head = 0; head < heads; head++) {
             int o = head * hd;
             for (int i = 0; i < half; i++) {
-                double a = pos * rope.invFreq(i);
-                double cs = Math.cos(a);
-                double sn = Math.sin(a);
+                // bf16: the angle and cos/sin in float32 (Rope.tablesFloat32Angles), the tables rounded to bf16
+                double a = bf16 ? (float) ((float) pos * (float) rope.invFreq(i)) : pos * rope.invFreq(i);
+                double cs = rnd(f32(Math.cos(a)));
+                double sn = rnd(f32(Math.sin(a)));
                 double x1 = v[o + i];
                 double x2 = v[o + i + half];
-                v[o + i] = x1 * cs - x2 * sn;
-                v[o + i + half] = x2 * cs + x1 * sn;
+                v[o + i] = rnd(rnd(x1 * cs) + rnd(-x2 * sn));
+                v[o + i + half] = rnd(rnd(x2 * cs) + rnd(x1 * sn));
             }
         }
     }
@@ -237,16 +290,17 @@ public final class ReferenceModel {
         for (double v : x) {
             ss += v * v;
         }
-        double inv = 1.0 / Math.sqrt(ss / x.length + c.rmsNormEps());
+        double inv = f32(1.0 / Math.sqrt(f32(f32(ss / x.length) + f32(c.rmsNormEps()))));
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] * inv * weight[i];
+            // bf16: float32 x * rsqrt, rounded to bf16, times the bf16 weight, rounded again (LlamaRMSNorm)
+            out[i] = rnd(weight[i] * rnd(f32(x[i] * inv)));
         }
         return out;
     }
 
-    /** W[rows, cols] x + b. */
-    private static double[] matVec(double[] wt, int rows, int cols, double[] x, double[] b) {
+    /** W[rows, cols] x + b (rounded once to bf16 in the emulation). */
+    private double[] matVec(double[] wt, int rows, int cols, double[] x, double[] b) {
         double[] out = new double[rows];
         for (int r = 0; r < rows; r++) {
             double s = b == null ? 0 : b[r];
@@ -254,7 +308,7 @@ public final class ReferenceModel {
             for (int k = 0; k < cols; k++) {
                 s += wt[o + k] * x[k];
             }
-            out[r] = s;
+            out[r] = rnd(s);
         }
         return out;
     }

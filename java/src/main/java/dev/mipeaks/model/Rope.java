@@ -73,4 +73,30 @@ public final class Rope {
         }
         return new float[][] {cos, sin};
     }
+
+    /**
+     * The tables as Hugging Face computes them for a bf16/f16 model (LlamaRotaryEmbedding): the angle is the float32
+     * product of float32 inverse frequencies and float32 positions, its cos/sin are taken in float32 and only then
+     * rounded to the model's dtype. Compared with {@link #tables(int)} (exact angles) the angle carries float32's
+     * rounding, up to ~3e-5 rad at position 500: far below a bf16 step, but it decides the bf16 rounding of the odd
+     * entry, and matching it keeps greedy runs on Hugging Face's bf16 path.
+     */
+    public float[][] tablesFloat32Angles(int n) {
+        int half = invFreq.length;
+        int d = 2 * half;
+        float[] cos = new float[n * d];
+        float[] sin = new float[n * d];
+        for (int p = 0; p < n; p++) {
+            for (int i = 0; i < half; i++) {
+                float a = (float) p * (float) invFreq[i];
+                float c = (float) Math.cos(a);
+                float s = (float) Math.sin(a);
+                cos[p * d + i] = c;
+                cos[p * d + i + half] = c;
+                sin[p * d + i] = s;
+                sin[p * d + i + half] = s;
+            }
+        }
+        return new float[][] {cos, sin};
+    }
 }

@@ -35,14 +35,14 @@ public final class ScalingContext implements AutoCloseable {
      * @param limit           at most this many problems (negative: all)
      * @param device          cpu, cuda[:N], auto or a list of devices the layers are split over
      * @param layersPerDevice layers of each listed device, or null for an even split
-     * @param dtype           compute dtype (null: f32 on the CPU, bf16 on CUDA)
+     * @param dtype           compute dtype (null: f32 on every device)
      * @param memoryCheck     refuse a run whose memory plan does not fit (positions are checked always)
      */
     public record Options(ModelSource model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
                           String device, String layersPerDevice, String dtype, boolean memoryCheck) {
-        /** The compute dtype: --dtype, else the default of the device (see {@link MemoryPlan#resolveDtype}). */
+        /** The compute dtype: --dtype, else the default (see {@link dev.mipeaks.model.ComputeDtype}). */
         public String resolvedDtype() {
-            return MemoryPlan.resolveDtype(dtype, device, NativeRuntime::cudaDeviceCount);
+            return dev.mipeaks.model.ComputeDtype.resolve(dtype);
         }
     }
 

@@ -14,10 +14,15 @@ class LlamaModelGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
     void teacherForcedMatchesGoldens(String name) {
+        checkTeacherForced(name, "cpu");
+    }
+
+    /** float32 teacher-forced states and logits on {@code device} against the float64 goldens. */
+    static void checkTeacherForced(String name, String device) {
         Path dir = SharedModels.model(name);
         SharedModels.Golden g = SharedModels.golden(dir);
         int[] seq = g.fullSequence();
-        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "f32"));
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
             DecodeSession.TeacherForced r = s.prefillAll(seq);
             float[][][] hidden = r.hidden();
@@ -38,7 +43,7 @@ class LlamaModelGoldenTest {
                 }
                 worstL = Math.max(worstL, SharedModels.relErr(toD(logits[pos]), want));
             }
-            System.out.printf("%s: torch f32 vs golden: hidden rel %.2e, logits rel %.2e%n", name, worstH, worstL);
+            System.out.printf("%s %s: torch f32 vs golden: hidden rel %.2e, logits rel %.2e%n", device, name, worstH, worstL);
             assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
             assertTrue(worstL < 1e-4, "logits rel err " + worstL);
         }
@@ -47,6 +52,11 @@ class LlamaModelGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
     void incrementalGreedyMatchesGoldens(String name) {
+        checkIncrementalGreedy(name, "cpu");
+    }
+
+    /** float32 prefill + cached decoding on {@code device}, every layer captured: ids and states of the goldens. */
+    static void checkIncrementalGreedy(String name, String device) {
         Path dir = SharedModels.model(name);
         SharedModels.Golden g = SharedModels.golden(dir);
         int p = g.promptIds().length;
@@ -55,7 +65,7 @@ class LlamaModelGoldenTest {
         for (int l = 0; l < layers.length; l++) {
             layers[l] = l;
         }
-        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "f32"));
              DecodeSession s = new DecodeSession(m, 1, p + n)) {
             int[] got = new int[n];
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, layers, null);
@@ -73,7 +83,7 @@ class LlamaModelGoldenTest {
                     out = s.decode(new int[] {got[t]}, layers, null);
                 }
             }
-            System.out.printf("%s: incremental hidden rel %.2e%n", name, worstH);
+            System.out.printf("%s %s: incremental hidden rel %.2e%n", device, name, worstH);
             assertArrayEquals(g.greedyIds(), got);
             assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
             assertEquals(p + n - 1, s.length());

@@ -189,9 +189,9 @@ class MemoryPlanTest {
     void prepareChoosesPrintsAndChecks() {
         ModelConfig c = PublicConfigs.qwen25_14b();
         StringWriter sw = new StringWriter();
-        MemoryPlan p = MemoryPlan.prepare(request(c, null, 200, 1000), "cuda:0", null, true,
+        MemoryPlan p = MemoryPlan.prepare(request(c, "bf16", 200, 1000), "cuda:0", null, true,
                 free(64 * GIB, 79 * GIB), () -> 1, new PrintWriter(sw));
-        assertEquals("bf16", p.computeDtype(), "the default compute dtype on a GPU");
+        assertEquals("bf16", p.computeDtype());
         assertEquals("cuda:0", p.device());
         String out = sw.toString();
         assertTrue(out.startsWith("memory plan: prompt 200 + max new tokens 1000 = 1200 positions "
@@ -206,6 +206,7 @@ class MemoryPlanTest {
         MemoryPlan cur = MemoryPlan.prepare(request(c, null, 200, 1000), "cuda", null, true, free(64 * GIB, 79 * GIB),
                 () -> 1, new PrintWriter(new StringWriter()));
         assertEquals("cuda", cur.device());
+        assertEquals("f32", cur.computeDtype(), "f32 unless --dtype says otherwise, on a GPU too");
         assertEquals(79 * GIB, cur.need("cuda").available());
         assertEquals("f32", MemoryPlan.prepare(request(c, null, 200, 1000), "cpu", null, true, free(128 * GIB),
                 () -> 0, new PrintWriter(new StringWriter())).computeDtype());

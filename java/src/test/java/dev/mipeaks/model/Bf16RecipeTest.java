@@ -1,0 +1,152 @@
+package dev.mipeaks.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The bf16 compute path against Hugging Face's bf16 recipe, emulated value by value by
+ * {@link ReferenceModel.Precision#BF16_HF} (transformers cannot run here). The acceptance rule is the GPU issue's:
+ * our bf16 states are no further from Hugging Face's bf16 than Hugging Face's bf16 is from float (here: the float64
+ * goldens), layer by layer, and greedy decoding follows the bf16 emulation token for token.
+ */
+class Bf16RecipeTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    void statesStayWithinHuggingFaceBf16Noise(String name) {
+        checkStates(name, "cpu");
+    }
+
+    /** Teacher-forced states of the bf16 path on {@code device} against the HF bf16 emulation. */
+    static void checkStates(String name, String device) {
+        Path dir = SharedModels.model(name);
+        SharedModels.Golden g = SharedModels.golden(dir);
+        int[] seq = g.fullSequence();
+        ReferenceModel.Result emu = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF)
+                .forward(seq, Map.of(), false);
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
+             DecodeSession s = new DecodeSession(m, 1, seq.length)) {
+            DecodeSession.TeacherForced ours = s.prefillAll(seq);
+            for (int l = 0; l < g.layers(); l++) {
+                double[] o = flat(ours.hidden()[l]);
+                double[] e = flat(emu.hidden()[l]);
+                double[] gold = new double[e.length];
+                for (int pos = 0, k = 0; pos < seq.length; pos++) {
+                    for (int i = 0; i < g.hidden(); i++) {
+                        gold[k++] = g.layerOutput(l, pos, i);
+                    }
+                }
+                double oursToHf = SharedModels.relErr(o, e);
+                double hfToF32 = SharedModels.relErr(e, gold);
+                double oursToF32 = SharedModels.relErr(o, gold);
+                System.out.printf("%s %s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", device, name, l,
+                        oursToHf, hfToF32, oursToF32);
+                assertTrue(oursToHf <= hfToF32, name + " layer " + l + ": our bf16 states are " + oursToHf
+                        + " from HF bf16, which is " + hfToF32 + " from float64");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    void greedyDecodingFollowsHuggingFaceBf16(String name) {
+        checkGreedy(name, "cpu");
+    }
+
+    /** Greedy decoding (prefill + cached decode steps) of the bf16 path on {@code device} against the emulation. */
+    static void checkGreedy(String name, String device) {
+        Path dir = SharedModels.model(name);
+        SharedModels.Golden g = SharedModels.golden(dir);
+        int steps = g.greedyIds().length;
+        ReferenceModel hf = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF);
+        int[] seq = Arrays.copyOf(g.promptIds(), g.promptIds().length + steps);
+        int[] hfIds = new int[steps];
+        double[] hfMargin = new double[steps];
+        double[] hfTop = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            int n = g.promptIds().length + t;
+            double[][] logits = hf.forward(Arrays.copyOf(seq, n), Map.of(), false).logits();
+            hfIds[t] = ReferenceModelTest.argmax(logits[n - 1]);
+            hfMargin[t] = margin(logits[n - 1]);
+            hfTop[t] = logits[n - 1][hfIds[t]];
+            seq[n] = hfIds[t];
+        }
+        int[] ours = new int[steps];
+        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
+             DecodeSession s = new DecodeSession(m, 1, g.promptIds().length + steps)) {
+            DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], null);
+            for (int t = 0; t < steps; t++) {
+                ours[t] = LlamaModelGoldenTest.argmax(out.logits()[0]);
+                if (t + 1 < steps) {
+                    out = s.decode(new int[] {ours[t]}, new int[0], null);
+                }
+            }
+        }
+        int agree = 0;
+        while (agree < steps && ours[agree] == hfIds[agree]) {
+            agree++;
+        }
+        int goldAgree = 0;
+        while (goldAgree < steps && hfIds[goldAgree] == g.greedyIds()[goldAgree]) {
+            goldAgree++;
+        }
+        if (agree < steps) {
+            System.out.printf("%s: first difference at step %d, HF bf16 top-2 margin there %.4g%n", name, agree,
+                    hfMargin[agree]);
+        }
+        System.out.printf("%s %s: bf16 greedy equals the HF bf16 emulation for %d/%d steps (HF bf16 leaves the "
+                + "float golden at step %d)%n", device, name, agree, steps, goldAgree);
+        // a divergence is legitimate only at an exact tie of HF's bf16 logits (within one bf16 step of their size):
+        // there any rounding decides, and the two runs are different sequences afterwards
+        assertTrue(agree == steps || hfMargin[agree] <= bf16Step(hfTop[agree]), name
+                + ": greedy ids leave HF bf16's at step " + agree + " (HF margin " + (agree < steps ? hfMargin[agree] : 0)
+                + "): ours "
+                + Arrays.toString(Arrays.copyOfRange(ours, agree, Math.min(steps, agree + 5))) + ", HF "
+                + Arrays.toString(Arrays.copyOfRange(hfIds, agree, Math.min(steps, agree + 5))));
+    }
+
+    /** The spacing of bf16 values around v (8 significant bits). */
+    static double bf16Step(double v) {
+        return Math.ulp((float) v) * 65536.0;
+    }
+
+    /** Best minus second-best logit. */
+    static double margin(double[] v) {
+        double a = Double.NEGATIVE_INFINITY;
+        double b = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            if (x > a) {
+                b = a;
+                a = x;
+            } else if (x > b) {
+                b = x;
+            }
+        }
+        return a - b;
+    }
+
+    private static double[] flat(float[][] a) {
+        double[] out = new double[a.length * a[0].length];
+        for (int i = 0, k = 0; i < a.length; i++) {
+            for (float v : a[i]) {
+                out[k++] = v;
+            }
+        }
+        return out;
+    }
+
+    private static double[] flat(double[][] a) {
+        double[] out = new double[a.length * a[0].length];
+        for (int i = 0, k = 0; i < a.length; i++) {
+            for (double v : a[i]) {
+                out[k++] = v;
+            }
+        }
+        return out;
+    }
+}
