@@ -64,8 +64,9 @@ public final class LensCommand implements Callable<Integer> {
         var data = dev.mipeaks.analysis.RunReader.open(run);
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         runtime.prepare();
-        LensRun.run(data, source, layer, options, allSteps, out == null ? run : out, runtime.device, runtime.dtype,
-                runtime.memoryCheck(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        LensRun.run(data, source, layer, options, allSteps, out == null ? run : out, runtime.device,
+                runtime.layersPerDevice, runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
         return 0;
     }
 }

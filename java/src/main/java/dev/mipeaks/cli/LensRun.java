@@ -27,8 +27,8 @@ final class LensRun {
     }
 
     static LogitLens.Result run(RunData data, ModelSource src, Integer layer, AnalysisOptions options, boolean allSteps,
-                                Path outDir, String device, String dtype, boolean memoryCheck, PrintWriter out,
-                                PrintWriter err) throws IOException {
+                                Path outDir, String device, String layersPerDevice, String dtype, boolean memoryCheck,
+                                PrintWriter out, PrintWriter err) throws IOException {
         Path modelDir = src.dir();
         ModelConfig cfg = src.config();
         List<Integer> layers = layer == null ? data.config().layers() : List.of(layer);
@@ -41,10 +41,10 @@ final class LensRun {
         MemoryPlan.Request req = MemoryPlan.Request.generation(cfg, MemoryPlan.Weights.read(modelDir, cfg),
                         Placement.single("cpu", cfg.numLayers()), dtype, 1, 0, 0)
                 .withPositions(0, 0, "logit lens (no generation)");
-        MemoryPlan plan = MemoryPlan.prepare(req, device, null, memoryCheck, new SystemMemory(),
+        MemoryPlan plan = MemoryPlan.prepare(req, device, layersPerDevice, memoryCheck, new SystemMemory(),
                 NativeRuntime::cudaDeviceCount, err);
         Tokenizer tok = src.hasTokenizer() ? Tokenizer.load(modelDir) : null;
-        try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(plan.device(), plan.computeDtype()))) {
+        try (LlamaModel model = LlamaModel.load(modelDir, LlamaModel.Options.of(plan.placement(), plan.computeDtype()))) {
             IntFunction<String> decode;
             Vocabulary vocab;
             if (tok != null) {

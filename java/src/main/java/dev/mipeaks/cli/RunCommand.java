@@ -102,12 +102,20 @@ public final class RunCommand implements Callable<Integer> {
             description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
     String stateDtype;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]",
-            description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]|LIST",
+            description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}). "
+                    + "A list such as cuda:0,cuda:1 splits the model's layers over the devices (the MI engine uses the "
+                    + "first); auto takes one GPU, or fills several in order when one is not enough, or the CPU.")
     String device;
 
-    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto", description = "Device for the model only.")
+    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto|LIST", description = "Device(s) for the model only.")
     String modelDevice;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
 
     @Option(names = "--no-memory-check",
             description = "Load even when the memory plan printed before loading does not fit.")
@@ -154,7 +162,7 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, limit, layers, maxNewTokens, estimator, p,
                 promptTemplate, !noSpecialTokens, temperature, topP, seed, RunOptions.parseStateDtype(stateDtype), dtype,
-                device, modelDevice, null, !noMemoryCheck, t, Shard.parse(shard), chunk, out, null, !noReport,
+                device, modelDevice, layersPerDevice, !noMemoryCheck, t, Shard.parse(shard), chunk, out, null, !noReport,
                 analysis.toOptions());
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());

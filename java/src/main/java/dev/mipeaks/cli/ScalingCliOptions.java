@@ -37,10 +37,17 @@ public final class ScalingCliOptions {
             description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build; auto: the GPU "
-                    + "when there is one).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
+                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
+                    + "when one is not enough, or the CPU.")
     String device;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
 
     @Option(names = "--no-memory-check",
             description = "Load even when the memory plan printed before loading does not fit.")
@@ -71,7 +78,7 @@ public final class ScalingCliOptions {
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         TraceSupport.prepare(javacppCache, threads);
         return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, limit, promptTemplate,
-                device, null, dtype, !noMemoryCheck);
+                device, layersPerDevice, dtype, !noMemoryCheck);
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

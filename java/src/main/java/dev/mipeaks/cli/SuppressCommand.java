@@ -99,7 +99,8 @@ public final class SuppressCommand implements Callable<Integer> {
                 + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
         runtime.prepare();
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, runtime.device, null,
+                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, runtime.device,
+                runtime.layersPerDevice,
                 runtime.dtype, runtime.memoryCheck(), dir);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();

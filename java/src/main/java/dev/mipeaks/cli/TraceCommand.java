@@ -80,10 +80,17 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build; auto: the GPU "
-                    + "when there is one).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
+                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
+                    + "when one is not enough, or the CPU.")
     String device;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
 
     @Option(names = "--no-memory-check",
             description = "Load even when the memory plan printed before loading does not fit.")
@@ -117,7 +124,7 @@ public final class TraceCommand implements Callable<Integer> {
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         TraceSupport.prepare(javacppCache, threads);
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, null, dtype, sd, !noMemoryCheck, out);
+                maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -52,7 +52,7 @@ public final class TraceRun {
             MemoryPlan plan = MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(),
                     new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
             long tl = System.nanoTime();
-            try (LlamaModel model = LlamaModel.load(src.dir(), new LlamaModel.Options(plan.device(), plan.computeDtype()));
+            try (LlamaModel model = LlamaModel.load(src.dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
                  TrajectoryWriter w = new TrajectoryWriter(o.out(), layers, config.hiddenSize(), o.stateDtype())) {
                 long loadNanos = System.nanoTime() - tl;
                 w.metadata("model", src.recorded());
@@ -60,7 +60,7 @@ public final class TraceRun {
                     w.metadata("model_snapshot", src.snapshot());
                 }
                 w.metadata("prompt_ids", TrajectoryWriter.jsonList(prompt));
-                w.metadata("compute", (model.isCuda() ? "cuda" : "cpu") + " " + model.dtypeName());
+                w.metadata("compute", model.describeCompute());
                 w.metadata("generation", gc.greedy() ? "greedy" : String.format(Locale.ROOT,
                         "temperature %s top_p %s seed %d", gc.temperature(), gc.topP(), gc.seed()));
                 Generator g = new Generator(model, tok);

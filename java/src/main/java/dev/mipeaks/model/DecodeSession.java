@@ -214,9 +214,14 @@ public final class DecodeSession implements AutoCloseable {
         if (capture.length == 1) {
             all = last[capture[0]];                                                  // [B,1,H]
         } else {
+            // layers split over devices: the states gather on the first one's device, then one transfer
+            Tensor[] states = new Tensor[capture.length];
+            for (int i = 0; i < capture.length; i++) {
+                states[i] = last[capture[i]];
+            }
             org.bytedeco.pytorch.TensorVector v = new org.bytedeco.pytorch.TensorVector();
-            for (int l : capture) {
-                v.push_back(last[l]);
+            for (Tensor st : LlamaModel.together(states)) {
+                v.push_back(st);
             }
             all = org.bytedeco.pytorch.global.torch.stack(v);                       // [k,B,1,H]
         }

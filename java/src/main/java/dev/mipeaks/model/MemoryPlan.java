@@ -572,18 +572,6 @@ public final class MemoryPlan {
         return dtypeName(request.compute());
     }
 
-    /**
-     * The device of an unsplit plan (what LlamaModel.Options takes); a split placement is refused until the runtime
-     * places layers over several devices.
-     */
-    public String device() {
-        Placement p = request.placement();
-        if (p.isSplit()) {
-            throw MipeaksException.invalid("--device " + p.label() + ": layers over several devices are not supported");
-        }
-        return p.first().device();
-    }
-
     /** The placement the plan was made for. */
     public Placement placement() {
         return request.placement();

@@ -140,7 +140,7 @@ public final class MiRun {
                     plan.check(o.memoryCheck());
                     long tl = System.nanoTime();
                     try (LlamaModel model = LlamaModel.load(modelDir,
-                            new LlamaModel.Options(plan.device(), computeDtype))) {
+                            LlamaModel.Options.of(plan.placement(), computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
                         GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),

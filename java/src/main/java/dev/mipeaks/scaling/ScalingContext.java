@@ -120,7 +120,7 @@ public final class ScalingContext implements AutoCloseable {
                 .withPositions(longest + after - afterDecoded, longest + after, why);
         MemoryPlan plan = MemoryPlan.prepare(req, options.device(), options.layersPerDevice(), options.memoryCheck(),
                 new SystemMemory(), NativeRuntime::cudaDeviceCount, log);
-        model = LlamaModel.load(options.model().dir(), new LlamaModel.Options(plan.device(), plan.computeDtype()));
+        model = LlamaModel.load(options.model().dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
         generator = new Generator(model, tokenizer);
         grader = new MathGrader();
     }

@@ -128,7 +128,7 @@ public final class SuppressionRun {
             long decodeNanos = 0;
             MemoryPlan memory = memoryPlan(o, data, tok, template, special, err);
             try (LlamaModel model = LlamaModel.load(o.model().dir(),
-                    new LlamaModel.Options(memory.device(), memory.computeDtype()));
+                    LlamaModel.Options.of(memory.placement(), memory.computeDtype()));
                  MathGrader grader = new MathGrader()) {
                 Generator gen = new Generator(model, tok);
                 // progress over all (condition, problem) items; finished ones of an earlier session count as resumed

@@ -192,7 +192,7 @@ class MemoryPlanTest {
         MemoryPlan p = MemoryPlan.prepare(request(c, "bf16", 200, 1000), "cuda:0", null, true,
                 free(64 * GIB, 79 * GIB), () -> 1, new PrintWriter(sw));
         assertEquals("bf16", p.computeDtype());
-        assertEquals("cuda:0", p.device());
+        assertEquals("cuda:0", p.placement().label());
         String out = sw.toString();
         assertTrue(out.startsWith("memory plan: prompt 200 + max new tokens 1000 = 1200 positions "
                 + "(max_position_embeddings 131072), batch 1, bf16 compute"), out);
@@ -205,7 +205,7 @@ class MemoryPlanTest {
         // "cuda" is LibTorch's current device; its free memory is cuda:0's
         MemoryPlan cur = MemoryPlan.prepare(request(c, null, 200, 1000), "cuda", null, true, free(64 * GIB, 79 * GIB),
                 () -> 1, new PrintWriter(new StringWriter()));
-        assertEquals("cuda", cur.device());
+        assertEquals("cuda", cur.placement().label());
         assertEquals("f32", cur.computeDtype(), "f32 unless --dtype says otherwise, on a GPU too");
         assertEquals(79 * GIB, cur.need("cuda").available());
         assertEquals("f32", MemoryPlan.prepare(request(c, null, 200, 1000), "cpu", null, true, free(128 * GIB),
