@@ -116,6 +116,9 @@ public final class MemoryPlan {
 
     /** Memory the run needs besides the model on a device (e.g. the MI engine's buffers). */
     public record Extra(String device, String what, long bytes) {
+        public Extra {
+            device = Placement.normalize(device);
+        }
     }
 
     /**
@@ -301,19 +304,16 @@ public final class MemoryPlan {
             boolean cpu = !Placement.isCuda(d);
             long st = cpu && !hostListed ? statesRam : 0;
             hostListed |= cpu;
-            long[] extra = extra(r, d);
             needs.add(new Need(d, pl.isSplit() ? String.join(" + ", holds.get(d)) : "model", v[0], v[3] == 1, v[1], v[2],
-                    st, extra[0],
-                    extraWhat(r, d), cpu ? CPU_RUNTIME : CUDA_RUNTIME, a.memory(d)));
+                    st, extra(r, d), extraWhat(r, d), cpu ? CPU_RUNTIME : CUDA_RUNTIME, a.memory(d)));
         }
         if (!hostListed) {
-            long[] extra = extra(r, "cpu");
-            needs.add(new Need("cpu", "host", 0, false, 0, 0, statesRam, extra[0], extraWhat(r, "cpu"), CPU_RUNTIME,
+            needs.add(new Need("cpu", "host", 0, false, 0, 0, statesRam, extra(r, "cpu"), extraWhat(r, "cpu"), CPU_RUNTIME,
                     a.memory("cpu")));
         }
         for (Extra x : r.extras()) {
-            if (!perDevice.containsKey(x.device()) && !x.device().equals("cpu")) {
-                needs.add(new Need(x.device(), x.what(), 0, false, 0, 0, 0, extra(r, x.device())[0], extraWhat(r, x.device()),
+            if (!perDevice.containsKey(x.device()) && !x.device().equals("cpu") && need(needs, x.device()) == null) {
+                needs.add(new Need(x.device(), x.what(), 0, false, 0, 0, 0, extra(r, x.device()), extraWhat(r, x.device()),
                         CUDA_RUNTIME, a.memory(x.device())));
             }
         }
@@ -322,14 +322,23 @@ public final class MemoryPlan {
         return new MemoryPlan(r, needs, disk);
     }
 
-    private static long[] extra(Request r, String device) {
+    private static long extra(Request r, String device) {
         long n = 0;
         for (Extra x : r.extras()) {
             if (x.device().equals(device)) {
                 n += x.bytes();
             }
         }
-        return new long[] {n};
+        return n;
+    }
+
+    private static Need need(List<Need> needs, String device) {
+        for (Need n : needs) {
+            if (n.device().equals(device)) {
+                return n;
+            }
+        }
+        return null;
     }
 
     private static String extraWhat(Request r, String device) {
@@ -380,12 +389,7 @@ public final class MemoryPlan {
 
     /** The need of {@code device}, or null. */
     public Need need(String device) {
-        for (Need n : needs) {
-            if (n.device().equals(device)) {
-                return n;
-            }
-        }
-        return null;
+        return need(needs, device);
     }
 
     /** Whether positions and every device's memory (where known) and the disk fit. */

@@ -149,9 +149,15 @@ public record Placement(List<Block> blocks) {
         return out;
     }
 
-    /** {@code cuda:00} -> {@code cuda:0}; {@code cpu} and {@code cuda} as they are. */
+    /**
+     * {@code cuda:00} -> {@code cuda:0}; {@code cuda} (LibTorch's current device, the first unless changed) ->
+     * {@code cuda:0}, so that one GPU has one name in a plan; {@code cpu} as it is.
+     */
     static String normalize(String d) {
         String s = d.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("cuda")) {
+            return "cuda:0";
+        }
         if (s.startsWith("cuda:")) {
             return "cuda:" + Integer.parseInt(s.substring(5));
         }

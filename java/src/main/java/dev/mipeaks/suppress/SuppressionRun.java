@@ -207,9 +207,9 @@ public final class SuppressionRun {
         MemoryPlan.Request req = MemoryPlan.Request.generation(c, MemoryPlan.Weights.read(o.model().dir(), c),
                         Placement.single("cpu", c.numLayers()), o.dtype(), Math.min(o.batch(), data.size()), longest,
                         o.maxNewTokens())
-                .withPositions(longest, longest + (long) o.maxNewTokens(), "longest prompt " + longest + " ("
-                        + data.source().getFileName() + " row " + at.index() + ", id " + at.id() + ") + max new tokens "
-                        + o.maxNewTokens());
+                .withPositions(longest, longest + (long) o.maxNewTokens(), "longest prompt " + longest
+                        + (at == null ? "" : " (" + data.source().getFileName() + " row " + at.index() + ", id "
+                        + at.id() + ")") + " + max new tokens " + o.maxNewTokens());
         return MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(), new SystemMemory(),
                 NativeRuntime::cudaDeviceCount, err);
     }

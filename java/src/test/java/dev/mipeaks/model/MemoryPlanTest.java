@@ -202,12 +202,14 @@ class MemoryPlanTest {
                 "cuda:0", null, true, free(64 * GIB, 40 * GIB), () -> 1, new PrintWriter(new StringWriter())));
         assertTrue(e.getMessage().contains("cuda:0 needs 56.3 GiB") && e.getMessage().contains("40.0 GiB are free")
                 && e.getMessage().contains("--device cuda:0,cuda:1"), e.getMessage());
-        // "cuda" is LibTorch's current device; its free memory is cuda:0's
-        MemoryPlan cur = MemoryPlan.prepare(request(c, null, 200, 1000), "cuda", null, true, free(64 * GIB, 79 * GIB),
-                () -> 1, new PrintWriter(new StringWriter()));
-        assertEquals("cuda", cur.placement().label());
+        // "cuda" is LibTorch's current device, cuda:0: one GPU has one name in the plan
+        MemoryPlan cur = MemoryPlan.prepare(request(c, null, 200, 1000).withExtra(new MemoryPlan.Extra("cuda:0", "MI",
+                GIB)), "cuda", null, true, free(64 * GIB, 79 * GIB), () -> 1, new PrintWriter(new StringWriter()));
+        assertEquals("cuda:0", cur.placement().label());
+        assertEquals(2, cur.needs().size(), "cuda:0 and the host");
+        assertEquals(GIB, cur.need("cuda:0").extra());
         assertEquals("f32", cur.computeDtype(), "f32 unless --dtype says otherwise, on a GPU too");
-        assertEquals(79 * GIB, cur.need("cuda").available());
+        assertEquals(79 * GIB, cur.need("cuda:0").available());
         assertEquals("f32", MemoryPlan.prepare(request(c, null, 200, 1000), "cpu", null, true, free(128 * GIB),
                 () -> 0, new PrintWriter(new StringWriter())).computeDtype());
     }
@@ -218,7 +220,7 @@ class MemoryPlanTest {
         assertEquals("cuda:0[0-29],cuda:1[30-79]", Placement.parse("cuda", "30,50", 80).label());
         assertEquals("cuda:2[0-1],cuda:3[2-4]", Placement.parse("cuda:2", "2,3", 5).label());
         assertEquals("cpu[0-2],cpu[3-4]", Placement.parse("cpu,cpu", null, 5).label());
-        assertEquals("cuda", Placement.parse("cuda", null, 5).label());
+        assertEquals("cuda:0", Placement.parse("cuda", null, 5).label());
         assertEquals(3, Placement.parse("cpu,cpu,cpu", null, 7).blocks().get(2).from() - 2);
         for (String[] bad : new String[][] {{"cuda:0,cuda:1", "30,30"}, {"cuda:0,cuda:1", "80"}, {"gpu", null},
                 {"cuda:0,,cuda:1", null}, {"cuda:0,cuda:1", "0,80"}, {"cuda:0,cuda:1", "a,b"}}) {
