@@ -66,20 +66,31 @@ class GpuLayerSplitTest {
         MemoryPlan plan = MemoryPlan.of(r, new SystemMemory());
         System.out.println(String.join("\n", plan.lines()));
         long planned = plan.need(CUDA).weights();
-        // warm: the context and LibTorch's kernels exist before the measurement
+        // warm: the context and LibTorch's kernels exist before the measurement, and the caching allocator gives
+        // the warm-up's blocks back to the driver (else the split model would reuse them unseen)
         try (LlamaModel warm = LlamaModel.load(dir, new LlamaModel.Options(CUDA, "f32"))) {
             assertEquals(Map.of(CUDA, planned), warm.weightBytesByDevice());
         }
-        long before = CUDA.equals("cpu") ? -1 : SystemMemory.cudaFree(Placement.cudaIndex(CUDA));
+        long before = -1;
+        if (!CUDA.equals("cpu")) {
+            try {
+                torch.emptyCache();
+                before = SystemMemory.cudaFree(Placement.cudaIndex(CUDA));
+            } catch (LinkageError e) {
+                System.out.println("note: no CUDACachingAllocator::emptyCache in these natives: the driver's free "
+                        + "memory is not compared");
+            }
+        }
         try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.of(p, "f32"))) {
             assertEquals(Map.of(CUDA, planned), m.weightBytesByDevice());
             if (before >= 0) {
                 long used = before - SystemMemory.cudaFree(Placement.cudaIndex(CUDA));
                 System.out.printf("%s: plan's weights %s, the driver's free memory dropped by %s%n", CUDA,
                         MemoryPlan.bytes(planned), MemoryPlan.bytes(used));
-                // the caching allocator rounds up (2 MiB segments, 20 MiB for large blocks) and keeps what the
-                // warm-up freed: the drop is at most the weights plus that slack, and never much above them
-                assertTrue(used <= planned + (64L << 20), "dropped " + used + " for " + planned + " of weights");
+                // the caching allocator rounds each tensor's segment up (2 MiB steps): at least the weights, and
+                // not much more (RoPE tables and rounding)
+                assertTrue(used >= planned && used <= planned + (64L << 20), "dropped " + used + " for " + planned
+                        + " of weights");
             }
         }
     }
