@@ -16,12 +16,11 @@
 // scratch slot (L2-resident). A factor that needs more than args.rmax columns is reported as
 // MIPEAKS_RANK_OVERFLOW and recomputed by the host: slower, never wrong.
 //
-// Compile-time switches (off in the shipped kernels; kernels/README.md, "Toward 1,000,000 pairs/s"):
-//   MP_SMALLW=1  nhsic's r x r stage (Cholesky, two solves, sum of squares) by one warp in shared memory
-//   MP_FUSED=1   G formed inside the factor's pass (mp_factor_f), no centring pass for x, C by warp tiles
-//                of MP_TA x MP_TB (mp_cross_w)
-//   MP_NOINLINE_PHASES=1  factor and cross as separate functions (their own register allocation)
-//   MP_PROFILE   per-phase clock64() counts for the native harness
+// nhsic's small r x r stage (Cholesky, two solves, sum of squares) runs in one warp in shared memory when it fits.
+// This file is the shipped path only: the measured winner (H200, kernels/README.md). Variants that lost (fused G,
+// warp-tile cross products, 16 entries per thread, the block r x r stage) are numbered files in kernels/dev/ that
+// plug other phases into mp_lowrank (template parameter Ph); the native harness builds and measures them.
+// MP_PROFILE (harness builds only): per-phase clock64() counts.
 #pragma once
 #include "mipeaks_abi.h"
 
@@ -30,29 +29,6 @@
 #endif
 #define MP_EMAX_WIDE 16     // entries per thread of the _x16 entry points (m up to 16 * 512 = 8192)
 #define MP_MAX_THREADS 512  // __launch_bounds__ of every low-rank entry point
-#ifndef MP_MIN_BLOCKS
-#define MP_MIN_BLOCKS 1     // __launch_bounds__ min blocks per SM (2 caps registers at 64: a tuning experiment)
-#endif
-#ifndef MP_FUSED
-#define MP_FUSED 0          // 1: G formed inside the factor's pass, C by warp items (see "Toward 1,000,000 pairs/s")
-#endif
-#ifndef MP_SMALLW
-#define MP_SMALLW 0         // 1: nhsic's small r x r stage (Cholesky, two solves, sum) by one warp in shared memory
-#endif
-#ifndef MP_NOINLINE_PHASES
-#define MP_NOINLINE_PHASES 0  // 1: the factor and the cross product as separate functions (own register allocation)
-#endif
-#if MP_NOINLINE_PHASES
-#define MP_PHASE __noinline__
-#else
-#define MP_PHASE
-#endif
-#ifndef MP_TA
-#define MP_TA 4             // MP_FUSED cross tiles: MP_TA x-columns by MP_TB y-columns per warp item (TA*TB <= 32,
-#endif                      // a power of two)
-#ifndef MP_TB
-#define MP_TB 4
-#endif
 #define MP_DMIN (64.0 * 2.220446049250313e-16)
 #define MP_FULL 0xffffffffu
 
@@ -189,7 +165,7 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
 
 // C = X^T Y (rx x ry, ld = rmax) for centred factors, 4 x 4 register tiles, deterministic block reduction.
 // sym (X == Y, rx == ry): only the tiles on or below the diagonal are computed, each entry is written to both halves.
-__device__ MP_PHASE void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax,
+__device__ void mp_cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C, int rmax,
                          bool sym = false) {
     const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
     for (int a0 = 0; a0 < rx; a0 += 4) {
@@ -303,7 +279,7 @@ __device__ __forceinline__ void mp_centre_columns(const MpSmem& sm, int m, int k
 // Pivoted Cholesky of the Gaussian Gram of sm.xs[0..m). On return the columns in X are centred (B = H A),
 // G (ld = rmax) holds B^T B, and the rank is returned; -1 when rmax columns were not enough.
 template <int E>
-__device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
+__device__ int mp_factor(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G) {
     const int tid = threadIdx.x, T = blockDim.x;
     const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
     MP_PROF_DECL;
@@ -358,176 +334,6 @@ __device__ MP_PHASE int mp_factor(const MpSmem& sm, int m, double sigma, double 
     return k;
 }
 
-#if MP_FUSED
-__device__ __forceinline__ double mp_shfl_xor(double v, int o) { return __shfl_xor_sync(MP_FULL, v, o); }
-
-// Sums each of v[0..N) over the warp (N a power of two <= 32) with N-1 shuffles instead of 5N: a butterfly that
-// halves the values each round (a lane keeps the half its lane bit selects). Lane L ends with the total of value
-// L % N in v[0]. The order of additions is fixed, so results do not depend on scheduling.
-template <int N>
-__device__ __forceinline__ void mp_warp_transpose_sum(double (&v)[N], int lane) {
-#pragma unroll
-    for (int o = 16; o >= N; o >>= 1)
-#pragma unroll
-        for (int t = 0; t < N; ++t) v[t] += mp_shfl_xor(v[t], o);
-#pragma unroll
-    for (int n = N; n > 1; n >>= 1) {
-        const int o = n >> 1;
-        const bool up = (lane & o) != 0;
-#pragma unroll
-        for (int t = 0; t < n / 2; ++t) {
-            const double send = up ? v[t] : v[t + n / 2];
-            const double keep = up ? v[t + n / 2] : v[t];
-            v[t] = keep + mp_shfl_xor(send, o);
-        }
-    }
-}
-
-// C = (X - 1 muX^T)^T (Y - 1 muY^T) (rx x ry, ld = rmax); muX / muY null when that side is centred already.
-// Work items are (MP_TA x MP_TB tile, slice of m), one warp each, no block barrier inside an item: each column is
-// read rx/MP_TA or ry/MP_TB times, and the block synchronises once per round of items (partials in sm.part,
-// summed over slices in a fixed order: deterministic).
-__device__ MP_PHASE void mp_cross_w(const MpSmem& sm, int m, const MpCols& X, const double* muX, int rx, const MpCols& Y,
-                           const double* muY, int ry, double* C, int rmax) {
-    constexpr int TA = MP_TA, TB = MP_TB, N = TA * TB;
-    static_assert(N <= 32 && (N & (N - 1)) == 0, "MP_TA * MP_TB must be a power of two <= 32");
-    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
-    const int tb = (ry + TB - 1) / TB, tiles = ((rx + TA - 1) / TA) * tb;
-    int chunks = (nw + tiles - 1) / tiles;
-    const int len = ((m + chunks - 1) / chunks + 31) / 32 * 32;  // slice length, a multiple of the warp size
-    chunks = (m + len - 1) / len;
-    const int cap = 32 * (rmax > 16 ? rmax : 16) / N;  // items that fit in sm.part (>= 16 >= chunks)
-    const int tilesPerRound = cap / chunks;
-    for (int t0 = 0; t0 < tiles; t0 += tilesPerRound) {
-        const int nt = tiles - t0 < tilesPerRound ? tiles - t0 : tilesPerRound;
-        for (int it = w; it < nt * chunks; it += nw) {
-            const int tile = t0 + it / chunks, ch = it % chunks;
-            const int a0 = (tile / tb) * TA, b0 = (tile % tb) * TB;
-            const double* xc[TA];
-            const double* yc[TB];
-            double mx[TA], my[TB];
-#pragma unroll
-            for (int u = 0; u < TA; ++u) {
-                xc[u] = a0 + u < rx ? X.col(a0 + u) : nullptr;
-                mx[u] = a0 + u < rx && muX ? muX[a0 + u] : 0.0;
-            }
-#pragma unroll
-            for (int v = 0; v < TB; ++v) {
-                yc[v] = b0 + v < ry ? Y.col(b0 + v) : nullptr;
-                my[v] = b0 + v < ry && muY ? muY[b0 + v] : 0.0;
-            }
-            double acc[N];
-#pragma unroll
-            for (int t = 0; t < N; ++t) acc[t] = 0.0;
-            const int hi = (ch + 1) * len < m ? (ch + 1) * len : m;
-#pragma unroll 2
-            for (int i = ch * len + lane; i < hi; i += 32) {
-                double xv[TA], yv[TB];
-#pragma unroll
-                for (int u = 0; u < TA; ++u) xv[u] = xc[u] ? xc[u][i] - mx[u] : 0.0;
-#pragma unroll
-                for (int v = 0; v < TB; ++v) yv[v] = yc[v] ? yc[v][i] - my[v] : 0.0;
-#pragma unroll
-                for (int u = 0; u < TA; ++u)
-#pragma unroll
-                    for (int v = 0; v < TB; ++v) acc[u * TB + v] += xv[u] * yv[v];
-            }
-            mp_warp_transpose_sum<N>(acc, lane);
-            if (lane < N) sm.part[(size_t)it * N + lane] = acc[0];
-        }
-        __syncthreads();
-        for (int idx = tid; idx < nt * N; idx += T) {
-            const int tl = idx / N, e = idx % N, tile = t0 + tl;
-            const int a = (tile / tb) * TA + e / TB, b = (tile % tb) * TB + e % TB;
-            double r = 0.0;
-            for (int ch = 0; ch < chunks; ++ch) r += sm.part[(size_t)(tl * chunks + ch) * N + e];
-            if (a < rx && b < ry) C[(size_t)a * rmax + b] = r;
-        }
-        __syncthreads();
-    }
-}
-
-// mp_factor with G = B^T B formed inside the factor: the pass of step k reads every previous column j at this
-// thread's entries anyway, so it also accumulates (a_{k-1} - mu_{k-1}) . (a_j - mu_j) (mu_{k-1} is known after the
-// step's reduction). Warp partials go to sm.part[w * rmax + j] and are summed at the next step's reduction (its
-// barriers order them); the last row needs one more pass when the factor stops. No centring pass unless `centre`:
-// otherwise the columns stay uncentred and sm.mu[0..k) holds their means (mp_cross_w centres on the fly).
-// G is bit-identical to mp_factor's (same products, same order of additions).
-template <int E>
-__device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G,
-                           bool centre) {
-    const int tid = threadIdx.x, T = blockDim.x, lane = tid & 31, w = tid >> 5, nw = T >> 5;
-    const double inv2s2 = 1.0 / (2.0 * sigma * sigma);
-    MP_PROF_DECL;
-    for (int i = tid; i < m; i += T) sm.d[i] = 1.0;
-    double s[E], prev[E];  // residual of the new column; column k-1 at this thread's entries
-    int k = 0;
-    double colsum = 0.0;
-    for (;;) {
-        double vmax, dsum;
-        int imax;
-        mp_scan_residual<E>(sm, m, vmax, imax, dsum);
-        mp_reduce3(vmax, imax, dsum, colsum, sm.red);
-        if (k >= 2)  // row k-2 of G, from the pass of the previous step
-            for (int j = tid; j <= k - 2; j += T) {
-                double g = 0.0;
-                for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
-                G[(size_t)(k - 2) * rmax + j] = g;
-                G[(size_t)j * rmax + (k - 2)] = g;
-            }
-        MP_PROF_MARK(MP_PROF_F_REDUCE);
-        const double muk = k > 0 ? colsum / m : 0.0;  // mean of column k-1
-        if (k > 0 && tid == 0) sm.mu[k - 1] = muk;
-        const bool stop = dsum <= tol || vmax <= MP_DMIN || k == m;
-        if (!stop && k == rmax) return -1;  // uniform across the block
-        const int p = imax;
-        if (!stop)
-            for (int j = tid; j < k; j += T) sm.prow[j] = X.col(j)[p];
-        __syncthreads();
-        const double piv = sqrt(vmax);
-        mp_kernel_column<E>(sm, m, p, stop, inv2s2, s);
-        MP_PROF_MARK(MP_PROF_F_EXP);
-        if (k > 0) {
-            // residual of the new column (unless stopping) and row k-1 of G, in one pass over the columns
-#pragma unroll 2
-            for (int j = 0; j < k; ++j) {
-                const double* cj = X.col(j);
-                const double pj = stop ? 0.0 : sm.prow[j];
-                const double muj = j == k - 1 ? muk : sm.mu[j];
-                double g = 0.0;
-#pragma unroll
-                for (int e = 0; e < E; ++e) {
-                    const int i = tid + e * T;
-                    if (i < m) {
-                        const double a = cj[i];
-                        s[e] -= a * pj;
-                        g += (prev[e] - muk) * (a - muj);
-                    }
-                }
-                g = mp_warp_sum(g);
-                if (lane == 0) sm.part[w * rmax + j] = g;
-            }
-        }
-        MP_PROF_MARK(MP_PROF_F_PASS);
-        if (stop) break;
-        colsum = mp_store_column<E>(sm, m, p, piv, s, X.col(k), prev);
-        ++k;
-        MP_PROF_MARK(MP_PROF_F_GNEW);
-    }
-    __syncthreads();  // sm.part (row k-1 of G) and sm.mu complete
-    if (k >= 1)
-        for (int j = tid; j < k; j += T) {
-            double g = 0.0;
-            for (int q = 0; q < nw; ++q) g += sm.part[q * rmax + j];
-            G[(size_t)(k - 1) * rmax + j] = g;
-            G[(size_t)j * rmax + (k - 1)] = g;
-        }
-    if (centre) mp_centre_columns(sm, m, k, X);
-    __syncthreads();
-    MP_PROF_MARK(MP_PROF_F_CENTRE);
-    return k;
-}
-#endif  // MP_FUSED
 
 // L L^T = G + c I for the leading r x r block (ld = rmax), row-major lower triangle in L.
 __device__ void mp_cholesky(const double* G, double* L, int r, int ld, double c) {
@@ -603,7 +409,6 @@ __device__ double mp_whitened_sumsq(const MpPair& P) {
     return mp_sumsq(P.W, P.rx, P.ry, ld);
 }
 
-#if MP_SMALLW
 // Whether the warp path below has room: Lx, W and Ly with leading dimension r in sm.part.
 __device__ __forceinline__ bool mp_small_fits(int rx, int ry, int rmax) {
     return rx * rx + rx * ry + ry * ry <= 32 * (rmax > 16 ? rmax : 16);
@@ -671,13 +476,31 @@ __device__ double mp_whitened_sumsq_warp(const MpSmem& sm, const double* Gx, con
     for (int idx = lane; idx < rx * ry; idx += 32) s += W[idx] * W[idx];
     return mp_warp_sum(s);
 }
-#endif  // MP_SMALLW
+
+// The phases of the shipped kernels, as mp_lowrank calls them: factor y, factor x (each leaves centred columns and
+// G = B^T B), C = Bx^T By, and whether nhsic's r x r stage may run in one warp. A variant in kernels/dev/ passes
+// another struct with the same members.
+struct MpPhases {
+    static constexpr bool kWarpSmallStage = true;
+    template <int E>
+    static __device__ int factor_y(const MpSmem& sm, int m, double s, double tol, int rmax, const MpCols& Y, double* G) {
+        return mp_factor<E>(sm, m, s, tol, rmax, Y, G);
+    }
+    template <int E>
+    static __device__ int factor_x(const MpSmem& sm, int m, double s, double tol, int rmax, const MpCols& X, double* G) {
+        return mp_factor<E>(sm, m, s, tol, rmax, X, G);
+    }
+    static __device__ void cross(const MpSmem& sm, int m, const MpCols& X, int rx, const MpCols& Y, int ry, double* C,
+                                 int rmax) {
+        mp_cross(sm, m, X, rx, Y, ry, C, rmax);
+    }
+};
 
 // The generic low-rank kernel body. Fin provides:
 //   static constexpr bool kNeedsCholesky;                 // factor G + cI (nhsic)
 //   static __device__ double finish(const MpPair&);       // block-wide; value valid in thread 0
-// and may declare static constexpr bool kWhitenedSumsq = true when finish is mp_whitened_sumsq (nhsic): with
-// MP_SMALLW the r x r stage then runs in one warp (mp_whitened_sumsq_warp).
+// and may declare static constexpr bool kWhitenedSumsq = true when finish is mp_whitened_sumsq (nhsic): the r x r
+// stage then runs in one warp (mp_whitened_sumsq_warp) when it fits in shared memory.
 template <typename F, typename = void>
 struct MpWhitened {
     static constexpr bool value = false;
@@ -687,7 +510,7 @@ struct MpWhitened<F, decltype((void)F::kWhitenedSumsq, void())> {
     static constexpr bool value = F::kWhitenedSumsq;
 };
 
-template <typename TIn, typename Fin, int E>
+template <typename TIn, typename Fin, int E, typename Ph = MpPhases>
 __device__ void mp_lowrank(const MipeaksArgs& a) {
     MP_DYNAMIC_SMEM(mp_smem_raw);
     const int m = (int)a.m, rmax = (int)a.rmax, tid = threadIdx.x;
@@ -716,11 +539,7 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
         }
         const MpCols Y{sm.cols, S, gyc, m};
         const double sy = a.sigma_y ? a.sigma_y[0] : a.sigma;
-#if MP_FUSED
-        const int ry = mp_factor_f<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG, true);
-#else
-        const int ry = mp_factor<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
-#endif
+        const int ry = Ph::template factor_y<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
         if (ry > 0) {
             for (int j = 0; j < ry; ++j) {
                 const double* src = Y.col(j);
@@ -751,11 +570,7 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             __syncthreads();  // sm.xs is reused
             bad = mp_load_row(sm.xs, yin + (a.ldy == 0 ? 0 : pr * a.ldy), m) != 0;
             const double sy = a.sigma_y ? a.sigma_y[a.ldy == 0 ? 0 : pr] : a.sigma;
-#if MP_FUSED
-            ry = bad ? -1 : mp_factor_f<E>(sm, m, sy, a.tol_trace, rmax, Y, Gy, true);
-#else
-            ry = bad ? -1 : mp_factor<E>(sm, m, sy, a.tol_trace, rmax, Y, Gy);
-#endif
+            ry = bad ? -1 : Ph::template factor_y<E>(sm, m, sy, a.tol_trace, rmax, Y, Gy);
         }
         MP_PROF_MARK(MP_PROF_FACTOR_Y);
         int rx = -1;
@@ -764,11 +579,7 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             bad = mp_load_row(sm.xs, xin + pr * a.ldx, m) != 0;
             MP_PROF_MARK(MP_PROF_LOAD_X);
             const double sx = a.sigma_x ? a.sigma_x[pr] : a.sigma;
-#if MP_FUSED
-            rx = bad ? -1 : mp_factor_f<E>(sm, m, sx, a.tol_trace, rmax, X, Gx, false);  // uncentred, means in sm.mu
-#else
-            rx = bad ? -1 : mp_factor<E>(sm, m, sx, a.tol_trace, rmax, X, Gx);
-#endif
+            rx = bad ? -1 : Ph::template factor_x<E>(sm, m, sx, a.tol_trace, rmax, X, Gx);
         }
         MP_PROF_MARK(MP_PROF_FACTOR_X);
         if (rx < 0 || ry < 0) {
@@ -780,21 +591,14 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
             }
             continue;
         }
-#if MP_FUSED
-        mp_cross_w(sm, m, X, sm.mu, rx, Y, nullptr, ry, C, rmax);
-#else
-        mp_cross(sm, m, X, rx, Y, ry, C, rmax);
-#endif
+        Ph::cross(sm, m, X, rx, Y, ry, C, rmax);
         MP_PROF_MARK(MP_PROF_CROSS);
         double v;
-#if MP_SMALLW
-        if (MpWhitened<Fin>::value && mp_small_fits(rx, ry, rmax)) {
+        if (Ph::kWarpSmallStage && MpWhitened<Fin>::value && mp_small_fits(rx, ry, rmax)) {
             __syncthreads();  // C complete (mp_cross ends with a barrier; kept for any other cross)
             v = mp_whitened_sumsq_warp(sm, Gx, GyUse, yprep ? LyUse : nullptr, C, rx, ry, rmax, c);
             MP_PROF_MARK(MP_PROF_CHOL);
-        } else
-#endif
-        {
+        } else {
             if (Fin::kNeedsCholesky) {
                 mp_cholesky(Gx, Lx, rx, rmax, c);
                 if (!yprep) mp_cholesky(Gy, Ly, ry, rmax, c);
@@ -816,12 +620,14 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
 
 // Declares the entry points of a low-rank estimator: MP_LOWRANK_ENTRIES(nhsic, MpNhsic) gives mipeaks_nhsic_f32 and
 // mipeaks_nhsic_bf16 (m <= 8 * blockDim.x) and mipeaks_nhsic_f32_x16, mipeaks_nhsic_bf16_x16 (m <= 16 * blockDim.x).
-#define MP_LOWRANK_ENTRY(name, suffix, TIn, Fin, E)                                                   \
-    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, MP_MIN_BLOCKS) mipeaks_##name##suffix(MipeaksArgs a) { \
-        mp_lowrank<TIn, Fin, E>(a);                                                                  \
+// MP_LOWRANK_ENTRIES_WITH(name, Fin, Phases) does the same with the phases of a kernels/dev/ variant.
+#define MP_LOWRANK_ENTRY(name, suffix, TIn, Fin, E, Ph)                                                \
+    extern "C" __global__ void __launch_bounds__(MP_MAX_THREADS, 1) mipeaks_##name##suffix(MipeaksArgs a) { \
+        mp_lowrank<TIn, Fin, E, Ph>(a);                                                              \
     }
-#define MP_LOWRANK_ENTRIES(name, Fin)                                \
-    MP_LOWRANK_ENTRY(name, _f32, float, Fin, MP_EMAX)                \
-    MP_LOWRANK_ENTRY(name, _bf16, mp_bf16, Fin, MP_EMAX)             \
-    MP_LOWRANK_ENTRY(name, _f32_x16, float, Fin, MP_EMAX_WIDE)       \
-    MP_LOWRANK_ENTRY(name, _bf16_x16, mp_bf16, Fin, MP_EMAX_WIDE)
+#define MP_LOWRANK_ENTRIES_WITH(name, Fin, Ph)                           \
+    MP_LOWRANK_ENTRY(name, _f32, float, Fin, MP_EMAX, Ph)                \
+    MP_LOWRANK_ENTRY(name, _bf16, mp_bf16, Fin, MP_EMAX, Ph)             \
+    MP_LOWRANK_ENTRY(name, _f32_x16, float, Fin, MP_EMAX_WIDE, Ph)       \
+    MP_LOWRANK_ENTRY(name, _bf16_x16, mp_bf16, Fin, MP_EMAX_WIDE, Ph)
+#define MP_LOWRANK_ENTRIES(name, Fin) MP_LOWRANK_ENTRIES_WITH(name, Fin, MpPhases)

@@ -8,7 +8,7 @@
 
 struct MpNhsic {
     static constexpr bool kNeedsCholesky = true;
-    static constexpr bool kWhitenedSumsq = true;  // finish is mp_whitened_sumsq: MP_SMALLW may run it in one warp
+    static constexpr bool kWhitenedSumsq = true;  // finish is mp_whitened_sumsq: the r x r stage may run in one warp
     static __device__ double finish(const MpPair& P) { return mp_whitened_sumsq(P); }
 };
 

@@ -12,7 +12,8 @@
 // Build: cmake -S . -B build && cmake --build build   (or: nvcc -O3 -std=c++17 -arch=sm_90 -I kernels
 //        native/mipeaks_check.cu -o mipeaks_check)
 // Run:   ./mipeaks_check [--check] [--quick] [--bench [--threads 256,512] [--smem-cols 99,2,0]] [--wide] [--dense]
-//        (--wide: the _x16 entry points, 16 entries per thread, everywhere; variants: -DMP_FUSED=1, -DMP_PROFILE)
+//        (--wide: the _x16 entry points, 16 entries per thread, everywhere; -DMP_PROFILE: per-phase cycles;
+//        a kernels/dev/ variant in place of the shipped nhsic: -DMP_NHSIC_CU='"../kernels/dev/nhsic_NN_....cu"')
 //        nsys profile ./mipeaks_check --bench ; ncu --launch-count 1 -k regex:mipeaks_nhsic ./mipeaks_check --quick
 #include <cuda_runtime.h>
 #include <nvtx3/nvToolsExt.h>
@@ -31,7 +32,10 @@
 #include "../kernels/cka_linear.cu"
 #include "../kernels/cka_rbf.cu"
 #include "../kernels/hsic.cu"
-#include "../kernels/nhsic.cu"
+#ifndef MP_NHSIC_CU
+#define MP_NHSIC_CU "../kernels/nhsic.cu"  // or a numbered variant of kernels/dev/
+#endif
+#include MP_NHSIC_CU
 
 #define CK(call)                                                                                   \
     do {                                                                                           \
@@ -51,31 +55,17 @@ typedef void (*Kernel)(MipeaksArgs);
 // ones (MP_EMAX = 8) would do; otherwise _x16 is taken only when m > MP_EMAX * blockDim.x, as the Java host does.
 static bool g_wide = false;
 
-// The build's kernel variant (lowrank.cuh switches), one word on every benchmark line: device-check.sh tabulates
-// the builds side by side from these lines.
-#define MP_STR2(x) #x
-#define MP_STR(x) MP_STR2(x)
-#if MP_FUSED
-#define MP_VARIANT_BASE "fused" MP_STR(MP_TA) "x" MP_STR(MP_TB)
-#else
-#define MP_VARIANT_BASE "block-tiles"
-#endif
-#if MP_SMALLW
-#define MP_VARIANT_W "+smallw"
-#else
-#define MP_VARIANT_W ""
-#endif
-#if MP_NOINLINE_PHASES
-#define MP_VARIANT_NI "+noinline"
-#else
-#define MP_VARIANT_NI ""
+// The build's nhsic variant (a kernels/dev/ file, or the shipped kernels), one word on every benchmark line:
+// device-check.sh tabulates the builds side by side from these lines.
+#ifndef MP_VARIANT_NAME
+#define MP_VARIANT_NAME "shipped"
 #endif
 #ifdef MP_PROFILE
 #define MP_VARIANT_P "+profile"
 #else
 #define MP_VARIANT_P ""
 #endif
-static const char* kVariant = "variant=" MP_VARIANT_BASE MP_VARIANT_W MP_VARIANT_NI MP_VARIANT_P;
+static const char* kVariant = "variant=" MP_VARIANT_NAME MP_VARIANT_P;
 
 static Kernel kernel_for(int est, bool bf, bool wide) {
     switch (est) {

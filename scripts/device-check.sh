@@ -4,7 +4,7 @@
 # Steps (each with its own timeout; a failing step is reported and the next one runs; whole run < 5 min):
 #   0 nvidia-smi            1 mipeaks gpu-info         2 Java parity (GPU vs exact JSON and vs CPU engine)
 #   3 native harness check  4 Java throughput 10k/100k 5 dense float32 reference (PyTorch, else naive CUDA)
-#   6 native kernel-only benchmark (6a-6d: kernel variants side by side)  7 ncu on one nhsic launch (if ncu exists)
+#   6 native kernel-only benchmark (6a-6g: the kernels/dev/ variants side by side)  7 ncu on one nhsic launch (if ncu exists)
 # Writes $OUT/device-results.md ($OUT set) or .device/device-results.md, and the raw logs beside it.
 # Usage (from the repository root): bash scripts/device-check.sh
 #   or from a bundle that carries its own copy of this script: bash BUNDLE/device-check.sh
@@ -78,8 +78,8 @@ step "2 parity on shared/parity (GPU vs exact and vs CPU engine)" 90 "${jvm[@]}"
 step "3 native harness: kernels vs float64 CPU reference, block sizes 32..512" 60 "$harness" --check
 step "3b native harness check through the _x16 entry points everywhere (--wide)" 40 "$harness" --check --wide
 step "4 nhsic throughput through CudaMiBackend" 75 "${jvm[@]}" dev.mipeaks.gpu.DeviceCheck bench 10000 100000
-# the same, end to end with the nhsic kernels of a lowrank.cuh variant (scripts/make-device-bundle.sh)
-for v in smallw fused; do
+# the same, end to end with the nhsic kernels of a kernels/dev/ variant (scripts/make-device-bundle.sh)
+for v in 01_block_stage 02_fused4x4; do
   if [ -d "$dev/bin/java_$v" ]; then
     step "4-$v nhsic throughput through CudaMiBackend, kernel variant $v" 60 "${jvm[@]}" -Dmipeaks.kernels="$dev/bin/java_$v" \
       dev.mipeaks.gpu.DeviceCheck bench 10000 100000
@@ -104,22 +104,25 @@ variant_step() {  # variant_step ID NAME DESCRIPTION MAX_SECONDS ARGS...
     say "- $id variant $name: not in the bundle"
   fi
 }
-variant_step 6b smallw "-DMP_SMALLW=1: nhsic's r x r stage in one warp" 60 --check --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
-variant_step 6c fused "-DMP_FUSED=1 -DMP_SMALLW=1: G in the factor's pass, C by 4x4 warp tiles" 80 --check --bench --threads 256,512 --smem-cols 99,2,0 --bench-n 10000,100000
-variant_step 6d fused_ni "MP_FUSED + MP_SMALLW + MP_NOINLINE_PHASES" 60 --quick --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
-variant_step 6e fused48 "MP_FUSED + MP_SMALLW + MP_NOINLINE_PHASES, 4x8 warp tiles" 60 --quick --bench --threads 512 --smem-cols 99,0 --bench-n 10000,100000
+# the numbered variants of kernels/dev/ (each file says what it changes and what it measured)
+for b in "$dev"/bin/mipeaks_check_0[0-9]_*; do
+  [ -x "$b" ] || continue
+  n=${b##*/mipeaks_check_}
+  case "$n" in *_prof) continue ;; esac
+  variant_step "6-$n" "$n" "kernels/dev/nhsic_$n.cu" 60 --check --bench --threads 256,512 --smem-cols 99,0 --bench-n 10000,100000
+done
 # where the cycles go: clock64 per phase in thread 0 (slightly slower than the plain builds)
 variant_step 6f prof "MP_PROFILE: per-phase cycles of the shipped kernels" 30 --bench --threads 512 --smem-cols 99 --bench-n 10000
-variant_step 6g fused_prof "MP_PROFILE of the MP_FUSED + MP_SMALLW variant" 30 --bench --threads 512 --smem-cols 99 --bench-n 10000
+variant_step 6g 02_fused4x4_prof "MP_PROFILE of variant 02 (fused)" 30 --bench --threads 512 --smem-cols 99 --bench-n 10000
 if command -v ncu >/dev/null 2>&1; then
   # the second nhsic_bf16 launch: the first trajectory batch at m = 4096 (the first one factors y); occupancy and
   # launch statistics are known (25%, 1 block of 512 threads per SM), so only where the time goes is asked for
   step "7 ncu: one mipeaks_nhsic_bf16 launch (trajectory batch, m=4096)" 60 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
     --launch-count 1 --section SpeedOfLight --section MemoryWorkloadAnalysis --section ComputeWorkloadAnalysis \
     "$harness" --bench --threads 512 --bench-n 2000
-  if [ -x "$dev/bin/mipeaks_check_fused" ]; then
-    step "7b ncu: the same launch, MP_FUSED=1 variant" 50 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
-      --launch-count 1 --section SpeedOfLight --section MemoryWorkloadAnalysis "$dev/bin/mipeaks_check_fused" --bench \
+  if [ -x "$dev/bin/mipeaks_check_02_fused4x4" ]; then
+    step "7b ncu: the same launch, variant 02 (fused)" 50 ncu -k regex:mipeaks_nhsic_bf16 --launch-skip 1 \
+      --launch-count 1 --section SpeedOfLight --section MemoryWorkloadAnalysis "$dev/bin/mipeaks_check_02_fused4x4" --bench \
       --threads 512 --bench-n 2000
   fi
 else

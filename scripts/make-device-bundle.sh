@@ -2,7 +2,8 @@
 # Builds .device/: everything scripts/device-check.sh needs on a bare GPU machine (no network, no Maven, maybe no
 # Java or nvcc): a jlink'ed JRE, the mipeaks jar with its PTX/cubins, only the jars the MI engine needs (picocli,
 # jackson, jcuda with a trimmed linux-x86_64 natives jar: no LibTorch, no tokenizer, no analysis jars), the native
-# harness binary, its tuning variants and the variants' nhsic modules (bin/variants.tar.gz), and the shared parity
+# harness binary, the harness built with each numbered kernel variant of kernels/dev/ and those variants' nhsic
+# modules for the Java backend (bin/variants.tar.gz), and the shared parity
 # data. About 57 MiB (the device tool carries at most 64 MiB); 5-10 minutes on 2 cores.
 # Usage: scripts/make-device-bundle.sh   (from anywhere; needs JDK 17+, Maven, nvcc + cmake)
 set -euo pipefail
@@ -40,24 +41,23 @@ variant() {
   nvcc -O3 -std=c++17 "$@" -gencode arch=compute_90,code=sm_90 -I kernels native/mipeaks_check.cu -o "$vdir/mipeaks_check_$name" \
     && strip "$vdir/mipeaks_check_$name" || echo "mipeaks_check_$name not built (its device-check step will be skipped)"
 }
-variant prof -DMP_PROFILE                                          # per-phase cycle counts of the shipped kernels
-variant smallw -DMP_SMALLW=1                                       # nhsic's r x r stage in one warp
-variant fused -DMP_FUSED=1 -DMP_SMALLW=1                           # + G inside the factor's pass, C by 4x4 warp tiles
-variant fused_ni -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1  # + factor and cross as separate functions
-variant fused48 -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_NOINLINE_PHASES=1 -DMP_TA=4 -DMP_TB=8  # fewer column reads for C
-variant fused_prof -DMP_FUSED=1 -DMP_SMALLW=1 -DMP_PROFILE
+variant prof -DMP_PROFILE                    # per-phase cycle counts of the shipped kernels
+for f in kernels/dev/nhsic_[0-9]*.cu; do      # the numbered variants, each in place of kernels/nhsic.cu
+  n=$(basename "$f" .cu); n=${n#nhsic_}
+  variant "$n" -DMP_NHSIC_CU="\"../$f\""
+done
+variant 02_fused4x4_prof -DMP_NHSIC_CU='"../kernels/dev/nhsic_02_fused4x4.cu"' -DMP_PROFILE
 # the same variants as kernel modules for the Java backend (device-check steps 4b-4c: end to end through
 # CudaMiBackend with -Dmipeaks.kernels=DIR; a user module overrides the jar's entry points of the same name)
-java_variant() {
-  local name="$1"
-  shift
+java_variant() {  # java_variant NAME SOURCE.cu
+  local name="$1" src="$2"
   mkdir -p "$vdir/java_$name"
-  { nvcc -ptx -O3 -arch=compute_90 "$@" -I kernels kernels/nhsic.cu -o "$vdir/java_$name/nhsic_$name.ptx" \
-    && nvcc -cubin -O3 -arch=sm_90 "$@" -I kernels kernels/nhsic.cu -o "$vdir/java_$name/nhsic_$name.sm_90.cubin"; } \
+  { nvcc -ptx -O3 -arch=compute_90 -I kernels "$src" -o "$vdir/java_$name/nhsic_$name.ptx" \
+    && nvcc -cubin -O3 -arch=sm_90 -I kernels "$src" -o "$vdir/java_$name/nhsic_$name.sm_90.cubin"; } \
     || { echo "java_$name not built (its device-check step will be skipped)"; rm -rf "$vdir/java_$name"; }
 }
-java_variant smallw -DMP_SMALLW=1
-java_variant fused -DMP_FUSED=1 -DMP_SMALLW=1
+java_variant 01_block_stage kernels/dev/nhsic_01_block_stage.cu
+java_variant 02_fused4x4 kernels/dev/nhsic_02_fused4x4.cu
 tar -czf "$dev/bin/variants.tar.gz" -C "$vdir" .
 rm -rf "$vdir"
 # the check script and the dense reference travel too: bash .device/device-check.sh works from a copy of the bundle

@@ -108,17 +108,7 @@ public class NhsicBenchmark {
         return dense.estimate(x0, y0).value();
     }
 
-    /** The paper's float32 dense path on LibTorch (MKL/OpenBLAS-backed, all cores), as the original PyTorch code. */
-    @Benchmark
-    @BenchmarkMode(Mode.SingleShotTime)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    @Warmup(iterations = 1)
-    @Measurement(iterations = 3)
-    public double paperDenseF32Torch() {
-        return PaperTorchNhsic.value(x0, y0, 50, 1e-5);
-    }
-
-    /** The paper's float32 dense path in plain Java, op for op (distmat, Gram, K H, inverse, R, sum). */
+    /** The reference's float32 dense path (nhsic-paper-f32: its ops on LibTorch, distmat, Gram, K H, inverse, R, sum). */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.SECONDS)

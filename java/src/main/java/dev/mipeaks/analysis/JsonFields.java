@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +25,7 @@ final class JsonFields {
     }
 
     static JsonNode readFile(Path file) {
-        try {
-            return parse(file, Files.readString(file), null);
-        } catch (NoSuchFileException e) {
-            throw MipeaksException.invalid(file + ": no such file");
-        } catch (IOException e) {
-            throw MipeaksException.invalid(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        return parse(file, TextFiles.readUtf8(file), null);
     }
 
     /** Parses one JSON document; {@code line} (1-based) is named in errors for JSONL files, null otherwise. */

@@ -13,7 +13,7 @@ import java.util.Locale;
  *   problems/NNNNN.json         one problem: text, response, tokens, per-layer MI trajectories
  *   problems/NNNNN.safetensors  token_ids I64[T], hidden.{l} [T,H], gt_hidden.{l} [H], mi.{l} F64[T]
  *   peaks.jsonl, stats.json, thinking_tokens.jsonl, sigma_sweep.json    written by `mipeaks peaks`
- *   report.md, plots/*.png|svg                                          written by `mipeaks report`
+ *   report.md, report.html, plots/*.png|svg                             written by `mipeaks report`
  * </pre>
  */
 public final class RunLayout {
@@ -35,6 +35,7 @@ public final class RunLayout {
     public static final String THINKING_TOKENS = "thinking_tokens.jsonl";
     public static final String SIGMA_SWEEP = "sigma_sweep.json";
     public static final String REPORT = "report.md";
+    public static final String REPORT_HTML = "report.html";
     public static final String PLOTS_DIR = "plots";
 
     /** "00012": the 5-digit zero-padded index used in problem file names. */

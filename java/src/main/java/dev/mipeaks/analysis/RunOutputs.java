@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * What `mipeaks peaks` and `mipeaks report` produce, callable by the pipeline after a run:
  * {@link #peaks} writes peaks.jsonl, stats.json, thinking_tokens.jsonl (and sigma_sweep.json), {@link #report}
- * writes plots/*.png|svg and report.md. Both read only the run folder (no model).
+ * writes plots/*.png|svg, report.md and report.html. Both read only the run folder (no model).
  */
 public final class RunOutputs {
     private RunOutputs() {
@@ -56,10 +56,20 @@ public final class RunOutputs {
         return new Written(a, rows, sweep, files);
     }
 
-    /** Analyses the run and writes plots/ and report.md (including sigma_sweep.json's tables when present). */
+    /**
+     * Analyses the run and writes plots/, report.md (including sigma_sweep.json's tables when present) and
+     * report.html with the layers {@link ReportHtml#layersFor} picks automatically.
+     */
     public static Written report(Path runDir, AnalysisOptions options, Vocabulary vocab) throws IOException {
+        return report(runDir, options, vocab, null);
+    }
+
+    /** As {@link #report(Path, AnalysisOptions, Vocabulary)}; {@code htmlLayers}: report.html's layers, null = auto. */
+    public static Written report(Path runDir, AnalysisOptions options, Vocabulary vocab, List<Integer> htmlLayers)
+            throws IOException {
         RunData run = RunReader.open(runDir);
         RunAnalysis a = RunAnalysis.analyze(run, options);
+        List<Integer> pageLayers = ReportHtml.layersFor(a, htmlLayers, ReportHtml.DEFAULT_MAX_VALUES);
         List<ThinkingTokens.Row> rows = a.thinkingTokens().rows(vocab);
         Path plots = runDir.resolve(RunLayout.PLOTS_DIR);
         List<Path> files = new ArrayList<>();
@@ -84,6 +94,9 @@ public final class RunOutputs {
         Path report = runDir.resolve(RunLayout.REPORT);
         AtomicFiles.writeString(report, md);
         files.add(report);
+        Path html = runDir.resolve(RunLayout.REPORT_HTML);
+        ReportHtml.write(a, pageLayers, html);
+        files.add(html);
         return new Written(a, rows, null, files);
     }
 

@@ -3,7 +3,7 @@ package dev.mipeaks.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import java.io.IOException;
+import dev.mipeaks.io.TextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,12 +83,7 @@ public final class RunReader {
         if (!Files.exists(file)) {
             return List.of();
         }
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw MipeaksException.invalid(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = TextFiles.readUtf8(file);
         String[] lines = text.split("\n", -1);
         Map<Integer, ManifestEntry> byIndex = new TreeMap<>();
         // split with limit -1 leaves "" after a final newline; anything else there is an unfinished line

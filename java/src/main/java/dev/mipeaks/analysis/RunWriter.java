@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -120,14 +116,6 @@ public final class RunWriter {
             o.put("file", e.file());
         }
         byte[] line = (JsonFields.MAPPER.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(dir.resolve(RunLayout.MANIFEST), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer b = ByteBuffer.wrap(line);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
+        AtomicFiles.append(dir.resolve(RunLayout.MANIFEST), line);
     }
 }

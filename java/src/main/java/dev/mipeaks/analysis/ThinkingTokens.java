@@ -10,11 +10,15 @@ import java.util.TreeSet;
 
 /**
  * Counts the tokens generated at peak steps, grouped by word, into the shape of the paper's table
- * ({@code {"word": "So", "freq": 394, "token_ids": [2100, 4516]}}).
+ * ({@code {"word": "So", "freq": 394, "token_ids": [2100, 4516, 78012]}}).
  *
- * <p>word(token) is the token text with one leading space (" ", or the byte-level BPE marker "Ġ") removed, unless
- * nothing would remain (a lone " " stays " "). token_ids of a word: with a {@link Vocabulary}, every id whose
- * single-id decoding has that word (so " So" and "So", not "\tSo"); without one, the ids seen at peaks.
+ * <p>The rule is the one that reproduces the paper's shipped table (data/thinking-tokens, DeepSeek-R1-Distill-
+ * Llama-8B) from its words with the Llama 3 tokenizer, all 30 rows: the {@link #key} of a token text is the text
+ * with a literal backslash-n (the two characters) read as a newline and its leading whitespace other than newlines
+ * removed (Python's str.isspace: space, tab, \r, U+00A0, ...; also the byte-level BPE marker "Ġ"). token_ids of
+ * a word: with a {@link Vocabulary}, every id whose single-id decoding has that key ("So", " So", "\tSo"; sixteen
+ * ids for "\n\n"; none for " ", whose key is empty); without one, the ids seen at peaks. The word of a generated
+ * token is its key, or the text itself when the key is empty (a lone " " is the word " ").
  */
 public final class ThinkingTokens {
 
@@ -25,11 +29,36 @@ public final class ThinkingTokens {
     private final Map<String, Long> freq = new HashMap<>();
     private final Map<String, TreeSet<Integer>> seenIds = new HashMap<>();
 
+    /** The word a generated token counts as: its {@link #key}, or the text itself when the key is empty. */
     public static String word(String token) {
-        if (token.length() > 1 && (token.charAt(0) == ' ' || token.charAt(0) == 'Ġ')) {
-            return token.substring(1);
+        String k = key(token);
+        return k.isEmpty() ? token : k;
+    }
+
+    /**
+     * The text a token's id is listed under: literal "\\n" read as a newline, then leading whitespace other than
+     * newlines (and "Ġ") removed.
+     */
+    public static String key(String text) {
+        String t = text.replace("\\n", "\n");
+        int i = 0;
+        while (i < t.length() && (t.charAt(i) != '\n' && dev.mipeaks.eval.PyStr.isSpace(t.charAt(i))
+                || t.charAt(i) == 'Ġ')) {
+            i++;
         }
-        return token;
+        return t.substring(i);
+    }
+
+    /** Every id of {@code vocab} listed under {@code word} (ascending). */
+    public static int[] idsOfWord(Vocabulary vocab, String word) {
+        List<Integer> out = new ArrayList<>();
+        for (int id = 0; id < vocab.size(); id++) {
+            String d = vocab.decode(id);
+            if (d != null && key(d).equals(word)) {
+                out.add(id);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Counts one peak step that generated {@code token} (id {@code id}). */
@@ -52,7 +81,7 @@ public final class ThinkingTokens {
                 if (d == null) {
                     continue;
                 }
-                String w = word(d);
+                String w = key(d);
                 if (freq.containsKey(w)) {
                     ids.computeIfAbsent(w, k -> new TreeSet<>()).add(id);
                 }

@@ -1,9 +1,13 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.analysis.RunComparison;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -25,7 +29,8 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Output folder (default: compare-A-vs-B-... beside the first run).")
     Path out;
 
-    @Option(names = "--force", description = "Compare even when problems, layers or estimators differ.")
+    @Option(names = "--force", description = "Compare even when problems, layers or estimators differ; write into a "
+            + "non-empty --out folder that holds no comparison.")
     boolean force;
 
     @Mixin
@@ -44,7 +49,17 @@ public final class CompareCommand implements Callable<Integer> {
                     .collect(Collectors.joining("-vs-"));
             dir = first.getParent() == null ? Path.of(name) : first.getParent().resolve(name);
         }
-        RunComparison.Written w = RunComparison.write(runs, dir, analysis.toOptions(), force);
+        var options = analysis.toOptions();
+        // the inputs first (cheap: configs and manifests), so that a bad run leaves no output folder behind
+        RunComparison.check(runs.stream().map(dev.mipeaks.analysis.RunReader::open).toList(), force);
+        Map<Path, String> inputs = new LinkedHashMap<>();
+        runs.forEach(r -> inputs.put(r, "RUN"));
+        OutputPaths.requireNotInput("--out", dir, inputs);
+        OutputPaths.requireFolder("--out", dir, force, "a comparison folder", "compare.json");
+        RunComparison.Written w;
+        try (FolderLock lock = FolderLock.acquire(dir, "compare", spec.commandLine().getErr())) {
+            w = RunComparison.write(runs, dir, options, force);
+        }
         for (String d : w.differences()) {
             spec.commandLine().getErr().println("mipeaks: warning: " + d + " (compared because of --force)");
         }

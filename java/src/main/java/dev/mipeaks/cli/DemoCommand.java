@@ -1,7 +1,10 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.mi.CpuMiBackend;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
+import java.io.PrintWriter;
 import dev.mipeaks.pipeline.DemoRun;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,18 +39,27 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
     Path javacppCache;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no demo run (replacing a "
+            + "model in OUT/model).")
+    boolean force;
+
     @Mixin
     AnalysisCliOptions analysis;
 
     @Override
     public Integer call() throws Exception {
-        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
-        if (t < 1) {
-            throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
+        PrintWriter err = spec.commandLine().getErr();
+        int t = CliChecks.threads(threads, err);
+        if (maxNewTokens < 1) {
+            throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
         }
-        var o = DemoRun.options(out, seed, maxNewTokens, t, analysis.toOptions());
-        TraceSupport.prepare(javacppCache, t);
-        spec.commandLine().getOut().println(DemoRun.NOTICE);
-        return RunCommand.execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        var a = analysis.toOptions();
+        OutputPaths.requireFolder("--out", out, force, "a demo run folder", RunLayout.CONFIG, "model/config.json");
+        try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
+            var o = DemoRun.options(out, seed, maxNewTokens, t, a, force);
+            TraceSupport.prepare(javacppCache, t);
+            spec.commandLine().getOut().println(DemoRun.NOTICE);
+            return RunCommand.execute(o, spec.commandLine().getOut(), err);
+        }
     }
 }

@@ -6,7 +6,7 @@ import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.Matrix;
 import dev.mipeaks.io.SafetensorsFile;
-import dev.mipeaks.mi.CpuMiBackend;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.gpu.Devices;
@@ -104,8 +104,11 @@ public final class EstimateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw MipeaksException.invalid(e.getMessage(), e);
         }
-        int threads = exec.threads == null ? CpuMiBackend.defaultThreads() : exec.threads;
         PrintWriter err = spec.commandLine().getErr();
+        int threads = CliChecks.threads(exec.threads, err);
+        if (exec.out != null) {
+            OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
+        }
         try (SafetensorsFile f = SafetensorsFile.open(input.pairs);
              MiBackend backend = Devices.open(exec.device, provider, parsed, threads, err)) {
             Estimator estimator = backend.estimator();

@@ -11,10 +11,12 @@ import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.MathGrader;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.io.TextFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +81,12 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--rules", defaultValue = "strict", paramLabel = "strict|paper",
+            description = {"strict (default): this project's grader. paper: the reference code's Qwen2.5-Math grader",
+                    "(numbers within a relative 1e-4, percent x100 and /100, brackets ignored, its extraction order),",
+                    "3 s per answer; --cas-timeout and --no-cas apply to strict only."})
+    String rules;
+
     private record Job(long line, DatasetRecord record, String text, boolean isResponse) {
     }
 
@@ -94,6 +102,16 @@ public final class GradeCommand implements Callable<Integer> {
         if (field != null && !field.equals("response") && !field.equals("prediction")) {
             throw MipeaksException.invalid("--field must be response or prediction, got '" + field + "'");
         }
+        if (out != null) {
+            // neither verdicts.jsonl nor the summary.json beside it may replace an input
+            Map<Path, String> inputs = Map.of(predictions, "--predictions");
+            if (out.getFileName() != null && out.getFileName().toString().equals("summary.json")) {
+                throw MipeaksException.invalid("--out " + out + ": summary.json is the name of the summary written "
+                        + "beside --out; give the verdicts another name");
+            }
+            OutputPaths.requireFile("--out", out, inputs);
+            OutputPaths.requireFile("--out", summaryFile(), inputs);
+        }
         DatasetLoader loader = new DatasetLoader();
         if (dataDir != null) {
             loader = loader.withDataRoot(dataDir);
@@ -101,7 +119,13 @@ public final class GradeCommand implements Callable<Integer> {
         if (fields != null) {
             loader = loader.withFields(fields);
         }
+        dev.mipeaks.eval.GradingRules ruleSet = dev.mipeaks.eval.GradingRules.parse(rules, "--rules");
         Dataset ds = loader.load(dataset);
+        if (out != null) {
+            Map<Path, String> inputs = Map.of(ds.source(), "--dataset");
+            OutputPaths.requireFile("--out", out, inputs);
+            OutputPaths.requireFile("--out", summaryFile(), inputs);
+        }
         List<Job> jobs = readPredictions(ds);
 
         MathGrader.Options opts = MathGrader.Options.defaults()
@@ -110,7 +134,10 @@ public final class GradeCommand implements Callable<Integer> {
                 .withCas(!noCas);
         GradeSummary summary = new GradeSummary(ds.name());
         List<Verdict> verdicts = new ArrayList<>();
-        try (MathGrader grader = new MathGrader(opts)) {
+        try (MathGrader grader = new MathGrader(opts);
+             dev.mipeaks.eval.PaperGrader paper = ruleSet == dev.mipeaks.eval.GradingRules.PAPER
+                     ? new dev.mipeaks.eval.PaperGrader(dev.mipeaks.eval.PaperGrader.Options.defaults()
+                     .withCasWorkers(threads)) : null) {
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "grade");
                 t.setDaemon(true);
@@ -119,8 +146,10 @@ public final class GradeCommand implements Callable<Integer> {
             try {
                 List<Future<Verdict>> fs = new ArrayList<>();
                 for (Job j : jobs) {
-                    fs.add(pool.submit(() -> j.isResponse()
-                            ? grader.grade(j.text(), j.record().answer())
+                    fs.add(pool.submit(() -> paper != null
+                            ? (j.isResponse() ? paper.grade(j.text(), j.record().answer())
+                            : paper.compare(j.text(), j.record().answer()))
+                            : j.isResponse() ? grader.grade(j.text(), j.record().answer())
                             : grader.compare(j.text(), j.record().answer())));
                 }
                 for (int i = 0; i < jobs.size(); i++) {
@@ -138,9 +167,10 @@ public final class GradeCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            writeOutputs(jobs, verdicts, summary);
+            writeOutputs(jobs, verdicts, summary, ruleSet);
         }
         o.print(summary.format());
+        o.println("  rules: " + ruleSet.label());
         o.flush();
         return 0;
     }
@@ -152,7 +182,7 @@ public final class GradeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(predictions)) {
             throw MipeaksException.invalid(predictions + ": no such file");
         }
-        try (BufferedReader br = Files.newBufferedReader(predictions, StandardCharsets.UTF_8)) {
+        try (BufferedReader br = new BufferedReader(new StringReader(TextFiles.readUtf8(predictions)))) {
             String s;
             long line = 0;
             while ((s = br.readLine()) != null) {
@@ -209,7 +239,13 @@ public final class GradeCommand implements Callable<Integer> {
         throw MipeaksException.invalid(predictions + ":" + line + ": no 'index' or 'id' to match a dataset row");
     }
 
-    private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary) throws IOException {
+    /** summary.json, beside --out. */
+    private Path summaryFile() {
+        return out.toAbsolutePath().normalize().resolveSibling("summary.json");
+    }
+
+    private void writeOutputs(List<Job> jobs, List<Verdict> verdicts, GradeSummary summary,
+                              dev.mipeaks.eval.GradingRules ruleSet) throws IOException {
         ObjectMapper json = new ObjectMapper();
         AtomicFiles.write(out, os -> {
             for (int i = 0; i < jobs.size(); i++) {
@@ -221,6 +257,7 @@ public final class GradeCommand implements Callable<Integer> {
                 m.put("prediction", v.prediction());
                 m.put("ground_truth", v.groundTruth());
                 m.put("correct", v.correct());
+                m.put("rules", ruleSet.label());
                 m.put("rule", v.rule().label());
                 m.put("extraction", v.extraction().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("subject", r.subject());
@@ -229,8 +266,9 @@ public final class GradeCommand implements Callable<Integer> {
                 os.write('\n');
             }
         });
-        Path dir = out.toAbsolutePath().getParent();
-        AtomicFiles.writeString(dir.resolve("summary.json"),
-                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary.toJson()) + "\n");
+        Map<String, Object> sj = new LinkedHashMap<>(summary.toJson());
+        sj.put("rules", ruleSet.label());
+        AtomicFiles.writeString(summaryFile(),
+                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(sj) + "\n");
     }
 }

@@ -1,8 +1,13 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.LogitLens;
 import dev.mipeaks.analysis.Peaks;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +56,9 @@ public final class LensCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder).")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no lens output or run.")
+    boolean force;
+
     @picocli.CommandLine.Mixin
     ModelRuntimeOptions runtime;
 
@@ -62,11 +70,17 @@ public final class LensCommand implements Callable<Integer> {
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
         var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
         var data = dev.mipeaks.analysis.RunReader.open(run);
+        Path dir = out == null ? run : out;
         var source = dev.mipeaks.model.ModelSource.resolve(model);
-        runtime.prepare();
-        LensRun.run(data, source, layer, options, allSteps, out == null ? run : out, runtime.device,
-                runtime.layersPerDevice, runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        OutputPaths.requireNotInput("--out", dir, Map.of(source.dir(), "--model"));
+        OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
+                RunLayout.CONFIG);
+        var err = spec.commandLine().getErr();
+        runtime.prepare(err);
+        try (FolderLock lock = FolderLock.acquire(dir, "lens", err)) {
+            LensRun.run(data, source, layer, options, allSteps, dir, runtime.device, runtime.layersPerDevice,
+                    runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
+        }
         return 0;
     }
 }

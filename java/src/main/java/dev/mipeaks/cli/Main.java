@@ -2,7 +2,10 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.IoErrors;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,8 +39,9 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0   success",
-                "  1   unexpected error (a bug or an I/O failure)",
-                "  2   invalid input: a file, tensor, row, field or option is wrong",
+                "  1   unexpected error (a bug)",
+                "  2   invalid input: a file, tensor, row, field or option is wrong, or a file cannot be read or",
+                "      written (full disk, read-only folder); the message names it",
                 "  3   the requested device (GPU, kernels) is not available",
                 "  130 interrupted (Ctrl-C); finished items are kept, the run resumes"})
 public final class Main implements Runnable {
@@ -73,6 +77,16 @@ public final class Main implements Runnable {
                 commandLine.getErr().flush();
                 return me.exitCode().code();
             }
+            IOException io = ioCause(t);
+            if (io != null) {
+                // a full disk, a read-only or missing folder, a permission: the path and the reason, exit 2
+                commandLine.getErr().println("mipeaks: error: " + IoErrors.describe(io));
+                if (dbg) {
+                    t.printStackTrace(commandLine.getErr());
+                }
+                commandLine.getErr().flush();
+                return ExitCode.INVALID_INPUT.code();
+            }
             commandLine.getErr().println("mipeaks: internal error: " + t + (dbg ? "" : " (run with --debug for the stack trace)"));
             if (dbg) {
                 t.printStackTrace(commandLine.getErr());
@@ -88,6 +102,17 @@ public final class Main implements Runnable {
             return ExitCode.INVALID_INPUT.code();
         });
         return cl;
+    }
+
+    /** The I/O failure behind {@code t} (itself, or the cause of an UncheckedIOException), or null. */
+    static IOException ioCause(Throwable t) {
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof UncheckedIOException u) {
+            return u.getCause();
+        }
+        return null;
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {

@@ -3,6 +3,7 @@ package dev.mipeaks.cli;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.analysis.RunOutputs;
 import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.pipeline.RunMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,6 +34,9 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--no-peaks", description = "Only merge; do not write the peak outputs.")
     boolean noPeaks;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run.")
+    boolean force;
+
     @Mixin
     AnalysisCliOptions analysis;
 
@@ -40,12 +44,15 @@ public final class MergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RunMerge.Result r = RunMerge.merge(out, inputs, err);
+        var options = analysis.toOptions();
+        RunMerge.Result r = RunMerge.merge(out, inputs, force, err);
         stdout.printf("merged %d input folders into %s: %d problems (%d new, %d skipped)%s%n", inputs.size(), this.out,
                 r.problems(), r.added(), r.skipped(), r.shardsSeen().isEmpty() ? "" : "; shards " + r.shardsSeen());
         if (!noPeaks && !RunReader.open(this.out).okEntries().isEmpty()) {
-            RunOutputs.Written w = RunOutputs.peaks(this.out, analysis.toOptions(), RunVocabulary.load(this.out, err),
-                    List.of(), null, 1);
+            RunOutputs.Written w;
+            try (FolderLock lock = FolderLock.acquire(this.out, "merge", err)) {
+                w = RunOutputs.peaks(this.out, options, RunVocabulary.load(this.out, err), List.of(), null, 1);
+            }
             PeaksCommand.summary(stdout, w.analysis(), w.tokens());
             stdout.println("wrote " + this.out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + this.out
                     + "' writes plots and report.md");

@@ -1,6 +1,5 @@
 package dev.mipeaks.cli;
 
-import dev.mipeaks.MipeaksException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -36,10 +35,8 @@ final class ModelRuntimeOptions {
     }
 
     /** Validates the options, then loads LibTorch with them. */
-    void prepare() {
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
+    void prepare(java.io.PrintWriter err) {
+        threads = CliChecks.threadsOrNull(threads, err);
         TraceSupport.prepare(javacppCache, threads);
     }
 }

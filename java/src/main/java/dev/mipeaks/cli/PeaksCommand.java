@@ -8,7 +8,7 @@ import dev.mipeaks.analysis.RunOutputs;
 import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.analysis.SigmaSweep;
 import dev.mipeaks.analysis.ThinkingTokens;
-import dev.mipeaks.mi.CpuMiBackend;
+import dev.mipeaks.io.FolderLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,19 +45,27 @@ public final class PeaksCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         List<String> sigmas = sigma == null ? List.of() : SigmaSweep.parseSigmas(sigma);
-        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
-        analyse(run, analysis.toOptions(), RunVocabulary.load(run, spec.commandLine().getErr()), sigmas, t, out);
+        int t = CliChecks.threads(threads, err);
+        var options = analysis.toOptions();
+        analyse(run, options, RunVocabulary.load(run, err), sigmas, t, out, err);
         return 0;
     }
 
-    /** Peaks (and the sigma sweep when {@code sigmas} is not empty) of a run, with a printed summary. */
+    /**
+     * Peaks (and the sigma sweep when {@code sigmas} is not empty) of a run, with a printed summary; the run folder
+     * is locked while its files are written.
+     */
     static RunOutputs.Written analyse(Path run, dev.mipeaks.analysis.AnalysisOptions options,
                                       dev.mipeaks.analysis.Vocabulary vocab, List<String> sigmas, int t,
-                                      PrintWriter out) throws java.io.IOException {
-        SigmaSweep.EstimatorFactory factory = sigmas.isEmpty() ? null
-                : SigmaSweep.fromRegistry(RunReader.open(run).config());
-        RunOutputs.Written w = RunOutputs.peaks(run, options, vocab, sigmas, factory, t);
+                                      PrintWriter out, PrintWriter err) throws java.io.IOException {
+        var data = RunReader.open(run); // a run folder, before it is locked (no lock file left in another folder)
+        SigmaSweep.EstimatorFactory factory = sigmas.isEmpty() ? null : SigmaSweep.fromRegistry(data.config());
+        RunOutputs.Written w;
+        try (FolderLock lock = FolderLock.acquireExisting(run, "peaks", err)) {
+            w = RunOutputs.peaks(run, options, vocab, sigmas, factory, t);
+        }
         summary(out, w.analysis(), w.tokens());
         if (w.sweep() != null) {
             SigmaSweep.Result s = w.sweep();

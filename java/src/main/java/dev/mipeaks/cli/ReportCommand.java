@@ -1,19 +1,26 @@
 package dev.mipeaks.cli;
 
+import dev.mipeaks.analysis.ReportHtml;
 import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** mipeaks report runs/NAME: plots (PNG and SVG) and report.md. */
+/** mipeaks report runs/NAME: plots (PNG and SVG), report.md and report.html. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write plots/*.png, plots/*.svg and report.md for a finished run: Table 1, mean/std/AOM per "
-                + "layer, trajectories with peaks, thinking tokens, and the sigma sweep when sigma_sweep.json exists."})
+                + "layer, trajectories with peaks, thinking tokens, and the sigma sweep when sigma_sweep.json exists.",
+                "Also report.html: one self-contained page (no network) with each problem's response coloured by MI "
+                        + "per token, the peaks marked, MI per layer on hover, and interactive trajectories."})
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME).")
     Path run;
@@ -21,16 +28,36 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     AnalysisCliOptions analysis;
 
+    @Option(names = "--html-layers", paramLabel = "auto|all|L,L,...", defaultValue = "auto",
+            description = "Layers whose MI report.html embeds (default auto: every layer unless problems x steps x "
+                    + "layers exceeds " + ReportHtml.DEFAULT_MAX_VALUES + " values, then evenly spaced layers "
+                    + "including --layer).")
+    String htmlLayers;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOutputs.Written w = RunOutputs.report(run, analysis.toOptions(),
-                RunVocabulary.load(run, spec.commandLine().getErr()));
-        out.println("wrote " + run.resolve(RunLayout.REPORT) + " and " + (w.files().size() - 1) + " plot files in "
-                + run.resolve(RunLayout.PLOTS_DIR));
+        PrintWriter err = spec.commandLine().getErr();
+        // a run folder, before it is locked (no lock file left in another folder)
+        List<Integer> runLayers = RunReader.open(run).config().layers();
+        List<Integer> requested = ReportHtml.parseLayers(htmlLayers, runLayers);
+        RunOutputs.Written w;
+        try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
+            w = RunOutputs.report(run, analysis.toOptions(), RunVocabulary.load(run, err), requested);
+        }
+        Path plots = run.resolve(RunLayout.PLOTS_DIR);
+        long plotFiles = w.files().stream().filter(f -> f.startsWith(plots)).count();
+        out.println("wrote " + run.resolve(RunLayout.REPORT) + ", " + run.resolve(RunLayout.REPORT_HTML) + " and "
+                + plotFiles + " plot files in " + plots);
+        List<Integer> embedded = ReportHtml.layersFor(w.analysis(), requested, ReportHtml.DEFAULT_MAX_VALUES);
+        if (embedded.size() < runLayers.size()) {
+            out.println("report.html embeds the MI of layers " + embedded + " of " + runLayers.size()
+                    + " (--html-layers all embeds every layer: about "
+                    + ReportHtml.totalSteps(w.analysis()) * runLayers.size() * 16 / 3 / 1_000_000 + " MB of MI values)");
+        }
         return 0;
     }
 }

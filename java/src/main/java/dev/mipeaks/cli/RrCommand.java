@@ -37,7 +37,8 @@ public final class RrCommand implements Callable<Integer> {
     Path triggerTable;
 
     @Option(names = "--top-words", defaultValue = "10", paramLabel = "N",
-            description = "Trigger words: the N most frequent purely alphabetic words of the table (default: ${DEFAULT-VALUE}).")
+            description = "Trigger words: the first N purely alphabetic words in the table's order, as RR_evaluate.py takes them "
+                    + "(default: ${DEFAULT-VALUE}).")
     int topWords;
 
     @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS",
@@ -68,7 +69,7 @@ public final class RrCommand implements Callable<Integer> {
         if (topWords < 1) {
             throw MipeaksException.invalid("--top-words " + topWords + ": must be at least 1");
         }
-        var ctxOptions = common.prepare();
+        var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;

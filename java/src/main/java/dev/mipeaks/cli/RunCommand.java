@@ -1,7 +1,5 @@
 package dev.mipeaks.cli;
 
-import dev.mipeaks.MipeaksException;
-import dev.mipeaks.mi.CpuMiBackend;
 import dev.mipeaks.pipeline.RunOptions;
 import dev.mipeaks.pipeline.Shard;
 import java.io.PrintWriter;
@@ -50,8 +48,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems.")
     int offset;
 
-    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "At most N problems (default: all).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    Integer limit;
 
     @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",
             description = "Layers to capture (default: ${DEFAULT-VALUE}). Every captured layer stores [T, H] states.")
@@ -77,8 +75,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "raw|deepseek-math|qwen-boxed|chat",
-            description = "raw = the problem text as is, like the paper (default); chat = the model's chat_template.")
+    @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "NAME",
+            description = "raw = the problem text as is, like the paper's generate_activation.py (default); or "
+                    + dev.mipeaks.eval.Prompts.NAMES_HELP + ".")
     String promptTemplate;
 
     @Option(names = "--no-special-tokens",
@@ -128,6 +127,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
     String shard;
 
+    @Option(names = "--gt-model", paramLabel = "DIR|ORG/NAME[@REV]",
+            description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
+                    "reference's cal_mi.py --gt_model; a folder or a Hugging Face id. Default: the model itself.",
+                    "Recorded in config.json."})
+    String gtModel;
+
     @Option(names = "--mi-chunk", defaultValue = "128", paramLabel = "STEPS",
             description = "Steps per MI batch while generating (default: ${DEFAULT-VALUE}).")
     int chunk;
@@ -144,6 +149,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (runs/NAME).")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> p = new LinkedHashMap<>(params);
@@ -155,20 +163,18 @@ public final class RunCommand implements Callable<Integer> {
         if (eps != null) {
             p.put("eps", eps);
         }
-        int t = threads == null ? CpuMiBackend.defaultThreads() : threads;
-        if (t < 1) {
-            throw MipeaksException.invalid("--threads " + t + ": must be at least 1");
-        }
+        int t = CliChecks.threads(threads, spec.commandLine().getErr());
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
-                dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, limit, layers, maxNewTokens, estimator, p,
-                promptTemplate, !noSpecialTokens, temperature, topP, seed, RunOptions.parseStateDtype(stateDtype), dtype,
-                device, modelDevice, layersPerDevice, !noMemoryCheck, t, Shard.parse(shard), chunk, out, null, !noReport,
-                analysis.toOptions());
+                dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, CliChecks.limit(limit), layers, maxNewTokens,
+                estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
+                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, layersPerDevice, !noMemoryCheck, t,
+                Shard.parse(shard), chunk, out, null, !noReport, analysis.toOptions(), force,
+                gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {
             PeaksCommand.analyse(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
-                    spec.commandLine().getOut());
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().flush();
         }
         return code;

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.OutputPaths;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -25,17 +28,23 @@ public final class ScalingCliOptions {
             description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
     Path dataDir;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1",
+    @Option(names = "--limit", paramLabel = "N",
             description = "At most N problems (default: all). Not part of the run's configuration: a larger limit "
                     + "resumes the same folder.")
-    int limit;
+    Integer limit;
 
     @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K problems.")
     int offset;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
-            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+            description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
+
+    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict",
+            description = {"Grading rules of the headline accuracy and each line's 'correct' (default: ${DEFAULT-VALUE}):",
+                    "strict = this project's grader, paper = the reference's Qwen2.5-Math grader. Every answer is graded",
+                    "under both; the reports show both side by side."})
+    String rules;
 
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
             description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
@@ -67,18 +76,22 @@ public final class ScalingCliOptions {
             description = "Run folder: config.json, results.jsonl (resumable), metrics.json, report.md.")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run of this command.")
+    boolean force;
+
     /** Checks and native set-up; returns the context options. */
-    dev.mipeaks.scaling.ScalingContext.Options prepare() {
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
+    dev.mipeaks.scaling.ScalingContext.Options prepare(PrintWriter err) {
+        Integer t = CliChecks.threadsOrNull(threads, err);
         if (offset < 0) {
             throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
         }
+        int l = CliChecks.limit(limit);
         var source = dev.mipeaks.model.ModelSource.resolve(model);
-        TraceSupport.prepare(javacppCache, threads);
-        return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, limit, promptTemplate,
-                device, layersPerDevice, dtype, !noMemoryCheck);
+        OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
+        TraceSupport.prepare(javacppCache, t);
+        return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
+                device, layersPerDevice, dtype, !noMemoryCheck, force, dev.mipeaks.eval.GradingRules.parse(rules,
+                "--rules"));
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */
@@ -90,7 +103,7 @@ public final class ScalingCliOptions {
                 : spec.commandLine().getParseResult().originalArgs();
         orig.forEach(args::add);
         o.put("offset", offset);
-        o.put("limit", limit);
+        o.put("limit", limit == null ? -1 : limit);
         return o;
     }
 }

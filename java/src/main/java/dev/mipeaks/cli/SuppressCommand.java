@@ -58,15 +58,15 @@ public final class SuppressCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
-            description = "deepseek-math, qwen-boxed, raw or chat (default: ${DEFAULT-VALUE}).")
+            description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "1024",
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1", description = "At most N problems (default: all).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    Integer limit;
 
     @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems.")
     int offset;
@@ -88,6 +88,9 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "Output folder (default: runs/suppress-MODEL-DATASET).")
     Path out;
 
+    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no suppression run.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         List<Integer> counts = parseCounts(count);
@@ -97,11 +100,15 @@ public final class SuppressCommand implements Callable<Integer> {
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
                 + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
-        runtime.prepare();
+        int l = CliChecks.limit(limit);
+        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, temperature, topP, seed); // checks them
+        dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
+        dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
+                dev.mipeaks.suppress.SuppressionRun.CONFIG);
+        runtime.prepare(spec.commandLine().getErr());
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, limit, offset, batch, temperature, topP, runtime.device,
-                runtime.layersPerDevice,
-                runtime.dtype, runtime.memoryCheck(), dir);
+                promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device,
+                runtime.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {

@@ -2,9 +2,15 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.io.OutputPaths;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -115,18 +121,31 @@ public final class TraceCommand implements Callable<Integer> {
             case "bf16", "bfloat16" -> DType.BF16;
             default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
         };
-        if (threads != null && threads < 1) {
-            throw MipeaksException.invalid("--threads " + threads + ": must be at least 1");
-        }
+        Integer t = CliChecks.threadsOrNull(threads, spec.commandLine().getErr());
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
         var source = dev.mipeaks.model.ModelSource.resolve(model);
-        TraceSupport.prepare(javacppCache, threads);
+        OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
+        TraceSupport.prepare(javacppCache, t);
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
                 maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
+    }
+
+    /** Every file of the model folder (weights, config, tokenizer, ...): inputs that --out must not replace. */
+    static Map<Path, String> modelFiles(Path model) {
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(model, "--model");
+        if (Files.isDirectory(model)) {
+            try (Stream<Path> s = Files.list(model)) {
+                s.filter(Files::isRegularFile).sorted().forEach(f -> files.put(f, "a file of --model"));
+            } catch (IOException e) {
+                throw MipeaksException.invalid(model + ": cannot list (" + e.getMessage() + ")");
+            }
+        }
+        return files;
     }
 
     private static int[] parseIds(List<String> parts) {

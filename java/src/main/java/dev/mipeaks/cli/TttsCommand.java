@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ttts", mixinStandardHelpOptions = true,
         description = {"Thinking-token test-time scaling: (1) generate up to --base-budget tokens; (2) append \" \" + a",
                 "thinking token and generate up to each --budget more; (3) append \" Final Answer within \\boxed{}:\"",
-                "and generate 16 tokens, graded. The baseline continues phase 1 to the same total without a thinking",
-                "token. Budgets reuse one phase-2 generation (greedy: exact). Writes results.jsonl (resumable),",
-                "metrics.json, report.md and ttts_accuracy.png/.svg to --out."})
+                "and generate 16 tokens, graded under both rule sets. The baseline continues phase 1 to the same total",
+                "without a thinking token. Budgets reuse one phase-2 generation (greedy: exact). Writes results.jsonl",
+                "(resumable), metrics.json, report.md and ttts_accuracy.png/.svg to --out."})
 public final class TttsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,7 +33,8 @@ public final class TttsCommand implements Callable<Integer> {
         String token;
 
         @Option(names = "--thinking-tokens", paramLabel = "FILE.jsonl",
-                description = "Sweep over the purely alphabetic words of a thinking-token table (most frequent first).")
+                description = "Sweep over the purely alphabetic words of a thinking-token table, in its order (as "
+                        + "TTTS_evaluate.py; tables list the most frequent first).")
         Path table;
     }
 
@@ -41,7 +42,7 @@ public final class TttsCommand implements Callable<Integer> {
     TokenGroup tokens;
 
     @Option(names = "--top-words", paramLabel = "N",
-            description = "With --thinking-tokens: only the N most frequent alphabetic words (default: all).")
+            description = "With --thinking-tokens: only the first N alphabetic words (default: all).")
     Integer topWords;
 
     @Option(names = "--budget", split = ",", paramLabel = "N[,N...]", defaultValue = "1024,2048,3072,4096,6144,8192,12288",
@@ -54,6 +55,13 @@ public final class TttsCommand implements Callable<Integer> {
 
     @Option(names = "--no-baseline", description = "Skip the baseline (no thinking token) continuation.")
     boolean noBaseline;
+
+    @Option(names = "--context", paramLabel = "text|ids", defaultValue = "text",
+            description = {"How phases are joined (default: ${DEFAULT-VALUE}). text = the reference's construction:",
+                    "each phase's output as text, stripped, the next prompt f'{prompt} {output} {token}' (phase 3: + the",
+                    "phase-2 output, no space, + the final prompt) re-tokenized whole, stopping on the reference's stop",
+                    "strings. ids = ours: token ids joined, the exact prefix reused."})
+    String context;
 
     @Override
     public Integer call() throws Exception {
@@ -81,8 +89,9 @@ public final class TttsCommand implements Callable<Integer> {
             source = tokens.table.toAbsolutePath().normalize().toString();
         }
         int[] b = TraceCommand.parseIds(budgets, "--budget");
-        var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline);
-        var ctxOptions = common.prepare();
+        var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline,
+                dev.mipeaks.scaling.TttsRunner.Context.parse(context));
+        var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             dev.mipeaks.scaling.TttsRunner.run(ctx, common.out, o, common.info(spec), spec.commandLine().getOut(),
                     spec.commandLine().getErr());

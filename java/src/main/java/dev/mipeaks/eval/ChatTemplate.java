@@ -176,7 +176,7 @@ public final class ChatTemplate {
         JsonNode t = root.get("chat_template");
         String template;
         if (t == null || t.isNull()) {
-            throw MipeaksException.invalid(file + ": no chat_template (use --prompt raw/deepseek-math/qwen-boxed)");
+            throw MipeaksException.invalid(file + ": no chat_template (use --prompt-template raw or one of the reference templates, e.g. deepseek-math)");
         } else if (t.isTextual()) {
             template = t.asText();
         } else if (t.isArray()) { // [{"name": "default", "template": ...}, ...]

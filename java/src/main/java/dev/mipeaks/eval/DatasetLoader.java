@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.TextFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,8 +139,11 @@ public final class DatasetLoader {
         return new DatasetLoader(dataRoot, fields, n, limit, mode, maxLineChars);
     }
 
-    /** Keep at most {@code n} rows (after the offset); negative = all. */
+    /** Keep at most {@code n} rows (after the offset); -1 = all. */
     public DatasetLoader withLimit(int n) {
+        if (n < -1) {
+            throw MipeaksException.invalid("--limit " + n + ": must be >= 0 (leave it out for all problems)");
+        }
         return new DatasetLoader(dataRoot, fields, offset, n, mode, maxLineChars);
     }
 
@@ -298,7 +301,7 @@ public final class DatasetLoader {
     }
 
     private void readJsonl(Path file, Sink sink) throws IOException {
-        try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader br = new BufferedReader(new java.io.StringReader(TextFiles.readUtf8(file)))) {
             LineReader lines = new LineReader(br, maxLineChars);
             LineReader.Line l;
             long line = 0;
@@ -333,7 +336,7 @@ public final class DatasetLoader {
     }
 
     private void readCsv(Path file, Sink sink) throws IOException {
-        try (BufferedReader br = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader br = new BufferedReader(new java.io.StringReader(TextFiles.readUtf8(file)))) {
             CsvReader csv = new CsvReader(br, file.toString(), maxLineChars);
             CsvReader.Row header = csv.next();
             if (header == null) {

@@ -20,13 +20,13 @@ public record GenerationConfig(int maxNewTokens, double temperature, double topP
 
     public GenerationConfig {
         if (maxNewTokens < 1) {
-            throw MipeaksException.invalid("max new tokens must be at least 1, got " + maxNewTokens);
+            throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
         }
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw MipeaksException.invalid("temperature must be >= 0, got " + temperature);
+            throw MipeaksException.invalid("--temperature " + temperature + ": must be >= 0 (0 = greedy)");
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw MipeaksException.invalid("top-p must be in (0, 1], got " + topP);
+            throw MipeaksException.invalid("--top-p " + topP + ": must be in (0, 1]");
         }
         extraEosIds = Set.copyOf(extraEosIds);
         stopStrings = List.copyOf(stopStrings);

@@ -39,8 +39,13 @@ public final class TraceRun {
             }
             for (int id : prompt) {
                 if (id < 0 || id >= config.vocabSize()) {
-                    throw MipeaksException.invalid("--prompt-ids: id " + id + " outside the vocabulary [0, "
-                            + config.vocabSize() + ")");
+                    // name what gave the id: the user's --prompt-ids, or the tokenizer encoding --prompt
+                    throw MipeaksException.invalid(o.promptIds() != null
+                            ? "--prompt-ids: id " + id + " outside the model's vocabulary [0, " + config.vocabSize()
+                                    + ") (" + o.model().file("config.json") + " vocab_size)"
+                            : "--prompt: " + o.model().file("tokenizer.json") + " encodes it to id " + id
+                                    + ", outside the model's vocabulary [0, " + config.vocabSize() + ") ("
+                                    + o.model().file("config.json") + " vocab_size): tokenizer and model do not match");
                 }
             }
             GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
@@ -64,7 +69,8 @@ public final class TraceRun {
                 w.metadata("generation", gc.greedy() ? "greedy" : String.format(Locale.ROOT,
                         "temperature %s top_p %s seed %d", gc.temperature(), gc.topP(), gc.seed()));
                 Generator g = new Generator(model, tok);
-                GenerationResult r = g.generate(prompt, gc, List.of(new CaptureHook(w)));
+                GenerationResult r = g.generate(prompt, gc, List.of(new FiniteCheck(src.dir(), layers,
+                        config.numLayers() - 1), new CaptureHook(w)));
                 if (tok != null) {
                     String text = tok.decode(r.tokens(), false);
                     w.metadata("text", text);
@@ -83,6 +89,44 @@ public final class TraceRun {
         } finally {
             if (tok != null) {
                 tok.close();
+            }
+        }
+    }
+
+    /**
+     * Stops generation at the first NaN or Inf in a captured state (or the last layer's, which every token comes
+     * from): the weights hold non-finite values, and a trajectory of NaN states would be no result.
+     */
+    private static final class FiniteCheck implements StepHook {
+        private final java.nio.file.Path model;
+        private final int[] layers;
+
+        FiniteCheck(java.nio.file.Path model, int[] captured, int lastLayer) {
+            this.model = model;
+            java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+            for (int l : captured) {
+                all.add(l);
+            }
+            all.add(lastLayer);
+            this.layers = all.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        @Override
+        public int[] layers() {
+            return layers.clone();
+        }
+
+        @Override
+        public void onStep(Step s) {
+            for (int l : layers) {
+                float[] h = s.hidden(l);
+                for (int j = 0; j < h.length; j++) {
+                    if (!Float.isFinite(h[j])) {
+                        throw MipeaksException.invalid(String.format(Locale.ROOT, "--model %s: the state after layer "
+                                + "%d is %s at step %d (entry %d): the weights hold NaN or Inf values (in layer %d or "
+                                + "before); no trajectory written", model, l, h[j], s.step(), j, l));
+                    }
+                }
             }
         }
     }

@@ -2,7 +2,10 @@ package dev.mipeaks.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mipeaks.MipeaksException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +34,11 @@ import java.util.Map;
  * <p>Every error names the file and, where it applies, the tensor.
  */
 public final class SafetensorsFile implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict as the format: a key given twice, or anything after the header object but spaces, is an error. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final long MAX_HEADER = 100L << 20;
 
     private final Path path;
@@ -92,8 +102,12 @@ public final class SafetensorsFile implements AutoCloseable {
             try {
                 root = JSON.readTree(headerText);
             } catch (JsonProcessingException e) {
-                throw MipeaksException.invalid(path + ": corrupt safetensors header (not JSON: "
-                        + e.getOriginalMessage() + ")");
+                String m = e.getOriginalMessage();
+                if (m != null && m.startsWith("Duplicate field")) {
+                    throw MipeaksException.invalid(path + ": corrupt safetensors header (" + m.replace("Duplicate field",
+                            "key") + " appears twice; the format forbids duplicate keys)");
+                }
+                throw MipeaksException.invalid(path + ": corrupt safetensors header (not JSON: " + m + ")");
             }
             if (root == null || !root.isObject()) {
                 throw MipeaksException.invalid(path + ": corrupt safetensors header (not a JSON object)");
@@ -116,6 +130,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 }
                 tensors.put(name, parseTensor(path, name, v, dataSize));
             }
+            checkLayout(path, tensors, dataSize);
             return new SafetensorsFile(path, ch, dataStart, size, Collections.unmodifiableMap(tensors),
                     Collections.unmodifiableMap(meta));
         } catch (IOException e) {
@@ -140,15 +155,30 @@ public final class SafetensorsFile implements AutoCloseable {
         long[] shape = new long[sh.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
-            if (!sh.get(i).canConvertToLong() || sh.get(i).asLong() < 0) {
-                throw MipeaksException.invalid(where + ": bad shape " + sh);
+            JsonNode d = sh.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw MipeaksException.invalid(where + ": bad shape " + sh + " (dimensions are integers >= 0)");
             }
-            shape[i] = sh.get(i).asLong();
-            numel = Math.multiplyExact(numel, shape[i]);
+            shape[i] = d.asLong();
+        }
+        long bytes;
+        try {
+            boolean empty = java.util.Arrays.stream(shape).anyMatch(d -> d == 0);
+            for (long d : shape) {
+                numel = empty ? 0 : Math.multiplyExact(numel, d);
+            }
+            bytes = Math.multiplyExact(numel, (long) dtype.bytes());
+        } catch (ArithmeticException overflow) {
+            throw MipeaksException.invalid(where + ": shape " + sh + " has more bytes than any file can hold");
         }
         JsonNode off = v.get("data_offsets");
         if (off == null || !off.isArray() || off.size() != 2) {
             throw MipeaksException.invalid(where + ": missing data_offsets");
+        }
+        for (JsonNode o : off) {
+            if (!o.isIntegralNumber() || !o.canConvertToLong()) {
+                throw MipeaksException.invalid(where + ": bad data_offsets " + off + " (expected two integers)");
+            }
         }
         long b = off.get(0).asLong();
         long e = off.get(1).asLong();
@@ -159,11 +189,40 @@ public final class SafetensorsFile implements AutoCloseable {
             throw MipeaksException.invalid(where + ": data_offsets end " + e + " beyond the data section ("
                     + dataSize + " bytes): file truncated?");
         }
-        if (e - b != numel * dtype.bytes()) {
+        if (e - b != bytes) {
             throw MipeaksException.invalid(where + ": " + (e - b) + " bytes for " + dtype + java.util.Arrays.toString(shape)
-                    + " (expected " + numel * dtype.bytes() + ")");
+                    + " (expected " + bytes + ")");
         }
         return new TensorInfo(name, dtype, shape, b, e);
+    }
+
+    /**
+     * The format's layout rule: the tensors' byte ranges, in offset order, tile the data section exactly (from 0,
+     * no overlap, no gap, nothing after the last one).
+     */
+    private static void checkLayout(Path path, Map<String, TensorInfo> tensors, long dataSize) {
+        List<TensorInfo> byOffset = new ArrayList<>(tensors.values());
+        byOffset.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+        long pos = 0;
+        TensorInfo prev = null;
+        for (TensorInfo t : byOffset) {
+            if (t.begin() < pos) {
+                throw MipeaksException.invalid(path + ": tensor '" + t.name() + "': data_offsets [" + t.begin() + ", "
+                        + t.end() + "] overlap tensor '" + prev.name() + "' [" + prev.begin() + ", " + prev.end() + "]");
+            }
+            if (t.begin() > pos) {
+                throw MipeaksException.invalid(path + ": tensor '" + t.name() + "': data_offsets [" + t.begin() + ", "
+                        + t.end() + "] leave " + (t.begin() - pos) + " unused bytes before it (at " + pos
+                        + "; the format requires contiguous data)");
+            }
+            pos = t.end();
+            prev = t;
+        }
+        if (pos != dataSize) {
+            throw MipeaksException.invalid(path + ": " + (dataSize - pos) + " trailing bytes after the last tensor's data"
+                    + (prev == null ? "" : " ('" + prev.name() + "' ends at " + pos + ")")
+                    + " (the format forbids them: a damaged or wrongly written file)");
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

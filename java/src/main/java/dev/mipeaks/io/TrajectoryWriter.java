@@ -2,7 +2,6 @@ package dev.mipeaks.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -63,12 +62,15 @@ public final class TrajectoryWriter implements AutoCloseable {
         this.dtype = dtype;
         this.row = ByteBuffer.allocateDirect(hidden * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         Path dir = this.out.getParent();
-        Files.createDirectories(dir);
         String prefix = "." + this.out.getFileName() + ".hidden";
-        TempFiles.deleteStale(dir, prefix, SPILL);
         spillPaths = new Path[layers.length];
         spills = new FileChannel[layers.length];
         try {
+            if (Files.isDirectory(this.out)) {
+                throw new IOException("it is a folder");
+            }
+            Files.createDirectories(dir);
+            TempFiles.deleteStale(dir, prefix, SPILL);
             for (int i = 0; i < layers.length; i++) {
                 spillPaths[i] = TempFiles.register(Files.createTempFile(dir, prefix + layers[i] + "."
                         + TempFiles.pidTag() + ".", SPILL));
@@ -76,7 +78,7 @@ public final class TrajectoryWriter implements AutoCloseable {
             }
         } catch (IOException e) {
             close();
-            throw e;
+            throw IoErrors.cannotWrite(out, e);
         }
     }
 
@@ -143,7 +145,7 @@ public final class TrajectoryWriter implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("writing trajectory spill for " + out, e);
+            throw IoErrors.cannotWrite(out, e);
         }
         if (steps == tokens.length) {
             tokens = Arrays.copyOf(tokens, steps * 2);

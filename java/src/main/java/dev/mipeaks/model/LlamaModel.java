@@ -127,15 +127,49 @@ public final class LlamaModel implements AutoCloseable {
     private final Rope rope;
     private boolean closed;
 
+    /**
+     * Checks a model device ({@code cpu}, {@code cuda}, {@code cuda:N}) before anything is loaded or written:
+     * whether it is CUDA; exit 2 for another value, exit 3 when LibTorch sees no CUDA device.
+     */
+    public static boolean checkDevice(String option, String dev) {
+        if (dev.equals("cpu")) {
+            return false;
+        }
+        if (dev.equals("cuda") || dev.matches("cuda:\\d+")) {
+            if (!torch.cuda_is_available()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, option + " " + dev + ": LibTorch sees no CUDA "
+                        + "device (build with -Pcuda for the CUDA natives, and check the driver)");
+            }
+            return true;
+        }
+        throw MipeaksException.invalid(option + " " + dev + ": expected cpu, cuda or cuda:N");
+    }
+
+    /**
+     * {@link #checkDevice} for every device of a {@code --device} value: cpu, cuda[:N] or a comma list of them
+     * ({@code auto} is chosen later and needs no check); also exit 3 for a CUDA index LibTorch does not see.
+     */
+    public static void checkDevices(String option, String devices) {
+        if (devices == null || devices.trim().equalsIgnoreCase("auto")) {
+            return;
+        }
+        Placement.devices(option, devices); // the list's form
+        for (String part : devices.split(",")) {
+            String d = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (checkDevice(option, d) && Placement.cudaIndex(d) >= torch.cuda_device_count()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, option + " " + d + ": LibTorch sees "
+                        + torch.cuda_device_count() + " CUDA device(s)");
+            }
+        }
+    }
+
     private LlamaModel(ModelConfig config, Path dir, Checkpoint ck, Options opt) {
         this.config = config;
         this.dir = dir;
         Placement pl = opt.placement();
         if (pl == null) {
             String dev = opt.device() == null ? "cpu" : opt.device().trim().toLowerCase(java.util.Locale.ROOT);
-            if (!dev.equals("cpu") && !dev.equals("cuda") && !dev.matches("cuda:\\d{1,3}")) {
-                throw MipeaksException.invalid("--device " + dev + ": expected cpu or cuda");
-            }
+            checkDevice("--device", dev);
             pl = Placement.single(dev, config.numLayers());
         } else if (pl.numLayers() != config.numLayers()) {
             throw MipeaksException.invalid("--device " + pl.label() + ": places " + pl.numLayers()
@@ -147,14 +181,7 @@ public final class LlamaModel implements AutoCloseable {
         List<OnDevice> ds = new ArrayList<>();
         this.deviceOfLayer = new int[config.numLayers()];
         for (Placement.Block b : pl.blocks()) {
-            if (Placement.isCuda(b.device()) && !torch.cuda_is_available()) {
-                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, "--device " + b.device() + ": LibTorch "
-                        + "sees no CUDA device (build with -Pcuda for the CUDA natives, and check the driver)");
-            }
-            if (Placement.isCuda(b.device()) && Placement.cudaIndex(b.device()) >= torch.cuda_device_count()) {
-                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, "--device " + b.device() + ": LibTorch "
-                        + "sees " + torch.cuda_device_count() + " CUDA device(s)");
-            }
+            checkDevices("--device", b.device());
             OnDevice d = new OnDevice(Placement.isCuda(b.device()) ? "cuda:" + Placement.cudaIndex(b.device())
                     : b.device());
             own(d.device);

@@ -56,18 +56,29 @@ public record ModelSource(String reference, Path dir, String id, String revision
         return new ModelSource(dir.toString(), dir.toAbsolutePath().normalize(), null, null, null);
     }
 
-    /** Resolves {@code reference} with this process's environment (see {@link #resolve(String, Map)}). */
+    /** Resolves {@code --model reference} with this process's environment (see {@link #resolve(String, Map)}). */
     public static ModelSource resolve(String reference) {
-        return resolve(reference, System.getenv());
+        return resolve(reference, "--model", System.getenv());
+    }
+
+    /** Resolves the value of another option naming a model (e.g. {@code --gt-model}); errors name {@code option}. */
+    public static ModelSource resolve(String reference, String option) {
+        return resolve(reference, option, System.getenv());
+    }
+
+    /** {@link #resolve(String, String, Map)} for {@code --model}. */
+    public static ModelSource resolve(String reference, Map<String, String> env) {
+        return resolve(reference, "--model", env);
     }
 
     /**
      * Resolves a folder path or a Hugging Face id. A folder that exists wins; otherwise a reference shaped like an id
-     * is looked up in the hub cache chosen by {@code env} (the variables above and {@code HOME}).
+     * is looked up in the hub cache chosen by {@code env} (the variables above and {@code HOME}). Errors (exit 2)
+     * name {@code option}.
      */
-    public static ModelSource resolve(String reference, Map<String, String> env) {
+    public static ModelSource resolve(String reference, String option, Map<String, String> env) {
         if (reference == null || reference.isBlank()) {
-            throw MipeaksException.invalid("--model: empty (give a model folder or a Hugging Face id org/name)");
+            throw MipeaksException.invalid(option + ": empty (give a model folder or a Hugging Face id org/name)");
         }
         String ref = reference.trim();
         Path asPath = expandHome(ref, env);
@@ -75,19 +86,19 @@ public record ModelSource(String reference, Path dir, String id, String revision
             return new ModelSource(reference, asPath.toAbsolutePath().normalize(), null, null, null);
         }
         if (Files.exists(asPath)) {
-            throw MipeaksException.invalid("--model " + ref + ": " + asPath.toAbsolutePath().normalize()
+            throw MipeaksException.invalid(option + " " + ref + ": " + asPath.toAbsolutePath().normalize()
                     + " is a file; expected a model folder (config.json, safetensors weights, tokenizer.json) or a "
                     + "Hugging Face id org/name");
         }
         Matcher m = ID.matcher(ref);
         if (!m.matches() || ref.contains("..") || ref.contains("--")) {
-            throw MipeaksException.invalid("--model " + ref + ": no such folder (" + asPath.toAbsolutePath().normalize()
+            throw MipeaksException.invalid(option + " " + ref + ": no such folder (" + asPath.toAbsolutePath().normalize()
                     + "), and not a Hugging Face id of the form org/name[@revision]");
         }
         String id = m.group(1);
         String revision = m.group(2) == null ? DEFAULT_REVISION : m.group(2);
         HubCache cache = hubCache(env);
-        return fromCache(reference, id, revision, cache, asPath.toAbsolutePath().normalize());
+        return fromCache(option + " " + reference, reference, id, revision, cache, asPath.toAbsolutePath().normalize());
     }
 
     /** The hub cache folder and the variable (or default) that chose it. */
@@ -120,7 +131,8 @@ public record ModelSource(String reference, Path dir, String id, String revision
         return "models--" + id.replace("/", "--");
     }
 
-    private static ModelSource fromCache(String reference, String id, String revision, HubCache cache, Path notFolder) {
+    private static ModelSource fromCache(String what, String reference, String id, String revision, HubCache cache,
+                                         Path notFolder) {
         Path repo = cache.dir().resolve(repoFolderName(id));
         Path refFile = repo.resolve("refs").resolve(revision);
         String download = "huggingface-cli download " + id
@@ -129,7 +141,7 @@ public record ModelSource(String reference, Path dir, String id, String revision
                 + (HASH.matcher(revision).matches() ? " and " + repo.resolve("snapshots").resolve(revision) : "")
                 + " in the Hugging Face cache " + cache.dir() + " (chosen by " + cache.chosenBy() + ")";
         if (!Files.isDirectory(repo)) {
-            throw MipeaksException.invalid("--model " + reference + ": not found offline: " + looked
+            throw MipeaksException.invalid(what + ": not found offline: " + looked
                     + "; download it with `" + download + "` (mipeaks never downloads), or set HF_HUB_CACHE/HF_HOME "
                     + "to the cache that holds it");
         }
@@ -147,16 +159,16 @@ public record ModelSource(String reference, Path dir, String id, String revision
         } else if (HASH.matcher(revision).matches() && Files.isDirectory(repo.resolve("snapshots").resolve(revision))) {
             hash = revision;
         } else {
-            throw MipeaksException.invalid("--model " + reference + ": revision '" + revision + "' not found offline: "
+            throw MipeaksException.invalid(what + ": revision '" + revision + "' not found offline: "
                     + looked + "; the cache has " + listing(repo) + "; download it with `" + download + "`");
         }
         Path snap = repo.resolve("snapshots").resolve(hash);
         if (!Files.isDirectory(snap)) {
-            throw MipeaksException.invalid("--model " + reference + ": " + refFile + " names snapshot " + hash
+            throw MipeaksException.invalid(what + ": " + refFile + " names snapshot " + hash
                     + " but " + snap + " does not exist (an interrupted download?); run `" + download + "`");
         }
         ModelSource s = new ModelSource(reference, snap, id, revision, hash);
-        s.checkComplete(download);
+        s.checkComplete(what, download);
         return s;
     }
 
@@ -188,7 +200,7 @@ public record ModelSource(String reference, Path dir, String id, String revision
      * A snapshot holds config.json and every weight file (model.safetensors, or each shard the index lists); a link
      * into blobs/ whose blob is missing (an interrupted download) is named with the command that completes it.
      */
-    private void checkComplete(String download) {
+    private void checkComplete(String what, String download) {
         List<String> needed = new ArrayList<>(List.of("config.json"));
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.exists(dir.resolve("model.safetensors"), LinkOption.NOFOLLOW_LINKS)) {
@@ -203,7 +215,7 @@ public record ModelSource(String reference, Path dir, String id, String revision
                 needed.addAll(shards);
             }
         } else {
-            throw MipeaksException.invalid("--model " + reference + ": snapshot " + dir + " has no model.safetensors or "
+            throw MipeaksException.invalid(what + ": snapshot " + dir + " has no model.safetensors or "
                     + "model.safetensors.index.json (only safetensors checkpoints are read; an incomplete download?); "
                     + "run `" + download + "`");
         }
@@ -211,7 +223,7 @@ public record ModelSource(String reference, Path dir, String id, String revision
             Path p = dir.resolve(f);
             if (!Files.isRegularFile(p)) {
                 String why = Files.isSymbolicLink(p) ? "links to a blob that is missing" : "is missing";
-                throw MipeaksException.invalid("--model " + reference + ": " + p + " " + why
+                throw MipeaksException.invalid(what + ": " + p + " " + why
                         + " (an incomplete download); run `" + download + "`");
             }
         }

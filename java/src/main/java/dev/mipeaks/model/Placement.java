@@ -116,8 +116,13 @@ public record Placement(List<Block> blocks) {
         return of(devices, counts, numLayers);
     }
 
-    /** The devices of a --device list (cpu, cuda, cuda:N), normalised; errors name the option. */
+    /** The devices of a --device list (cpu, cuda, cuda:N), normalised; errors name --device. */
     public static List<String> devices(String device) {
+        return devices("--device", device);
+    }
+
+    /** The devices of a device list given to {@code option} (cpu, cuda, cuda:N), normalised. */
+    public static List<String> devices(String option, String device) {
         if (device == null || device.isBlank()) {
             return List.of("cpu");
         }
@@ -125,10 +130,10 @@ public record Placement(List<Block> blocks) {
         for (String part : device.split(",")) {
             String d = part.trim().toLowerCase(Locale.ROOT);
             if (d.isEmpty()) {
-                throw MipeaksException.invalid("--device " + device + ": empty entry in the list");
+                throw MipeaksException.invalid(option + " " + device + ": empty entry in the list");
             }
             if (!d.equals("cpu") && !d.equals("cuda") && !d.matches("cuda:\\d{1,3}")) {
-                throw MipeaksException.invalid("--device " + device + ": expected cpu, cuda, cuda:N or a comma list "
+                throw MipeaksException.invalid(option + " " + device + ": expected cpu, cuda, cuda:N or a comma list "
                         + "of them (e.g. cuda:0,cuda:1), got '" + part.trim() + "'");
             }
             out.add(normalize(d));

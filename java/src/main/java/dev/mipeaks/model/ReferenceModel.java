@@ -11,12 +11,17 @@ import java.util.Map;
  * layer recomputes the keys and values of the whole sequence from that layer's inputs. It is the yardstick of the
  * LibTorch runtime (for tiny models only: weights are held as double[]).
  *
- * <p>It also defines Representation Recycling exactly: at a position p recycled at layer l, layer l is applied a
- * second time to its own output at p. The second application's query attends to the keys of positions &lt; p and to
- * its own new key at p; that second key/value replaces the first one at p, so every later position (and layer l's
- * cache) sees one entry for p, the second application's. {@link #forward(int[], Map, boolean)} with
- * {@code duplicateEntry = true} instead models code that appends the second key/value next to the first (as a
- * Hugging Face DynamicCache does when a layer is called twice): p then has two entries at layer l.
+ * <p>It also defines Representation Recycling exactly ({@link CacheMode#REPLACE}): at a position p recycled at
+ * layer l, layer l is applied a second time to its own output at p. The second application's query attends to the
+ * keys of positions &lt; p and to its own new key at p; that second key/value replaces the first one at p, so every
+ * later position (and layer l's cache) sees one entry for p, the second application's. This is what the reference's
+ * RR_model.py does with its pinned transformers 4.46.1: its second forward pass starts from the tuple cache of
+ * before the step (the tuple is not changed by the first pass), recomputes layers &lt; l identically, injects layer
+ * l's first output as layer l's input, and its returned cache replaces the first pass's.
+ * {@link CacheMode#IN_PLACE} models the same code under newer transformers, whose DynamicCache the first pass
+ * extends in place: the second pass then adds a second entry for p at every layer, at RoPE position p + 1 (the cache
+ * already holds p + 1 entries), attending to the first pass's entry too, and every later position's RoPE position
+ * is shifted by one per recycled position before it.
  *
  * <p>{@link Precision#BF16_HF} turns it into an emulation of Hugging Face's bfloat16 forward: the same arithmetic,
  * with every value rounded to bf16 (round to nearest even) exactly where transformers' Llama/Qwen2 modules produce a
@@ -98,15 +103,23 @@ public final class ReferenceModel {
     public record Result(double[][][] hidden, double[][] logits, double[][][] keys, double[][][] values) {
     }
 
+    /** How a recycled position's second pass meets the KV cache (see the class comment). */
+    public enum CacheMode {
+        /** One entry per position: the second pass's replaces the first's (ours; the reference with tuple caches). */
+        REPLACE,
+        /** Both passes' entries at every layer, RoPE positions shifted (the reference's code with in-place caches). */
+        IN_PLACE
+    }
+
     public Result forward(int[] ids) {
-        return forward(ids, Map.of(), false);
+        return forward(ids, Map.of(), CacheMode.REPLACE);
     }
 
     /**
-     * @param recycle        position -> layer applied twice at that position
-     * @param duplicateEntry keep both keys/values of a recycled position (the behaviour this project avoids)
+     * @param recycle position -> layer applied twice at that position
+     * @param mode    how the second pass meets the cache
      */
-    public Result forward(int[] ids, Map<Integer, Integer> recycle, boolean duplicateEntry) {
+    public Result forward(int[] ids, Map<Integer, Integer> recycle, CacheMode mode) {
         int n = ids.length;
         int h = c.hiddenSize();
         int layers = c.numLayers();
@@ -123,15 +136,26 @@ public final class ReferenceModel {
         double[][][] hidden = new double[layers][][];
         double[][][] keys = new double[layers][n][];
         double[][][] values = new double[layers][n][];
+        // IN_PLACE: the second pass's stream at each recycled position (it starts from the same embedding)
+        Map<Integer, double[]> second = new HashMap<>();
+        if (mode == CacheMode.IN_PLACE) {
+            for (int t : recycle.keySet()) {
+                second.put(t, x[t].clone());
+            }
+        }
         for (int l = 0; l < layers; l++) {
-            x = layer(l, x, recycle, duplicateEntry, keys[l], values[l]);
-            hidden[l] = x;
+            x = mode == CacheMode.REPLACE ? layer(l, x, recycle, keys[l], values[l])
+                    : layerInPlace(l, x, recycle, second, keys[l], values[l]);
+            hidden[l] = x.clone();
+            for (Map.Entry<Integer, double[]> e : second.entrySet()) {
+                hidden[l][e.getKey()] = e.getValue(); // what the step outputs at a recycled position
+            }
         }
         double[] norm = w.get("model.norm.weight");
         double[] head = w.get(c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight");
         double[][] logits = new double[n][];
         for (int t = 0; t < n; t++) {
-            logits[t] = matVec(head, c.vocabSize(), h, rmsNorm(x[t], norm), null);        // bf16: rounded by matVec
+            logits[t] = matVec(head, c.vocabSize(), h, rmsNorm(hidden[layers - 1][t], norm), null);
         }
         return new Result(hidden, logits, keys, values);
     }
@@ -140,8 +164,8 @@ public final class ReferenceModel {
     private record Entry(int pos, double[] k, double[] v) {
     }
 
-    private double[][] layer(int l, double[][] x, Map<Integer, Integer> recycle, boolean dup,
-                             double[][] keysOut, double[][] valuesOut) {
+    private double[][] layer(int l, double[][] x, Map<Integer, Integer> recycle, double[][] keysOut,
+                             double[][] valuesOut) {
         int n = x.length;
         String p = "model.layers." + l + ".";
         // keys/values of every position from this layer's inputs
@@ -158,16 +182,45 @@ public final class ReferenceModel {
             Integer rl = recycle.get(t);
             if (rl != null && rl == l) {
                 double[][] kv2 = keyValue(p, y, t);
-                Entry second = new Entry(t, kv2[0], kv2[1]);
-                if (dup) {
-                    entries.add(idx + 1, second);
-                    idx++;
-                } else {
-                    entries.set(idx, second);
-                }
+                entries.set(idx, new Entry(t, kv2[0], kv2[1]));
                 y = block(p, y, t, entries.subList(0, idx + 1));
             }
             out[t] = y;
+        }
+        for (int t = 0; t < n; t++) {
+            Entry e = entries.get(lastIndexOf(entries, t));
+            keysOut[t] = e.k;
+            valuesOut[t] = e.v;
+        }
+        return out;
+    }
+
+    /**
+     * One layer under {@link CacheMode#IN_PLACE}: positions in order, each recycled position followed by its second
+     * pass (input: the second stream, or at the recycled layer the first pass's output of this layer), at RoPE
+     * position + 1, whose entry is appended after the first pass's; RoPE positions shift by one per recycled position.
+     */
+    private double[][] layerInPlace(int l, double[][] x, Map<Integer, Integer> recycle, Map<Integer, double[]> second,
+                                    double[][] keysOut, double[][] valuesOut) {
+        int n = x.length;
+        String p = "model.layers." + l + ".";
+        List<Entry> entries = new ArrayList<>();
+        double[][] out = new double[n][];
+        int shift = 0;
+        for (int t = 0; t < n; t++) {
+            int pos = t + shift;
+            double[][] kv = keyValue(p, x[t], pos);
+            entries.add(new Entry(t, kv[0], kv[1]));
+            double[] y = block(p, x[t], pos, entries);
+            out[t] = y;
+            Integer rl = recycle.get(t);
+            if (rl != null) {
+                double[] in2 = rl == l ? y : second.get(t);
+                double[][] kv2 = keyValue(p, in2, pos + 1);
+                entries.add(new Entry(t, kv2[0], kv2[1]));
+                second.put(t, block(p, in2, pos + 1, entries));
+                shift++;
+            }
         }
         for (int t = 0; t < n; t++) {
             Entry e = entries.get(lastIndexOf(entries, t));

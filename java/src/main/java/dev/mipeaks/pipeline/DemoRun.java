@@ -1,10 +1,14 @@
 package dev.mipeaks.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.demo.DemoModel;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,23 +27,39 @@ public final class DemoRun {
     public static final String NOTICE = "DEMO: the model has random weights (a seeded random Llama that mipeaks builds, "
             + "no download). Its MI peaks and thinking tokens show the pipeline working, not a finding about reasoning.";
     static final String PROBLEMS = "demo/problems.jsonl";
+    /** The demo model's config.json, relative to the demo's folder (a demo interrupted before its run began). */
+    static final String MODEL_CONFIG = "model/config.json";
 
     private DemoRun() {
     }
 
-    /** Demo settings: all 4 layers, nhsic sigma 50, greedy. */
-    public static RunOptions options(Path out, long seed, int maxNewTokens, int threads, AnalysisOptions analysis)
-            throws IOException {
-        Path model = model(out.resolve("model"), seed);
+    /**
+     * Demo settings: all 4 layers, nhsic sigma 50, greedy. Writes the model and the problems into {@code out}
+     * (refused when {@code out} is a non-empty folder that holds no run, unless {@code force}); the caller holds
+     * {@code out}'s {@link FolderLock}.
+     */
+    public static RunOptions options(Path out, long seed, int maxNewTokens, int threads, AnalysisOptions analysis,
+                                     boolean force) throws IOException {
+        OutputPaths.requireFolder("--out", out, force, "a demo run folder", RunLayout.CONFIG, MODEL_CONFIG);
+        Path model = model(out.resolve("model"), seed, force);
         Path data = problems(out.resolve("data"));
+        // out now holds the demo's own model/ and data/: the run's folder check has been made above
         return new RunOptions(dev.mipeaks.model.ModelSource.folder(model), data.toString(), null, Map.of(), 0, -1, "all",
                 maxNewTokens, "nhsic", Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", null,
-                true, threads, Shard.ALL, 128, out, NOTICE, true, analysis);
+                true, threads, Shard.ALL, 128, out, NOTICE, true, analysis, true);
     }
 
-    /** Writes the demo model unless {@code dir} already holds the one of this seed (then it is reused). */
-    static Path model(Path dir, long seed) throws IOException {
+    /**
+     * Writes the demo model unless {@code dir} already holds the one of this seed (then it is reused); a model
+     * there that is not a demo model is never replaced, unless {@code force}.
+     */
+    static Path model(Path dir, long seed, boolean force) throws IOException {
         Path cfg = dir.resolve("config.json");
+        if (!force && Files.isRegularFile(cfg)
+                && !RunIdentity.JSON.readTree(cfg.toFile()).path(DemoModel.MARKER).asBoolean(false)) {
+            throw MipeaksException.invalid(dir + ": holds a model that is not the demo's (no '" + DemoModel.MARKER
+                    + "' in its config.json); use another --out, or --force to replace it");
+        }
         if (Files.isRegularFile(cfg) && Files.isRegularFile(dir.resolve("model.safetensors"))
                 && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             JsonNode n = RunIdentity.JSON.readTree(cfg.toFile());
@@ -70,6 +90,9 @@ public final class DemoRun {
                                     PrintWriter stdout, PrintWriter err) throws IOException {
         stdout.println(NOTICE);
         stdout.flush();
-        return MiRun.run(options(out, seed, maxNewTokens, threads, analysis), stdout, err);
+        OutputPaths.requireFolder("--out", out, false, "a demo run folder", RunLayout.CONFIG, MODEL_CONFIG);
+        try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
+            return MiRun.run(options(out, seed, maxNewTokens, threads, analysis, false), stdout, err);
+        }
     }
 }

@@ -17,7 +17,10 @@ import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
+import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.model.LlamaModel;
@@ -51,7 +54,9 @@ import java.util.stream.Stream;
 
 /**
  * The work of {@code mipeaks run}: for each problem of a dataset (of this shard), the ground-truth state (forward
- * pass of the solution text, last token, every captured layer), then generation from the prompt with the state of
+ * pass of the solution text, last token, every captured layer; by another checkpoint with {@code --gt-model}, as the
+ * reference's cal_mi.py --gt_model, computed for all problems before the generating model loads), then generation
+ * from the prompt with the state of
  * every step streamed to the problem's tensors file and its MI against the ground truth computed chunk by chunk
  * through the MI backend; then peaks, statistics, thinking tokens, plots and report.md.
  *
@@ -100,22 +105,45 @@ public final class MiRun {
                     + "model's tokenizer to encode problems and solutions)");
         }
         int[] layers = resolveLayers(o.layers(), mc.numLayers());
+        ModelSource gtSrc = o.gtModel();
+        Path gtDir = gtSrc == null ? null : gtSrc.dir();
+        if (gtDir != null) {
+            checkGtModel(gtDir, mc, modelDir, layers);
+        }
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), modelDir);
-        String miDevice = miDevice(o.device());
+        String modelDeviceOption = o.modelDevice() != null ? o.modelDevice() : o.device() == null ? "auto" : o.device();
+        // checked now: a device that fails only when the model loads would leave its config.json behind
+        LlamaModel.checkDevices(o.modelDevice() != null ? "--model-device" : "--device", modelDeviceOption);
 
-        try (MiBackend backend = MiBackends.open(miDevice, o.estimator(), o.estimatorParams(), o.threads(), err)) {
+        if (o.analysis() != null && o.analysis().layer() != null
+                && java.util.Arrays.stream(layers).noneMatch(l -> l == o.analysis().layer())) {
+            throw MipeaksException.invalid("--layer " + o.analysis().layer() + ": not one of the captured layers "
+                    + java.util.Arrays.toString(layers) + " (--layers " + o.layers() + ")");
+        }
+        OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
+        OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
+        try (MiBackend backend = MiBackends.open(miDevice(o.device()), o.estimator(), o.estimatorParams(), o.threads(),
+                err);
+             FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
+            GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
             Tokenizer tok = null;
             ExecutorService miWorker = null;
             Thread onInterrupt = null;
             try {
                 tok = Tokenizer.load(modelDir);
-                Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings());
-                MemoryPlan.Request req = planRequest(o, mc, modelDir, lengths, layers, dir, backend);
-                String modelDeviceOption = o.modelDevice() != null ? o.modelDevice() : o.device();
-                MemoryPlan plan = MemoryPlan.choose(req, modelDeviceOption, o.layersPerDevice(), new SystemMemory(),
-                        NativeRuntime::cudaDeviceCount, err);
+                Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings(), gtDir == null);
+                MemoryPlan plan = MemoryPlan.choose(planRequest(o, mc, modelDir, lengths, layers, dir, backend),
+                        modelDeviceOption, o.layersPerDevice(), new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
                 String computeDtype = plan.computeDtype();
                 ObjectNode config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
+                if (gtSrc != null) {
+                    // absent without --gt-model, so folders of earlier versions resume
+                    config.put("gt_model", gtSrc.recorded());
+                    if (gtSrc.isHub()) {
+                        config.put("gt_model_snapshot", gtSrc.snapshot());
+                    }
+                    config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
+                }
                 List<ManifestEntry> finished = prepareFolder(dir, config);
                 Set<Integer> have = new TreeSet<>();
                 finished.forEach(e -> have.add(e.index()));
@@ -138,15 +166,19 @@ public final class MiRun {
                 if (!todo.isEmpty()) {
                     plan.print(err);
                     plan.check(o.memoryCheck());
+                }
+                Map<Integer, GroundTruth> gts = null;
+                if (!todo.isEmpty() && gtDir != null) {
+                    gts = groundTruths(gtSrc, o, todo, layers, plan, err);
+                }
+                if (!todo.isEmpty()) {
                     long tl = System.nanoTime();
                     try (LlamaModel model = LlamaModel.load(modelDir,
                             LlamaModel.Options.of(plan.placement(), computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
-                        GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
-                                Set.of(), List.of());
-                        Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen, gc,
-                                tok, template, backend, miWorker, progress);
+                        Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen,
+                                gc, tok, template, backend, miWorker, progress, gts);
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
@@ -194,13 +226,13 @@ public final class MiRun {
      * Token lengths of the problems of this session, for the memory plan and for skipping a problem whose prompt
      * plus max new tokens, or whose solution, exceeds the model's positions.
      *
-     * @param prompt   the longest prompt among the problems that fit (0 when none)
-     * @param solution the longest solution among them
+     * @param prompt    the longest prompt among the problems that fit (0 when none)
+     * @param solution  the longest solution among them (0 when another model gives the ground truths)
      * @param minPrompt the shortest prompt of all (for the error when none fits)
      */
     record Lengths(int prompt, int promptIndex, int solution, int solutionIndex, int minPrompt, int fitting) {
         static Lengths of(List<DatasetRecord> records, Tokenizer tok, UnaryOperator<String> template, RunOptions o,
-                          int maxPositions) {
+                          int maxPositions, boolean solutions) {
             int prompt = 0;
             int promptIndex = -1;
             int solution = 0;
@@ -213,7 +245,7 @@ public final class MiRun {
                     continue;
                 }
                 int p = tok.encode(template.apply(r.problem()), o.addSpecialTokens() && !chat).length;
-                int g = tok.encode(r.solution(), o.addSpecialTokens()).length;
+                int g = solutions ? tok.encode(r.solution(), o.addSpecialTokens()).length : 0;
                 minPrompt = Math.min(minPrompt, p);
                 if (p + (long) o.maxNewTokens() > maxPositions || g > maxPositions) {
                     continue;
@@ -258,10 +290,69 @@ public final class MiRun {
         return req;
     }
 
+    /**
+     * A problem's ground truth: the solution's ids and the last token's state after each captured layer; states null
+     * with the reason when they could not be computed.
+     */
+    record GroundTruth(int[] ids, float[][] states, String skip) {
+    }
+
+    /** --gt-model: same hidden size, every captured layer present, a tokenizer (exit 2 naming what differs). */
+    static void checkGtModel(Path gtDir, ModelConfig mc, Path modelDir, int[] layers) {
+        ModelConfig gc = ModelConfig.load(gtDir);
+        if (gc.hiddenSize() != mc.hiddenSize()) {
+            throw MipeaksException.invalid(gtDir.resolve("config.json") + ": hidden_size " + gc.hiddenSize()
+                    + " differs from the model's " + mc.hiddenSize() + " (" + modelDir.resolve("config.json")
+                    + "): --gt-model needs states of the same size");
+        }
+        for (int l : layers) {
+            if (l >= gc.numLayers()) {
+                throw MipeaksException.invalid(gtDir.resolve("config.json") + ": num_hidden_layers " + gc.numLayers()
+                        + " has no layer " + l + " (--layers)");
+            }
+        }
+        if (!Tokenizer.present(gtDir)) {
+            throw MipeaksException.invalid(gtDir.resolve("tokenizer.json") + ": no such file (--gt-model encodes the "
+                    + "solutions with its own tokenizer)");
+        }
+    }
+
+    /** The ground truths of {@code todo} by the --gt-model checkpoint (loaded, used, closed before the model loads). */
+    static Map<Integer, GroundTruth> groundTruths(ModelSource gtSrc, RunOptions o, List<DatasetRecord> todo,
+                                                  int[] layers, MemoryPlan plan, PrintWriter err) {
+        Path gtDir = gtSrc.dir();
+        Map<Integer, GroundTruth> out = new java.util.HashMap<>();
+        long t0 = System.nanoTime();
+        ModelConfig gc = ModelConfig.load(gtDir);
+        // on the model's devices (loaded and closed before the model loads), its layers spread the same way
+        Placement p = plan.placement();
+        Placement gtPlace = p.isSplit() ? Placement.of(p.blocks().stream().map(Placement.Block::device).toList(), null,
+                gc.numLayers()) : Placement.single(p.first().device(), gc.numLayers());
+        try (Tokenizer gtTok = Tokenizer.load(gtDir);
+             LlamaModel gt = LlamaModel.load(gtDir, LlamaModel.Options.of(gtPlace, plan.computeDtype()))) {
+            Generator g = new Generator(gt, gtTok);
+            for (DatasetRecord r : todo) {
+                if (r.solution() == null || r.solution().isBlank()) {
+                    continue;
+                }
+                int[] ids = gtTok.encode(r.solution(), o.addSpecialTokens());
+                String skip = ids.length > gc.maxPositionEmbeddings() ? "the solution is " + ids.length + " tokens of "
+                        + "--gt-model, more than its max_position_embeddings " + gc.maxPositionEmbeddings() : null;
+                out.put(r.index(), new GroundTruth(ids, ids.length == 0 || skip != null ? null
+                        : g.forwardHidden(ids, layers), skip));
+            }
+        }
+        err.printf(Locale.ROOT, "ground truths of %d problems by %s in %.1f s%n", out.size(), gtSrc.label(),
+                (System.nanoTime() - t0) / 1e9);
+        err.flush();
+        return out;
+    }
+
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
     private record Problem(RunOptions o, Path dir, ModelSource src, int[] layers, int hidden, int maxPositions,
                            Generator gen, GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template,
-                           MiBackend backend, ExecutorService miWorker, RunProgress progress) {
+                           MiBackend backend, ExecutorService miWorker, RunProgress progress,
+                           Map<Integer, GroundTruth> gts) {
 
         void run(DatasetRecord r) throws IOException {
             String stem = RunLayout.stem(r.index());
@@ -277,7 +368,8 @@ public final class MiRun {
                 skip(r, "the prompt encodes to no tokens");
                 return;
             }
-            int[] gtIds = tok.encode(r.solution(), o.addSpecialTokens());
+            GroundTruth gt = gts != null ? gts.get(r.index()) : null;
+            int[] gtIds = gt != null ? gt.ids() : tok.encode(r.solution(), o.addSpecialTokens());
             if (gtIds.length == 0) {
                 skip(r, "the solution encodes to no tokens");
                 return;
@@ -288,12 +380,16 @@ public final class MiRun {
                         + "max_position_embeddings " + maxPositions);
                 return;
             }
-            if (gtIds.length > maxPositions) {
+            if (gt != null && gt.skip() != null) {
+                skip(r, gt.skip());
+                return;
+            }
+            if (gt == null && gtIds.length > maxPositions) {
                 skip(r, "the solution is " + gtIds.length + " tokens, more than the model's max_position_embeddings "
                         + maxPositions + " (its forward pass gives the ground-truth state)");
                 return;
             }
-            float[][] gtStates = gen.forwardHidden(gtIds, layers);
+            float[][] gtStates = gt != null ? gt.states() : gen.forwardHidden(gtIds, layers);
             long t1 = System.nanoTime();
             DType dtype = o.stateDtype();
             Path tensors = dir.resolve(RunLayout.problemTensors(r.index()));
@@ -376,8 +472,7 @@ public final class MiRun {
             n.put("generate_s", (t2 - t1) / 1e9);
             n.put("mi_wait_s", (t3 - t2) / 1e9);
             n.put("total_s", (t3 - t0) / 1e9);
-            Files.writeString(dir.resolve(TIMINGS), n + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            AtomicFiles.append(dir.resolve(TIMINGS), (n + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -424,10 +519,10 @@ public final class MiRun {
         if (!Files.isRegularFile(manifest)) {
             return;
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        long keep;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ)) {
             long size = ch.size();
-            long keep = size;
+            keep = size;
             ByteBuffer one = ByteBuffer.allocate(1);
             while (keep > 0) {
                 one.clear();
@@ -437,11 +532,11 @@ public final class MiRun {
                 }
                 keep--;
             }
-            if (keep < size) {
-                ch.truncate(keep);
-                ch.force(true);
+            if (keep == size) {
+                return;
             }
         }
+        AtomicFiles.truncate(manifest, keep);
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */

@@ -7,6 +7,8 @@ import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.analysis.RunWriter;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,6 +41,14 @@ public final class RunMerge {
     }
 
     public static Result merge(Path out, List<Path> inputs, PrintWriter err) throws IOException {
+        return merge(out, inputs, false, err);
+    }
+
+    /**
+     * Merges {@code inputs} into {@code out} (locked while merging); a non-empty {@code out} that holds no run is
+     * refused unless {@code force}.
+     */
+    public static Result merge(Path out, List<Path> inputs, boolean force, PrintWriter err) throws IOException {
         if (inputs.isEmpty()) {
             throw MipeaksException.invalid("merge: no input run folders given");
         }
@@ -49,7 +59,7 @@ public final class RunMerge {
         Map<Integer, Source> byIndex = new TreeMap<>();
         for (Path in : inputs) {
             Path dir = in.toAbsolutePath().normalize();
-            if (dir.equals(outAbs)) {
+            if (dir.equals(outAbs) || OutputPaths.same(dir, outAbs)) {
                 throw MipeaksException.invalid("merge: input " + in + " is the --out folder itself");
             }
             ObjectNode c = RunIdentity.read(dir);
@@ -80,6 +90,14 @@ public final class RunMerge {
         }
         ObjectNode merged = base.deepCopy();
         merged.putNull("shard");
+        OutputPaths.requireFolder("--out", outAbs, force, "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
+        try (FolderLock lock = FolderLock.acquire(outAbs, "merge", err)) {
+            return into(out, outAbs, merged, byIndex, shards, err);
+        }
+    }
+
+    private static Result into(Path out, Path outAbs, ObjectNode merged, Map<Integer, Source> byIndex,
+                               TreeSet<String> shards, PrintWriter err) throws IOException {
         ObjectNode have = RunIdentity.read(outAbs);
         List<ManifestEntry> existing = List.of();
         if (have == null) {

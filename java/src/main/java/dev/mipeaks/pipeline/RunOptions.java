@@ -2,7 +2,9 @@ package dev.mipeaks.pipeline;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.model.ModelSource;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,12 +19,12 @@ import java.util.Map;
  * @param dataRoot         where named datasets live, or null for {@code DatasetLoader.defaultDataRoot()}
  * @param fields           canonical field to source field mapping for other files (id)
  * @param offset           skip this many problems (id)
- * @param limit            at most this many problems after the offset, negative = all (id)
+ * @param limit            at most this many problems after the offset, -1 = all (id)
  * @param layers           "all", "last" or a comma list of layer indices (id, resolved against the model)
  * @param maxNewTokens     generation budget per problem (id)
  * @param estimator        MI estimator name (id)
  * @param estimatorParams  estimator parameters as text, e.g. sigma=50 (id, resolved with defaults)
- * @param promptTemplate   raw (the problem text, as the paper), deepseek-math, qwen-boxed or chat (id)
+ * @param promptTemplate   raw (the problem text, as the paper), chat, or a reference template by name ({@link dev.mipeaks.eval.Prompts#NAMES}) (id)
  * @param addSpecialTokens tokenize with the tokenizer's special tokens (e.g. a Llama BOS), as transformers'
  *                         default; the chat template carries its own and ignores this (id)
  * @param temperature      0 = greedy (id), with topP and seed
@@ -40,20 +42,37 @@ import java.util.Map;
  * @param notice           a line every output of the run repeats (the demo: "random weights"), or null
  * @param report           write peaks, stats, thinking tokens, plots and report.md at the end
  * @param analysis         peak options for that report
+ * @param force            write into a non-empty {@code out} folder that holds no run
+ * @param gtModel          another checkpoint (folder or Hugging Face id; same hidden size, at least as many layers)
+ *                         whose forward pass of the solution gives the ground-truth states, as the reference's
+ *                         cal_mi.py --gt_model; null: the model itself (id: path or hub id and snapshot, fingerprint)
  */
-public record RunOptions(dev.mipeaks.model.ModelSource model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
-                         String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
-                         String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
-                         DType stateDtype, String computeDtype, String device, String modelDevice, String layersPerDevice,
-                         boolean memoryCheck, int threads,
-                         Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis) {
+public record RunOptions(ModelSource model, String dataset, Path dataRoot, Map<String, String> fields, int offset,
+                         int limit, String layers, int maxNewTokens, String estimator,
+                         Map<String, String> estimatorParams, String promptTemplate, boolean addSpecialTokens,
+                         double temperature, double topP, long seed, DType stateDtype, String computeDtype,
+                         String device, String modelDevice, String layersPerDevice, boolean memoryCheck, int threads,
+                         Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
+                         boolean force, ModelSource gtModel) {
+
+    /** Ground truth from the model itself. */
+    public RunOptions(ModelSource model, String dataset, Path dataRoot, Map<String, String> fields, int offset,
+                      int limit, String layers, int maxNewTokens, String estimator,
+                      Map<String, String> estimatorParams, String promptTemplate, boolean addSpecialTokens,
+                      double temperature, double topP, long seed, DType stateDtype, String computeDtype,
+                      String device, String modelDevice, String layersPerDevice, boolean memoryCheck, int threads,
+                      Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
+                      boolean force) {
+        this(model, dataset, dataRoot, fields, offset, limit, layers, maxNewTokens, estimator, estimatorParams,
+                promptTemplate, addSpecialTokens, temperature, topP, seed, stateDtype, computeDtype, device, modelDevice,
+                layersPerDevice, memoryCheck, threads, shard, chunk, out, notice, report, analysis, force, null);
+    }
 
     public RunOptions {
         fields = Map.copyOf(fields);
         estimatorParams = Map.copyOf(estimatorParams);
-        if (maxNewTokens < 1) {
-            throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
-        }
+        // --max-new-tokens, --temperature, --top-p: checked here, before the run folder is touched
+        GenerationConfig.sampling(maxNewTokens, temperature, topP, seed);
         if (offset < 0) {
             throw MipeaksException.invalid("--offset must be >= 0, got " + offset);
         }

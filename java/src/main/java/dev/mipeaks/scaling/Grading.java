@@ -2,18 +2,18 @@ package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.eval.AnswerExtractor;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.GradeSummary;
-import dev.mipeaks.eval.Rule;
+import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Verdict;
-import java.util.Locale;
+import dev.mipeaks.eval.VerdictFields;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * Verdicts in result lines and back: a line stores the problem's identity (index, id, ground truth, subject, level)
- * and the verdict's fields, so metrics can be rebuilt from results.jsonl alone (also for problems finished by an
- * earlier, resumed run).
+ * and its verdicts under both rule sets ({@link VerdictFields}), so metrics can be rebuilt from results.jsonl alone
+ * (also for problems finished by an earlier, resumed run), under either rules.
  */
 final class Grading {
     private Grading() {
@@ -31,11 +31,8 @@ final class Grading {
         }
     }
 
-    static void putVerdict(ObjectNode o, Verdict v) {
-        o.put("prediction", v.prediction());
-        o.put("correct", v.correct());
-        o.put("rule", v.rule().label());
-        o.put("extraction", v.extraction().name().toLowerCase(Locale.ROOT));
+    static void putVerdicts(ObjectNode o, GradingRules headline, Map<GradingRules, Verdict> all) {
+        VerdictFields.put(o, headline, all);
     }
 
     /** The problem of a line (the fields {@link #putRecord} wrote). */
@@ -47,16 +44,23 @@ final class Grading {
                 level == null || level.isNull() ? null : level.asInt(), Map.of());
     }
 
-    /** The verdict stored in {@code v} (a line or a cell of one). */
-    static Verdict verdict(JsonNode v, String groundTruth) {
-        JsonNode p = v.get("prediction");
-        return new Verdict(v.path("correct").asBoolean(), Rule.valueOf(v.path("rule").asText("none").toUpperCase(Locale.ROOT)),
-                p == null || p.isNull() ? null : p.asText(), groundTruth,
-                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)));
+    /** An empty summary per rule set. */
+    static Map<GradingRules, GradeSummary> summaries(String dataset) {
+        Map<GradingRules, GradeSummary> m = new EnumMap<>(GradingRules.class);
+        for (GradingRules r : GradingRules.values()) {
+            m.put(r, new GradeSummary(dataset));
+        }
+        return m;
     }
 
-    static void add(GradeSummary s, JsonNode line, JsonNode verdictNode) {
+    /** Adds the verdicts stored in {@code verdictNode} (a line or a cell of one) to each rule set's summary. */
+    static void add(Map<GradingRules, GradeSummary> s, JsonNode line, JsonNode verdictNode) {
         DatasetRecord r = record(line);
-        s.add(r, verdict(verdictNode, r.answer()));
+        s.forEach((rules, summary) -> {
+            Verdict v = VerdictFields.read(verdictNode, rules, r.answer());
+            if (v != null) {
+                summary.add(r, v);
+            }
+        });
     }
 }

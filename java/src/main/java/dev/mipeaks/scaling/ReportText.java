@@ -2,6 +2,7 @@ package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import java.util.Locale;
 import java.util.Map;
 
@@ -31,6 +32,28 @@ final class ReportText {
         }
         for (Map.Entry<String, GradeSummary.Count> e : s.bySubject().entrySet()) {
             b.append("| ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    /**
+     * Overall / by level / by subject accuracy under each rule set side by side: the headline rules' column first.
+     */
+    static void accuracyTables(StringBuilder b, GradingRules headline, Map<GradingRules, GradeSummary> byRules) {
+        GradeSummary h = byRules.get(headline);
+        GradeSummary o = byRules.get(headline.other());
+        b.append("| | ").append(headline.label()).append(" rules | ").append(headline.other().label())
+                .append(" rules |\n|---|---|---|\n");
+        b.append("| overall | ").append(pct(h.overall())).append(" | ").append(pct(o.overall())).append(" |\n");
+        for (Map.Entry<String, GradeSummary.Count> e : h.byLevel().entrySet()) {
+            GradeSummary.Count c = o.byLevel().get(e.getKey());
+            b.append("| level ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" | ")
+                    .append(c == null ? "n/a" : pct(c)).append(" |\n");
+        }
+        for (Map.Entry<String, GradeSummary.Count> e : h.bySubject().entrySet()) {
+            GradeSummary.Count c = o.bySubject().get(e.getKey());
+            b.append("| ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" | ")
+                    .append(c == null ? "n/a" : pct(c)).append(" |\n");
         }
         b.append('\n');
     }

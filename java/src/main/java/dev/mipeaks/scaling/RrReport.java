@@ -3,6 +3,7 @@ package dev.mipeaks.scaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,9 +17,10 @@ public final class RrReport {
     private RrReport() {
     }
 
-    /** Totals over the folder's finished problems. */
+    /** Totals over the folder's finished problems; {@code summary} is the headline rules' ({@code rules}). */
     public record Totals(int problems, long generated, long recycled, long candidates, double decodeSeconds,
-                        GradeSummary summary, Map<String, Integer> stopReasons) {
+                        GradeSummary summary, Map<String, Integer> stopReasons, GradingRules rules,
+                        Map<GradingRules, GradeSummary> byRules) {
         public long regular() {
             return generated - recycled;
         }
@@ -29,7 +31,11 @@ public final class RrReport {
     }
 
     public static Totals totals(List<JsonNode> lines, String dataset) {
-        GradeSummary s = new GradeSummary(dataset);
+        return totals(lines, dataset, GradingRules.STRICT);
+    }
+
+    public static Totals totals(List<JsonNode> lines, String dataset, GradingRules rules) {
+        Map<GradingRules, GradeSummary> s = Grading.summaries(dataset);
         long gen = 0;
         long rec = 0;
         long cand = 0;
@@ -43,19 +49,26 @@ public final class RrReport {
             secs += (l.path("prefill_ms").asDouble() + l.path("decode_ms").asDouble()) / 1e3;
             stops.merge(l.path("stop_reason").asText(), 1, Integer::sum);
         }
-        return new Totals(lines.size(), gen, rec, cand, secs, s, stops);
+        return new Totals(lines.size(), gen, rec, cand, secs, s.get(rules), stops, rules, s);
     }
 
-    static Totals write(RunFolder folder, ObjectNode cfg) throws IOException {
+    static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules) throws IOException {
         List<JsonNode> lines = new ArrayList<>(folder.finished());
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
-        Totals t = totals(lines, cfg.path("dataset").asText());
+        Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "rr");
         m.put("problems", t.problems());
+        m.put("rules", rules.label());
         m.put("accuracy", t.summary().overall().accuracy());
         m.put("correct", t.summary().overall().correct());
         m.set("grades", RunFolder.JSON.valueToTree(t.summary().toJson()));
+        ObjectNode accBy = m.putObject("accuracy_by_rules");
+        ObjectNode gradesBy = m.putObject("grades_by_rules");
+        t.byRules().forEach((r, g) -> {
+            accBy.put(r.label(), g.overall().accuracy());
+            gradesBy.set(r.label(), RunFolder.JSON.valueToTree(g.toJson()));
+        });
         m.put("generated_tokens", t.generated());
         m.put("recycled_steps", t.recycled());
         m.put("regular_steps", t.regular());
@@ -79,7 +92,7 @@ public final class RrReport {
                 : String.format(Locale.ROOT, "Layer %d applied twice at trigger steps with probability %s.%n%n",
                 cfg.path("layer").asInt(), cfg.path("probability").asText()));
         b.append("## Accuracy\n\n");
-        ReportText.accuracyTables(b, t.summary());
+        ReportText.accuracyTables(b, t.rules(), t.byRules());
         b.append("## Recycling\n\n| | value |\n|---|---|\n");
         b.append("| problems | ").append(t.problems()).append(" |\n");
         b.append("| generated tokens | ").append(t.generated()).append(" |\n");
@@ -93,7 +106,8 @@ public final class RrReport {
                 t.tokensPerSecond()));
         b.append("## Configuration\n\n");
         ReportText.configTable(b, cfg);
-        b.append("## Problems\n\n| index | id | tokens | recycled | stop | prediction | answer | correct |\n"
+        b.append("## Problems\n\nprediction and correct under the ").append(t.rules().label())
+                .append(" rules.\n\n| index | id | tokens | recycled | stop | prediction | answer | correct |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         int shown = 0;
         for (JsonNode l : lines) {
@@ -104,10 +118,16 @@ public final class RrReport {
             b.append("| ").append(l.path("index").asInt()).append(" | ").append(ReportText.cell(l.path("id").asText()))
                     .append(" | ").append(l.path("generated_tokens").asInt()).append(" | ")
                     .append(l.path("recycled_steps").asInt()).append(" | ").append(l.path("stop_reason").asText())
-                    .append(" | ").append(ReportText.cell(l.path("prediction").asText(""))).append(" | ")
-                    .append(ReportText.cell(l.path("ground_truth").asText())).append(" | ")
-                    .append(l.path("correct").asBoolean() ? "yes" : "no").append(" |\n");
+                    .append(" | ").append(ReportText.cell(headline(l, t.rules()).path("prediction").asText("")))
+                    .append(" | ").append(ReportText.cell(l.path("ground_truth").asText())).append(" | ")
+                    .append(headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no").append(" |\n");
         }
         return b.toString();
+    }
+
+    /** The line's verdict fields under {@code rules} (the line itself for a line of an older run). */
+    private static JsonNode headline(JsonNode line, GradingRules rules) {
+        JsonNode by = line.path(dev.mipeaks.eval.VerdictFields.BY_RULES).get(rules.label());
+        return by != null ? by : line;
     }
 }

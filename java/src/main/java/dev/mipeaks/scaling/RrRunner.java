@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
@@ -21,6 +23,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -157,53 +160,59 @@ public final class RrRunner {
                                       PrintWriter err) throws IOException {
         if (o.layer() >= ctx.config().numLayers()) {
             throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
-                    + ") of " + ctx.options().model());
+                    + ") of " + ctx.options().model().label());
         }
         ObjectNode cfg = config(ctx, o);
         cfg.set(RunFolder.INFO, info);
-        RunFolder folder = RunFolder.open(out, cfg, err);
-        Set<Integer> done = new HashSet<>();
-        for (JsonNode l : folder.finished()) {
-            done.add(l.path("index").asInt());
-        }
-        List<DatasetRecord> todo = new ArrayList<>();
-        for (DatasetRecord r : ctx.dataset().records()) {
-            if (!done.contains(r.index())) {
-                todo.add(r);
+        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+            Set<Integer> done = new HashSet<>();
+            for (JsonNode l : folder.finished()) {
+                done.add(l.path("index").asInt());
             }
-        }
-        int total = ctx.dataset().size();
-        TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
-        if (!todo.isEmpty()) {
-            ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
-        }
-        int finished = total - todo.size();
-        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
-            for (DatasetRecord r : todo) {
-                int[] prompt = ctx.promptIds(r);
-                Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
-                String response = ctx.text(oc.tokens());
-                Verdict v = ctx.grader().grade(response, r.answer());
-                folder.append(line(r, oc, response, v));
-                progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
-                finished++;
-                progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
-                        oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+            List<DatasetRecord> todo = new ArrayList<>();
+            for (DatasetRecord r : ctx.dataset().records()) {
+                if (!done.contains(r.index())) {
+                    todo.add(r);
+                }
             }
+            int total = ctx.dataset().size();
+            TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
+            if (!todo.isEmpty()) {
+                ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
+            }
+            int finished = total - todo.size();
+            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+                for (DatasetRecord r : todo) {
+                    int[] prompt = ctx.promptIds(r);
+                    Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
+                    String response = ctx.text(oc.tokens());
+                    Map<GradingRules, Verdict> vs = ctx.grade(response, r);
+                    Verdict v = vs.get(ctx.rules());
+                    folder.append(line(r, oc, response, ctx.rules(), vs));
+                    progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
+                    finished++;
+                    progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
+                            oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
+                }
+            }
+            RrReport.Totals t = RrReport.write(folder, cfg, ctx.rules());
+            GradeSummary other = t.byRules().get(ctx.rules().other());
+            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d) under %s rules, %.2f%% (%d/%d) under "
+                            + "%s rules, %d recycled of %d steps; wrote %s%n",
+                    t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
+                    ctx.rules().label(), 100 * other.overall().accuracy(), other.overall().correct(),
+                    other.overall().total(), ctx.rules().other().label(), t.recycled(), t.generated(), out);
+            stdout.flush();
+            return t;
         }
-        RrReport.Totals t = RrReport.write(folder, cfg);
-        stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d), %d recycled of %d steps; wrote %s%n",
-                t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
-                t.recycled(), t.generated(), out);
-        stdout.flush();
-        return t;
     }
 
-    static ObjectNode line(DatasetRecord r, Outcome oc, String response, Verdict v) {
+    static ObjectNode line(DatasetRecord r, Outcome oc, String response, GradingRules headline,
+                           Map<GradingRules, Verdict> verdicts) {
         ObjectNode o = RunFolder.JSON.createObjectNode();
         Grading.putRecord(o, r);
         o.put("response", response);
-        Grading.putVerdict(o, v);
+        Grading.putVerdicts(o, headline, verdicts);
         o.put("prompt_tokens", oc.prompt().length);
         o.put("generated_tokens", oc.tokens().length);
         o.put("recycled_steps", oc.recycledSteps());

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.io.TextFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * a folder whose config.json differs from this run's configuration is an exit-2 error naming the first differing
  * field; config fields under {@link #INFO} (dates, limits, command line) are informational and never compared.
  */
-public final class RunFolder {
+public final class RunFolder implements AutoCloseable {
     public static final String CONFIG = "config.json";
     public static final String RESULTS = "results.jsonl";
     public static final String METRICS = "metrics.json";
@@ -39,43 +39,67 @@ public final class RunFolder {
 
     private final Path dir;
     private final List<JsonNode> finished;
+    private final FolderLock lock;
 
-    private RunFolder(Path dir, List<JsonNode> finished) {
+    private RunFolder(Path dir, List<JsonNode> finished, FolderLock lock) {
         this.dir = dir;
         this.finished = finished;
+        this.lock = lock;
+    }
+
+    /** {@link #open(Path, ObjectNode, boolean, PrintWriter)} without --force. */
+    public static RunFolder open(Path dir, ObjectNode config, PrintWriter err) throws IOException {
+        return open(dir, config, false, err);
     }
 
     /**
-     * Opens (creating if needed) {@code dir} for a run with {@code config}; checks an existing config.json against it
-     * and reads the finished lines. A torn last line is cut off with a note on {@code err}.
+     * Opens (creating if needed) {@code dir} for a run with {@code config} and locks it ({@link FolderLock}, until
+     * {@link #close}); checks an existing config.json against it and reads the finished lines. A torn last line is
+     * cut off with a note on {@code err}. A non-empty folder without config.json is refused unless {@code force}.
      */
-    public static RunFolder open(Path dir, ObjectNode config, PrintWriter err) throws IOException {
+    public static RunFolder open(Path dir, ObjectNode config, boolean force, PrintWriter err) throws IOException {
         Path cfg = dir.resolve(CONFIG);
         Path results = dir.resolve(RESULTS);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw MipeaksException.invalid("--out " + dir + ": exists and is not a folder");
         }
-        if (Files.isRegularFile(cfg)) {
-            JsonNode old;
-            try {
-                old = JSON.readTree(cfg.toFile());
-            } catch (JsonProcessingException e) {
-                throw MipeaksException.invalid(cfg + ": invalid JSON: " + e.getOriginalMessage());
-            }
-            String diff = firstDifference(old, config);
-            if (diff != null) {
-                throw MipeaksException.invalid(cfg + ": " + diff
-                        + " (this folder holds a run with another configuration; use another --out)");
-            }
-        } else {
-            if (Files.isRegularFile(results) && Files.size(results) > 0) {
-                throw MipeaksException.invalid(results + ": results without " + CONFIG + " (not a run folder of this "
-                        + "command; use another --out)");
-            }
-            Files.createDirectories(dir);
-            AtomicFiles.writeString(cfg, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+        if (!Files.isRegularFile(cfg) && Files.isRegularFile(results) && Files.size(results) > 0) {
+            throw MipeaksException.invalid(results + ": results without " + CONFIG + " (not a run folder of this "
+                    + "command; use another --out)");
         }
-        return new RunFolder(dir, readFinished(results, err));
+        OutputPaths.requireFolder("--out", dir, force, "a run folder of mipeaks " + config.path("command").asText("rr"),
+                CONFIG);
+        FolderLock lock = FolderLock.acquire(dir, config.path("command").asText("run"), err);
+        try {
+            if (Files.isRegularFile(cfg)) {
+                JsonNode old;
+                try {
+                    old = JSON.readTree(cfg.toFile());
+                } catch (JsonProcessingException e) {
+                    throw MipeaksException.invalid(cfg + ": invalid JSON: " + e.getOriginalMessage());
+                }
+                String diff = firstDifference(old, config);
+                if (diff != null) {
+                    throw MipeaksException.invalid(cfg + ": " + diff
+                            + " (this folder holds a run with another configuration; use another --out)");
+                }
+            } else {
+                AtomicFiles.writeString(cfg, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+            }
+            RunFolder f = new RunFolder(dir, readFinished(results, err), lock);
+            lock = null;
+            return f;
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** Releases the folder's lock. */
+    @Override
+    public void close() {
+        lock.close();
     }
 
     /** The first field (besides {@link #INFO}) whose value differs between the stored and the new config, or null. */
@@ -117,7 +141,16 @@ public final class RunFolder {
             }
             line++;
             boolean complete = nl < all.length;
-            String s = new String(all, start, nl - start, StandardCharsets.UTF_8);
+            boolean last = !complete || isLastLine(all, nl);
+            String s;
+            try {
+                s = TextFiles.decode(results, all, start, nl - start, line);
+            } catch (MipeaksException notUtf8) {
+                if (!last) {
+                    throw notUtf8;
+                }
+                s = "\u0000"; // a torn tail cut inside a character: dropped below
+            }
             JsonNode node = null;
             if (!s.isBlank()) {
                 try {
@@ -126,7 +159,7 @@ public final class RunFolder {
                     node = null;
                 }
                 if (node == null || !node.isObject()) {
-                    if (complete && !isLastLine(all, nl)) {
+                    if (!last) {
                         throw MipeaksException.invalid(results + ":" + line + ": not a JSON object (a damaged results "
                                 + "file; remove the line or use another --out)");
                     }
@@ -134,7 +167,7 @@ public final class RunFolder {
                 }
             }
             if (!complete) {
-                truncate(results, start);
+                AtomicFiles.truncate(results, start);
                 err.println("mipeaks: note: " + results + ":" + line + ": dropped an incomplete last line (an interrupted "
                         + "write); that item runs again");
                 err.flush();
@@ -157,13 +190,6 @@ public final class RunFolder {
         return true;
     }
 
-    private static void truncate(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-            ch.force(true);
-        }
-    }
-
     public Path dir() {
         return dir;
     }
@@ -175,15 +201,7 @@ public final class RunFolder {
 
     /** Appends one line (a single write, then fsync): the unit it describes is finished. */
     public synchronized void append(ObjectNode line) throws IOException {
-        byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(dir.resolve(RESULTS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
+        AtomicFiles.append(dir.resolve(RESULTS), (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
         finished.add(line);
     }
 

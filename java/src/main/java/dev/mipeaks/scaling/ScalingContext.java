@@ -5,8 +5,12 @@ import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
-import dev.mipeaks.eval.MathGrader;
+import dev.mipeaks.eval.Graders;
+import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.eval.PaperGrader;
 import dev.mipeaks.eval.Prompts;
+import dev.mipeaks.eval.PyStr;
+import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
@@ -20,12 +24,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * What the RR and TTTS runs share: the dataset slice, the prompt template, the model's tokenizer, and (after
- * {@link #loadModel}) the model, a greedy {@link Generator} and a grader. The cheap parts load first so that bad
- * options and a mismatched run folder fail before the weights are read.
+ * {@link #loadModel}) the model, a greedy {@link Generator} and the graders (every answer is graded under both rule
+ * sets; {@code rules} picks the headline). The cheap parts load first so that bad options and a mismatched run folder
+ * fail before the weights are read.
+ *
+ * <p>A problem's question is its text with the reference's parse_question suffix (" (Yes or No)" / " (True or
+ * False)" for such a ground truth, {@link PaperGrader#questionSuffix}) before the template is applied.
  */
 public final class ScalingContext implements AutoCloseable {
 
@@ -37,10 +46,25 @@ public final class ScalingContext implements AutoCloseable {
      * @param layersPerDevice layers of each listed device, or null for an even split
      * @param dtype           compute dtype (null: f32 on every device)
      * @param memoryCheck     refuse a run whose memory plan does not fit (positions are checked always)
+     * @param force           write into a non-empty output folder that holds no run (see {@link RunFolder#open})
+     * @param rules           the rule set of the headline verdict and accuracy (both are always graded)
      */
     public record Options(ModelSource model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
-                          String device, String layersPerDevice, String dtype, boolean memoryCheck) {
-        /** The compute dtype: --dtype, else the default (see {@link dev.mipeaks.model.ComputeDtype}). */
+                          String device, String layersPerDevice, String dtype, boolean memoryCheck, boolean force,
+                          GradingRules rules) {
+        public Options {
+            if (rules == null) {
+                rules = GradingRules.STRICT;
+            }
+        }
+
+        /** All layers on {@code device}, the memory check on, strict rules. */
+        public Options(ModelSource model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
+                       String device, String dtype, boolean force) {
+            this(model, dataset, dataDir, offset, limit, promptTemplate, device, null, dtype, true, force,
+                    GradingRules.STRICT);
+        }
+
         public String resolvedDtype() {
             return dev.mipeaks.model.ComputeDtype.resolve(dtype);
         }
@@ -53,7 +77,7 @@ public final class ScalingContext implements AutoCloseable {
     private final UnaryOperator<String> template;
     private LlamaModel model;
     private Generator generator;
-    private MathGrader grader;
+    private Graders graders;
 
     private ScalingContext(Options options, ModelConfig config, Tokenizer tokenizer, Dataset dataset,
                            UnaryOperator<String> template) {
@@ -66,9 +90,8 @@ public final class ScalingContext implements AutoCloseable {
 
     /** Reads the model config, tokenizer and dataset; checks the options. The weights are not loaded yet. */
     public static ScalingContext open(Options o) {
-        if (!"auto".equalsIgnoreCase(o.device())) {
-            Placement.devices(o.device());
-        }
+        // cpu, cuda[:N] or a list of them, checked before the run folder: a CUDA-less machine says so now
+        LlamaModel.checkDevices("--device", o.device());
         o.resolvedDtype();
         ModelConfig config = o.model().config();
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model().dir());
@@ -122,7 +145,7 @@ public final class ScalingContext implements AutoCloseable {
                 new SystemMemory(), NativeRuntime::cudaDeviceCount, log);
         model = LlamaModel.load(options.model().dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
         generator = new Generator(model, tokenizer);
-        grader = new MathGrader();
+        graders = Graders.defaults(options.promptTemplate());
     }
 
     public Options options() {
@@ -148,20 +171,68 @@ public final class ScalingContext implements AutoCloseable {
         return generator;
     }
 
-    public MathGrader grader() {
-        if (grader == null) {
+    public Graders graders() {
+        if (graders == null) {
             throw new IllegalStateException("loadModel() first");
         }
-        return grader;
+        return graders;
     }
 
-    /** The prompt of a problem: the template applied to its text, tokenized with the tokenizer's special tokens. */
+    /** The headline rule set. */
+    public GradingRules rules() {
+        return options.rules();
+    }
+
+    /** A response graded under both rule sets. */
+    public Map<GradingRules, Verdict> grade(String response, DatasetRecord r) {
+        return graders().gradeAll(response, r.answer());
+    }
+
+    /** The prompt text of a problem: the template applied to its question (see the class comment). */
+    public String promptText(DatasetRecord r) {
+        return template.apply(r.problem() + PaperGrader.questionSuffix(r.answer()));
+    }
+
+    /** The prompt of a problem: {@link #promptText}, tokenized with the tokenizer's special tokens. */
     public int[] promptIds(DatasetRecord r) {
-        int[] ids = tokenizer.encode(template.apply(r.problem()), true);
+        int[] ids = encodeText(promptText(r));
         if (ids.length == 0) {
             throw MipeaksException.invalid(dataset.source() + ": row " + r.index() + ": the prompt encodes to no tokens");
         }
         return ids;
+    }
+
+    /** A whole prompt text tokenized as the reference's vLLM calls tokenize theirs (special tokens added). */
+    public int[] encodeText(String text) {
+        return tokenizer.encode(text, true);
+    }
+
+    /** The reference's stop strings for this prompt template (its vLLM calls stop on them). */
+    public List<String> stopWords() {
+        return PaperGrader.stopWords(options.promptTemplate());
+    }
+
+    /**
+     * A generation's text as vLLM returns it to the reference's scripts ({@code output.text},
+     * skip_special_tokens=False): a trailing EOS id left out, special tokens elsewhere kept, and the text cut before
+     * a stop string (vLLM does not include the stop string).
+     */
+    public String outputText(int[] ids) {
+        int n = ids.length > 0 && config.isEos(ids[ids.length - 1]) ? ids.length - 1 : ids.length;
+        String t = tokenizer.decode(java.util.Arrays.copyOf(ids, n), false);
+        int cut = t.length();
+        for (String w : stopWords()) {
+            int at = t.indexOf(w);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        return t.substring(0, cut);
+    }
+
+    /** {@code text.strip()} as Python strips (the reference strips every phase's output). */
+    static String strip(String text) {
+        return PyStr.strip(text);
     }
 
     /** Token ids of a text appended inside a sequence (no special tokens: no second BOS). */
@@ -188,8 +259,8 @@ public final class ScalingContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (grader != null) {
-            grader.close();
+        if (graders != null) {
+            graders.close();
         }
         if (model != null) {
             model.close();

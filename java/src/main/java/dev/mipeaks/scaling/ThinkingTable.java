@@ -3,12 +3,10 @@ package dev.mipeaks.scaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.MipeaksException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.mipeaks.io.TextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,8 +16,13 @@ import java.util.regex.Pattern;
  * vocabulary the table was made with, with and without a leading space).
  */
 public record ThinkingTable(Path file, List<Entry> entries) {
-    /** The paper's filter for usable thinking tokens: {@code re.fullmatch('[A-Za-z]+', word)}. */
+    /** TTTS_evaluate.py's filter for usable thinking tokens: {@code re.fullmatch('[A-Za-z]+', word)}. */
     private static final Pattern ALPHABETIC = Pattern.compile("[A-Za-z]+");
+    /**
+     * RR_evaluate.py's filter for trigger words: {@code re.compile(r'^[a-zA-Z]+$').match(word)}, where Python's
+     * {@code $} also matches before a final newline.
+     */
+    private static final Pattern RR_WORD = Pattern.compile("[a-zA-Z]+\n?");
     /** The table of the paper's runs, under the data root. */
     public static final String DEFAULT_RELATIVE = "thinking-tokens/DeepSeek-R1-Distill-Llama-8B.jsonl";
 
@@ -34,12 +37,7 @@ public record ThinkingTable(Path file, List<Entry> entries) {
         if (!Files.isRegularFile(file)) {
             throw MipeaksException.invalid(file + ": no such thinking-token table");
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw MipeaksException.invalid(file + ": cannot read: " + e.getMessage(), e);
-        }
+        List<String> lines = TextFiles.readLines(file);
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String s = lines.get(i);
@@ -75,16 +73,29 @@ public record ThinkingTable(Path file, List<Entry> entries) {
         return new ThinkingTable(file, out);
     }
 
-    /** The {@code n} most frequent purely alphabetic words (all of them for n < 0), most frequent first. */
+    /**
+     * The first {@code n} purely alphabetic words (all of them for n < 0) in the table's order, as TTTS_evaluate.py
+     * reads them (the paper's tables, and the ones {@code peaks} writes, list the most frequent first).
+     */
     public List<Entry> topAlphabetic(int n) {
+        return first(n, ALPHABETIC);
+    }
+
+    /**
+     * The trigger words of RR_evaluate.py: the first {@code n} entries in the table's order whose word matches
+     * {@code ^[a-zA-Z]+$} with Python's {@code re.match} (a trailing newline allowed).
+     */
+    public List<Entry> rrTriggerWords(int n) {
+        return first(n, RR_WORD);
+    }
+
+    private List<Entry> first(int n, Pattern filter) {
         List<Entry> a = new ArrayList<>();
         for (Entry e : entries) {
-            if (ALPHABETIC.matcher(e.word()).matches()) {
+            if (filter.matcher(e.word()).matches() && (n < 0 || a.size() < n)) {
                 a.add(e);
             }
         }
-        // stable: equal frequencies keep the table's order
-        a.sort(Comparator.comparingLong(Entry::freq).reversed());
-        return n < 0 || n >= a.size() ? a : a.subList(0, n);
+        return a;
     }
 }

@@ -1,6 +1,8 @@
 package dev.mipeaks.scaling;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.Vocabulary;
 import dev.mipeaks.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +12,13 @@ import java.util.TreeSet;
 /**
  * The token ids that may trigger Representation Recycling, and where they came from.
  *
- * <p>From a table, the {@code top} most frequent alphabetic words are taken. Their {@code token_ids} apply only to
- * the vocabulary the table was made with, so they are used as they are only when they fit the model: every id is
- * below the model's vocabulary size and, when the model has a tokenizer, each id decodes to its word (with or without
- * a leading space, any case). Otherwise (or with {@code mapWords}) the words are mapped through the model's own
- * tokenizer: every id whose text alone is the word or " " + word ({@link Tokenizer#idsOfWord}).
+ * <p>From a table, the words are RR_evaluate.py's: the first {@code top} entries in the table's order whose word is
+ * alphabetic ({@link ThinkingTable#rrTriggerWords}), and the trigger set is the union of their {@code token_ids}.
+ * Those ids apply only to the vocabulary the table was made with, so they are used as they are only when they fit
+ * the model: every id is below the model's vocabulary size and, when the model has a tokenizer, each id decodes to
+ * its word (surrounding whitespace aside, any case). Otherwise (or with {@code mapWords}) the words are mapped through
+ * the model's own tokenizer by the table's own rule ({@link ThinkingTokens#idsOfWord}: every id whose text, leading
+ * whitespace other than newlines removed, is the word).
  *
  * @param ids    sorted, distinct
  * @param words  the table words (empty for explicit ids)
@@ -42,7 +46,7 @@ public record TriggerSet(int[] ids, List<String> words, String source) {
      */
     public static TriggerSet fromTable(ThinkingTable table, int top, int vocabSize, Tokenizer tokenizer,
                                        boolean mapWords) {
-        List<ThinkingTable.Entry> chosen = table.topAlphabetic(top);
+        List<ThinkingTable.Entry> chosen = table.rrTriggerWords(top);
         if (chosen.isEmpty()) {
             throw MipeaksException.invalid(table.file() + ": no purely alphabetic word to use as a trigger");
         }
@@ -62,8 +66,20 @@ public record TriggerSet(int[] ids, List<String> words, String source) {
                 throw MipeaksException.invalid(table.file() + ": " + (why == null ? "--map-words" : why)
                         + ", and the model has no tokenizer.json to map the words; give --trigger-ids");
             }
+            List<String> decoded = tokenizer.decodedVocabulary();
+            Vocabulary vocab = new Vocabulary() {
+                @Override
+                public int size() {
+                    return decoded.size();
+                }
+
+                @Override
+                public String decode(int id) {
+                    return decoded.get(id);
+                }
+            };
             for (String w : words) {
-                for (int id : tokenizer.idsOfWord(w)) {
+                for (int id : ThinkingTokens.idsOfWord(vocab, w)) {
                     if (id < vocabSize) {
                         ids.add(id);
                     }

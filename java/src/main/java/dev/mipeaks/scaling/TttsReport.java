@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.eval.GradingRules;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -33,19 +34,29 @@ public final class TttsReport {
     }
 
     /**
-     * Accuracy per (row, budget): rows are the thinking tokens in sweep order, then {@link TttsRunner#BASELINE}.
+     * Accuracy per (row, budget) under each rule set: rows are the thinking tokens in sweep order, then
+     * {@link TttsRunner#BASELINE}; {@code rules} is the headline.
      */
-    public record Result(Map<String, Map<Integer, GradeSummary>> grades, long generatedTokens, double seconds) {
+    public record Result(GradingRules rules, Map<GradingRules, Map<String, Map<Integer, GradeSummary>>> byRules,
+                         long generatedTokens, double seconds) {
         public double tokensPerSecond() {
             return seconds > 0 ? generatedTokens / seconds : 0;
         }
 
+        /** The headline rules' accuracies. */
+        public Map<String, Map<Integer, GradeSummary>> grades() {
+            return byRules.get(rules);
+        }
+
         public String summaryText() {
             StringBuilder b = new StringBuilder();
-            grades.forEach((row, byBudget) -> {
+            Map<String, Map<Integer, GradeSummary>> other = byRules.get(rules.other());
+            b.append(String.format(Locale.ROOT, "ttts accuracy under %s rules (%s rules in brackets)%n", rules.label(),
+                    rules.other().label()));
+            grades().forEach((row, byBudget) -> {
                 b.append(String.format(Locale.ROOT, "ttts %-12s", row));
-                byBudget.forEach((budget, s) -> b.append(String.format(Locale.ROOT, "  %d: %s", budget,
-                        ReportText.pct(s.overall()))));
+                byBudget.forEach((budget, s) -> b.append(String.format(Locale.ROOT, "  %d: %s [%s]", budget,
+                        ReportText.pct(s.overall()), ReportText.pct(other.get(row).get(budget).overall().accuracy()))));
                 b.append('\n');
             });
             b.append(String.format(Locale.ROOT, "ttts: %d generated tokens at %.1f tokens/s%n", generatedTokens,
@@ -54,16 +65,23 @@ public final class TttsReport {
         }
     }
 
-    public static Result collect(List<JsonNode> lines, TttsRunner.Options o, String dataset) {
-        Map<String, Map<Integer, GradeSummary>> grades = new LinkedHashMap<>();
+    public static Result collect(List<JsonNode> lines, TttsRunner.Options o, String dataset, GradingRules rules) {
+        Map<GradingRules, Map<String, Map<Integer, GradeSummary>>> byRules = new java.util.EnumMap<>(GradingRules.class);
+        // per (row, budget) one summary per rule set
+        Map<String, Map<Integer, Map<GradingRules, GradeSummary>>> grades = new LinkedHashMap<>();
         List<String> rows = new ArrayList<>(o.tokens());
         if (o.baseline()) {
             rows.add(TttsRunner.BASELINE);
         }
+        for (GradingRules r : GradingRules.values()) {
+            byRules.put(r, new LinkedHashMap<>());
+        }
         for (String row : rows) {
-            Map<Integer, GradeSummary> m = new TreeMap<>();
+            Map<Integer, Map<GradingRules, GradeSummary>> m = new TreeMap<>();
             for (int b : o.budgets()) {
-                m.put(b, new GradeSummary(dataset));
+                Map<GradingRules, GradeSummary> each = Grading.summaries(dataset);
+                m.put(b, each);
+                each.forEach((r, g) -> byRules.get(r).computeIfAbsent(row, k -> new TreeMap<>()).put(b, g));
             }
             grades.put(row, m);
         }
@@ -72,37 +90,33 @@ public final class TttsReport {
         for (JsonNode l : lines) {
             tokens += l.path("generated_tokens").asLong();
             secs += l.path("generation_ms").asDouble() / 1e3;
-            Map<Integer, GradeSummary> m = grades.get(l.path("token").asText());
+            Map<Integer, Map<GradingRules, GradeSummary>> m = grades.get(l.path("token").asText());
             if (m == null) {
                 continue;
             }
             for (JsonNode cell : l.path("cells")) {
-                GradeSummary s = m.get(cell.path("budget").asInt());
+                Map<GradingRules, GradeSummary> s = m.get(cell.path("budget").asInt());
                 if (s != null) {
                     Grading.add(s, l, cell);
                 }
             }
         }
-        return new Result(grades, tokens, secs);
+        return new Result(rules, byRules, tokens, secs);
     }
 
-    static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o) throws IOException {
+    static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o, GradingRules rules) throws IOException {
         String dataset = cfg.path("dataset").asText();
-        Result r = collect(folder.finished(), o, dataset);
+        Result r = collect(folder.finished(), o, dataset, rules);
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "ttts");
         m.put("base_budget", o.baseBudget());
         m.set("budgets", TttsRunner.array(o.budgets()));
-        ObjectNode acc = m.putObject("accuracy");
-        ObjectNode detail = m.putObject("grades");
-        r.grades().forEach((row, byBudget) -> {
-            ObjectNode a = acc.putObject(row);
-            ObjectNode d = detail.putObject(row);
-            byBudget.forEach((b, s) -> {
-                a.put(Integer.toString(b), s.overall().accuracy());
-                d.set(Integer.toString(b), RunFolder.JSON.valueToTree(s.toJson()));
-            });
-        });
+        m.put("context", o.context().label());
+        m.put("rules", rules.label());
+        accuracy(m.putObject("accuracy"), m.putObject("grades"), r.grades());
+        ObjectNode accBy = m.putObject("accuracy_by_rules");
+        ObjectNode gradesBy = m.putObject("grades_by_rules");
+        r.byRules().forEach((rr, g) -> accuracy(accBy.putObject(rr.label()), gradesBy.putObject(rr.label()), g));
         m.put("generated_tokens", r.generatedTokens());
         m.put("generation_seconds", r.seconds());
         m.put("tokens_per_second", r.tokensPerSecond());
@@ -110,6 +124,17 @@ public final class TttsReport {
         figure(r, o).save(folder.dir(), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
         return r;
+    }
+
+    private static void accuracy(ObjectNode acc, ObjectNode detail, Map<String, Map<Integer, GradeSummary>> grades) {
+        grades.forEach((row, byBudget) -> {
+            ObjectNode a = acc.putObject(row);
+            ObjectNode d = detail.putObject(row);
+            byBudget.forEach((b, s) -> {
+                a.put(Integer.toString(b), s.overall().accuracy());
+                d.set(Integer.toString(b), RunFolder.JSON.valueToTree(s.toJson()));
+            });
+        });
     }
 
     static Figure figure(Result r, TttsRunner.Options o) {
@@ -165,10 +190,15 @@ public final class TttsReport {
         b.append("# Thinking-token test-time scaling: ").append(cfg.path("dataset").asText()).append("\n\n");
         b.append(String.format(Locale.ROOT, "Phase 1 up to %d tokens; then \" \" + thinking token and up to the budget "
                 + "in phase 2; then `%s` and %d tokens, graded. The baseline continues phase 1 to base + budget tokens "
-                + "without a thinking token. Greedy decoding; budgets share one phase-2 generation (see `TttsRunner`).%n%n",
-                o.baseBudget(), TttsRunner.FINAL_PROMPT.trim(), TttsRunner.FINAL_TOKENS));
+                + "without a thinking token. Greedy decoding; budgets share one phase-2 generation (see `TttsRunner`). "
+                + "Phases joined as %s.%n%n",
+                o.baseBudget(), TttsRunner.FINAL_PROMPT.trim(), TttsRunner.FINAL_TOKENS,
+                o.context() == TttsRunner.Context.TEXT ? "text, stripped and re-tokenized (the reference's construction)"
+                        : "token ids (exact prefix reuse)"));
         b.append("![accuracy vs budget](").append(FIGURE).append(".png) ([SVG](").append(FIGURE).append(".svg))\n\n");
-        b.append("## Accuracy by budget\n\n| token |");
+        Map<String, Map<Integer, GradeSummary>> other = r.byRules().get(r.rules().other());
+        b.append("## Accuracy by budget\n\nEach cell: ").append(r.rules().label()).append(" rules / ")
+                .append(r.rules().other().label()).append(" rules (the headline first; `--rules` picks it).\n\n| token |");
         for (int x : o.budgets()) {
             b.append(' ').append(x).append(" |");
         }
@@ -180,8 +210,8 @@ public final class TttsReport {
         r.grades().forEach((row, byBudget) -> {
             b.append("| ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : "`" + ReportText.cell(row) + "`")
                     .append(" |");
-            byBudget.forEach((x, s) -> b.append(' ').append(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall()))
-                    .append(" |"));
+            byBudget.forEach((x, s) -> b.append(' ').append(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall())
+                    + " / " + ReportText.pct(other.get(row).get(x).overall())).append(" |"));
             b.append('\n');
         });
         b.append(String.format(Locale.ROOT, "%nGenerated %d tokens at %.1f tokens/s (all phases, prefill included).%n%n",

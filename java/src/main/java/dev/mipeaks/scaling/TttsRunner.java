@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
-import dev.mipeaks.eval.Verdict;
+import dev.mipeaks.eval.PyStr;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
@@ -34,10 +34,22 @@ import java.util.Set;
  * </ol>
  * The baseline (no thinking token) for a budget B continues phase 1 to base + B tokens in total, then runs phase 3.
  *
- * <p>Sequences are joined as token ids: the ids of each appended text (no special tokens) follow the ids before it,
- * and a phase that ends with an EOS token loses that token before the next text is appended (the paper's script
- * works on text, where the EOS never appears). Each phase is one generation call whose prompt is the whole sequence
- * so far (prefilled from scratch, as the paper's vLLM calls do).
+ * <p>How a phase's prompt is built ({@link Context}):
+ * <ul>
+ * <li>{@code text} (the default: the reference's TTTS_evaluate.py, batch_TTTS_generation, exactly): every phase's
+ * output is text as vLLM returns it (a final EOS left out, cut before a stop string) and {@code .strip()}ped; the
+ * phase-2 prompt is {@code f'{prompt} {output1} {token}'}, the phase-3 prompt the phase-2 prompt + its output with no
+ * space + " Final Answer within \boxed{}:", and each prompt is tokenized whole again (special tokens added, as vLLM
+ * does); every call also stops on the reference's stop strings ({@link ScalingContext#stopWords}). The graded text
+ * is phase 3's output text.</li>
+ * <li>{@code ids} (ours): sequences are joined as token ids: the ids of each appended text (no special tokens)
+ * follow the ids before it, and a phase that ends with an EOS token loses that token before the next text is
+ * appended. No re-tokenization, no stop strings; the graded text is phase 3 decoded without special tokens.</li>
+ * </ul>
+ * The two give different greedy continuations (re-tokenizing merges tokens across the joins). Each phase is one
+ * generation call whose prompt is the whole sequence so far (prefilled from scratch, as the paper's vLLM calls do).
+ * The baseline is ours (the reference has none); under {@code text} its final prompt is
+ * {@code f'{prompt} {output}'} + " Final Answer within \boxed{}:".
  *
  * <p><b>Budget sweeps reuse the shared prefix.</b> Greedy decoding is a function of the prefix only, and both stops
  * (EOS, max new tokens) are decided token by token; so generating phase 2 once with the largest budget and cutting
@@ -55,15 +67,60 @@ public final class TttsRunner {
     private TttsRunner() {
     }
 
+    /** How phases are joined (see the class comment). */
+    public enum Context {
+        /** The reference's construction: text, stripped, re-tokenized whole at every phase. */
+        TEXT,
+        /** Ours: token ids joined, the exact prefix reused. */
+        IDS;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Context parse(String s) {
+            for (Context c : values()) {
+                if (c.label().equals(s == null ? null : s.trim().toLowerCase(Locale.ROOT))) {
+                    return c;
+                }
+            }
+            throw MipeaksException.invalid("--context " + s + ": expected text or ids");
+        }
+    }
+
+    /** The reference's phase-2 prompt: {@code f'{q} {a} {thinking_token}'} with {@code a} the stripped phase-1 output. */
+    public static String phase2Prompt(String prompt, String phase1Output, String token) {
+        return prompt + " " + PyStr.strip(phase1Output) + " " + token;
+    }
+
+    /** The reference's phase-3 prompt: the phase-2 prompt + the stripped phase-2 output (no space) + the final prompt. */
+    public static String phase3Prompt(String phase2Prompt, String phase2Output) {
+        return phase2Prompt + PyStr.strip(phase2Output) + FINAL_PROMPT;
+    }
+
+    /** The baseline's final prompt under {@link Context#TEXT} (ours): {@code f'{q} {a}'} + the final prompt. */
+    public static String baselineFinalPrompt(String prompt, String output) {
+        return prompt + " " + PyStr.strip(output) + FINAL_PROMPT;
+    }
+
     /**
      * @param tokens      thinking tokens (words), in sweep order
      * @param tokenSource the single --thinking-token, or the table file they came from
      * @param budgets     phase-2 budgets, ascending and distinct
      * @param baseBudget  phase-1 budget
      * @param baseline    also run the no-thinking-token baseline
+     * @param context     how phases are joined
      */
-    public record Options(List<String> tokens, String tokenSource, int[] budgets, int baseBudget, boolean baseline) {
+    public record Options(List<String> tokens, String tokenSource, int[] budgets, int baseBudget, boolean baseline,
+                          Context context) {
+        public Options(List<String> tokens, String tokenSource, int[] budgets, int baseBudget, boolean baseline) {
+            this(tokens, tokenSource, budgets, baseBudget, baseline, Context.TEXT);
+        }
+
         public Options {
+            if (context == null) {
+                context = Context.TEXT;
+            }
             tokens = List.copyOf(tokens);
             if (tokens.isEmpty()) {
                 throw MipeaksException.invalid("no thinking token given (--thinking-token or --thinking-tokens)");
@@ -127,9 +184,22 @@ public final class TttsRunner {
     }
 
     static Phase generate(Generator g, int[] prompt, int maxNew) {
+        return generate(g, prompt, maxNew, List.of());
+    }
+
+    static Phase generate(Generator g, int[] prompt, int maxNew, List<String> stops) {
         long t = System.nanoTime();
-        GenerationResult r = g.generate(prompt, GenerationConfig.greedy(maxNew), List.of());
+        GenerationResult r = g.generate(prompt, GenerationConfig.greedy(maxNew).withStopStrings(stops), List.of());
         return new Phase(r.tokens(), r.stopReason(), System.nanoTime() - t);
+    }
+
+    /** What a phase continues: its ids, and (under {@link Context#TEXT}) the prompt text they encode. */
+    record Prefix(int[] ids, String text) {
+    }
+
+    /** The stop strings of every call under {@code o}'s context. */
+    static List<String> stops(ScalingContext ctx, Options o) {
+        return o.context() == Context.TEXT ? ctx.stopWords() : List.of();
     }
 
     static int[] concat(int[]... parts) {
@@ -150,15 +220,58 @@ public final class TttsRunner {
      * The fast path: given {@code full} = greedy continuation of {@code prefix} up to the largest cut, each cell's
      * continuation is its first {@code cuts[i]} ids and only phase 3 runs.
      */
-    static List<Cell> cells(Generator g, int[] prefix, Phase full, int[] cuts, int[] budgets, int[] finalIds) {
+    static List<Cell> cells(ScalingContext sc, Options o, Generator g, Prefix prefix, boolean baseline, Phase full,
+                            int[] cuts, int[] finalIds) {
         ModelConfig c = g.model().config();
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < cuts.length; i++) {
             Phase cont = full.cut(cuts[i], c);
-            int[] ctx = concat(prefix, cont.kept(c), finalIds);
-            out.add(new Cell(budgets[i], cont, ctx, generate(g, ctx, FINAL_TOKENS)));
+            int[] ctx = finalContext(sc, o, prefix, baseline, cont, c, finalIds);
+            out.add(new Cell(o.budgets()[i], cont, ctx, generate(g, ctx, FINAL_TOKENS, stops(sc, o))));
         }
         return out;
+    }
+
+    /** The phase-3 prompt after {@code prefix} and its continuation {@code cont}. */
+    static int[] finalContext(ScalingContext sc, Options o, Prefix prefix, boolean baseline, Phase cont, ModelConfig c,
+                              int[] finalIds) {
+        if (o.context() == Context.IDS) {
+            return concat(prefix.ids(), cont.kept(c), finalIds);
+        }
+        String out = sc.outputText(cont.ids());
+        return sc.encodeText(baseline ? baselineFinalPrompt(prefix.text(), out) : phase3Prompt(prefix.text(), out));
+    }
+
+    /** The phase-2 prompt of {@code token} after phase 1. */
+    static Prefix phase2Prefix(ScalingContext sc, Options o, DatasetRecord r, int[] prompt, Phase phase1, String token,
+                               ModelConfig c) {
+        if (o.context() == Context.IDS) {
+            return new Prefix(concat(prompt, phase1.kept(c), sc.segmentIds(" " + token)), null);
+        }
+        String t = phase2Prompt(sc.promptText(r), sc.outputText(phase1.ids()), token);
+        return new Prefix(sc.encodeText(t), t);
+    }
+
+    /**
+     * One cell from scratch under {@link Context#TEXT}, three calls as TTTS_evaluate.py makes them (token null =
+     * the baseline).
+     */
+    public static Cell regenerateText(ScalingContext sc, DatasetRecord r, int baseBudget, String token, int budget) {
+        Generator g = sc.generator();
+        ModelConfig c = g.model().config();
+        List<String> stops = sc.stopWords();
+        int[] prompt = sc.promptIds(r);
+        String q = sc.promptText(r);
+        if (token == null) {
+            Phase all = generate(g, prompt, baseBudget + budget, stops);
+            int[] ctx = sc.encodeText(baselineFinalPrompt(q, sc.outputText(all.ids())));
+            return new Cell(budget, all, ctx, generate(g, ctx, FINAL_TOKENS, stops));
+        }
+        Phase p1 = generate(g, prompt, baseBudget, stops);
+        String q2 = phase2Prompt(q, sc.outputText(p1.ids()), token);
+        Phase p2 = generate(g, sc.encodeText(q2), budget, stops);
+        int[] ctx = sc.encodeText(phase3Prompt(q2, sc.outputText(p2.ids())));
+        return new Cell(budget, p2, ctx, generate(g, ctx, FINAL_TOKENS, stops));
     }
 
     /** The reference: one cell computed from scratch, three calls as in the paper's script (token null = baseline). */
@@ -192,6 +305,10 @@ public final class TttsRunner {
         c.put("baseline", o.baseline());
         c.put("final_prompt", FINAL_PROMPT);
         c.put("final_tokens", FINAL_TOKENS);
+        if (o.context() == Context.TEXT) {
+            // absent under ids: folders written before --context existed joined ids, and resume under --context ids
+            c.put("context", o.context().label());
+        }
         return c;
     }
 
@@ -199,82 +316,84 @@ public final class TttsRunner {
                                         PrintWriter err) throws IOException {
         ObjectNode cfg = config(ctx, o);
         cfg.set(RunFolder.INFO, info);
-        RunFolder folder = RunFolder.open(out, cfg, err);
-        // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
-        Set<String> done = new HashSet<>();
-        Map<Integer, JsonNode> baselines = new HashMap<>();
-        for (JsonNode l : folder.finished()) {
-            done.add(key(l.path("index").asInt(), l.path("token").asText()));
-            if (l.path("token").asText().equals(BASELINE)) {
-                baselines.put(l.path("index").asInt(), l);
+        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+            // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
+            Set<String> done = new HashSet<>();
+            Map<Integer, JsonNode> baselines = new HashMap<>();
+            for (JsonNode l : folder.finished()) {
+                done.add(key(l.path("index").asInt(), l.path("token").asText()));
+                if (l.path("token").asText().equals(BASELINE)) {
+                    baselines.put(l.path("index").asInt(), l);
+                }
             }
-        }
-        List<DatasetRecord> records = ctx.dataset().records();
-        int perProblem = o.tokens().size() + 1;
-        int total = records.size() * perProblem;
-        int already = 0;
-        for (DatasetRecord r : records) {
-            already += done.contains(key(r.index(), BASELINE)) ? 1 : 0;
-            for (String t : o.tokens()) {
-                already += done.contains(key(r.index(), t)) ? 1 : 0;
-            }
-        }
-        TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
-        int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
-        if (already < total) {
-            List<DatasetRecord> todo = records.stream().filter(r -> !done.contains(key(r.index(), BASELINE))
-                    || !o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))).toList();
-            int wait = 0;
-            for (String t : o.tokens()) {
-                wait = Math.max(wait, ctx.segmentIds(" " + t).length);
-            }
-            // the longest sequence: prompt, phase 1, thinking token, the largest phase 2, final prompt, the answer
-            long after = (long) o.baseBudget() + o.maxBudget() + wait + finalIds.length + FINAL_TOKENS;
-            ctx.loadModel(todo, after, FINAL_TOKENS, "base budget " + o.baseBudget() + " + largest budget "
-                    + o.maxBudget() + " + thinking token " + wait + " + final prompt " + finalIds.length + " + answer "
-                    + FINAL_TOKENS, err);
-        }
-        int finished = already;
-        try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            List<DatasetRecord> records = ctx.dataset().records();
+            int perProblem = o.tokens().size() + 1;
+            int total = records.size() * perProblem;
+            int already = 0;
             for (DatasetRecord r : records) {
-                if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
-                    continue;
-                }
-                Generator g = ctx.generator();
-                ModelConfig c = g.model().config();
-                int[] prompt = ctx.promptIds(r);
-                Phase phase1;
-                JsonNode base = baselines.get(r.index());
-                if (base == null) {
-                    // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
-                    Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0));
-                    phase1 = all.cut(o.baseBudget(), c);
-                    ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
-                    folder.append(line);
-                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                    finished++;
-                    progress.done(finished, "#" + r.index() + " baseline");
-                } else {
-                    phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
-                            .toUpperCase(Locale.ROOT)), 0);
-                }
+                already += done.contains(key(r.index(), BASELINE)) ? 1 : 0;
                 for (String t : o.tokens()) {
-                    if (done.contains(key(r.index(), t))) {
+                    already += done.contains(key(r.index(), t)) ? 1 : 0;
+                }
+            }
+            TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+            int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
+            if (already < total) {
+                List<DatasetRecord> todo = records.stream().filter(r -> !done.contains(key(r.index(), BASELINE))
+                        || !o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))).toList();
+                int wait = 0;
+                for (String t : o.tokens()) {
+                    wait = Math.max(wait, ctx.segmentIds(" " + t).length);
+                }
+                // the longest sequence: prompt, phase 1, thinking token, the largest phase 2, final prompt, the answer
+                long after = (long) o.baseBudget() + o.maxBudget() + wait + finalIds.length + FINAL_TOKENS;
+                ctx.loadModel(todo, after, FINAL_TOKENS, "base budget " + o.baseBudget() + " + largest budget "
+                        + o.maxBudget() + " + thinking token " + wait + " + final prompt " + finalIds.length
+                        + " + answer " + FINAL_TOKENS, err);
+            }
+            int finished = already;
+            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+                for (DatasetRecord r : records) {
+                    if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
                         continue;
                     }
-                    ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
-                    folder.append(line);
-                    progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
-                    finished++;
-                    progress.done(finished, "#" + r.index() + " " + t);
+                    Generator g = ctx.generator();
+                    ModelConfig c = g.model().config();
+                    int[] prompt = ctx.promptIds(r);
+                    Phase phase1;
+                    JsonNode base = baselines.get(r.index());
+                    if (base == null) {
+                        // one call serves phase 1 (its first base tokens) and the baseline continuation of every budget
+                        Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0),
+                                stops(ctx, o));
+                        phase1 = all.cut(o.baseBudget(), c);
+                        ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
+                        folder.append(line);
+                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        finished++;
+                        progress.done(finished, "#" + r.index() + " baseline");
+                    } else {
+                        phase1 = new Phase(ints(base.get("phase1_ids")), StopReason.valueOf(base.path("phase1_stop").asText()
+                                .toUpperCase(Locale.ROOT)), 0);
+                    }
+                    for (String t : o.tokens()) {
+                        if (done.contains(key(r.index(), t))) {
+                            continue;
+                        }
+                        ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
+                        folder.append(line);
+                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        finished++;
+                        progress.done(finished, "#" + r.index() + " " + t);
+                    }
                 }
             }
+            TttsReport.Result res = TttsReport.write(folder, cfg, o, ctx.rules());
+            stdout.print(res.summaryText());
+            stdout.printf(Locale.ROOT, "ttts: wrote %s%n", out);
+            stdout.flush();
+            return res;
         }
-        TttsReport.Result res = TttsReport.write(folder, cfg, o);
-        stdout.print(res.summaryText());
-        stdout.printf(Locale.ROOT, "ttts: wrote %s%n", out);
-        stdout.flush();
-        return res;
     }
 
     static String key(int index, String token) {
@@ -290,7 +409,7 @@ public final class TttsRunner {
         l.set("phase1_ids", array(phase1.ids()));
         l.put("phase1_tokens", phase1.ids().length);
         l.put("phase1_stop", phase1.stop().label());
-        l.put("phase1_text", ctx.text(phase1.ids()));
+        l.put("phase1_text", o.context() == Context.TEXT ? ctx.outputText(phase1.ids()) : ctx.text(phase1.ids()));
         long nanos = all.nanos();
         long tokens = all.ids().length;
         ArrayNode cells = l.putArray("cells");
@@ -301,8 +420,9 @@ public final class TttsRunner {
             for (int i = 0; i < cuts.length; i++) {
                 cuts[i] = o.baseBudget() + o.budgets()[i];
             }
-            for (Cell cell : cells(g, prompt, all, cuts, o.budgets(), finalIds)) {
-                ObjectNode n = cellNode(ctx, r, cell);
+            Prefix prefix = new Prefix(prompt, o.context() == Context.TEXT ? ctx.promptText(r) : null);
+            for (Cell cell : cells(ctx, o, g, prefix, true, all, cuts, finalIds)) {
+                ObjectNode n = cellNode(ctx, o, r, cell);
                 n.put("continuation_tokens", cell.continuation().ids().length);
                 cells.add(n);
                 nanos += cell.answer().nanos();
@@ -318,8 +438,8 @@ public final class TttsRunner {
                                         String token, Options o, int[] finalIds) {
         ModelConfig c = g.model().config();
         int[] wait = ctx.segmentIds(" " + token);
-        int[] prefix = concat(prompt, phase1.kept(c), wait);
-        Phase p2 = generate(g, prefix, o.maxBudget());
+        Prefix prefix = phase2Prefix(ctx, o, r, prompt, phase1, token, c);
+        Phase p2 = generate(g, prefix.ids(), o.maxBudget(), stops(ctx, o));
         ObjectNode l = RunFolder.JSON.createObjectNode();
         l.put("token", token);
         Grading.putRecord(l, r);
@@ -327,15 +447,16 @@ public final class TttsRunner {
         l.put("phase1_tokens", phase1.ids().length);
         l.put("phase1_stop", phase1.stop().label());
         l.set("wait_ids", array(wait));
+        l.put("phase2_prompt_tokens", prefix.ids().length);
         l.put("final_prompt_tokens", finalIds.length);
         l.set("phase2_ids", array(p2.ids()));
         l.put("phase2_stop", p2.stop().label());
-        l.put("phase2_text", ctx.text(p2.ids()));
+        l.put("phase2_text", o.context() == Context.TEXT ? ctx.outputText(p2.ids()) : ctx.text(p2.ids()));
         long nanos = p2.nanos();
         long tokens = p2.ids().length;
         ArrayNode cells = l.putArray("cells");
-        for (Cell cell : cells(g, prefix, p2, o.budgets(), o.budgets(), finalIds)) {
-            ObjectNode n = cellNode(ctx, r, cell);
+        for (Cell cell : cells(ctx, o, g, prefix, false, p2, o.budgets(), finalIds)) {
+            ObjectNode n = cellNode(ctx, o, r, cell);
             n.put("phase2_tokens", cell.continuation().ids().length);
             n.put("phase2_stop", cell.continuation().stop().label());
             cells.add(n);
@@ -347,17 +468,16 @@ public final class TttsRunner {
         return l;
     }
 
-    private static ObjectNode cellNode(ScalingContext ctx, DatasetRecord r, Cell cell) {
+    private static ObjectNode cellNode(ScalingContext ctx, Options o, DatasetRecord r, Cell cell) {
         ObjectNode n = RunFolder.JSON.createObjectNode();
         n.put("budget", cell.budget());
         n.put("context_tokens", cell.context().length);
         n.set("phase3_ids", array(cell.answer().ids()));
         n.put("phase3_tokens", cell.answer().ids().length);
         n.put("phase3_stop", cell.answer().stop().label());
-        String fin = ctx.text(cell.answer().ids());
+        String fin = o.context() == Context.TEXT ? ctx.outputText(cell.answer().ids()) : ctx.text(cell.answer().ids());
         n.put("final", fin);
-        Verdict v = ctx.grader().grade(fin, r.answer());
-        Grading.putVerdict(n, v);
+        Grading.putVerdicts(n, ctx.rules(), ctx.grade(fin, r));
         return n;
     }
 

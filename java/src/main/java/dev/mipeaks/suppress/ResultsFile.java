@@ -3,13 +3,12 @@ package dev.mipeaks.suppress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.TextFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,7 +42,7 @@ final class ResultsFile {
                 continue;
             }
             line++;
-            String s = new String(bytes, start, i - start, StandardCharsets.UTF_8).strip();
+            String s = TextFiles.decode(file, bytes, start, i - start, line).strip();
             start = i + 1;
             if (s.isEmpty()) {
                 continue;
@@ -61,27 +60,13 @@ final class ResultsFile {
             out.put(idx.asInt(), n);
         }
         if (start < bytes.length) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate(start);
-                ch.force(true);
-            } catch (IOException e) {
-                throw MipeaksException.invalid(file + ": cannot cut off the unfinished last line (" + e.getMessage() + ")");
-            }
+            AtomicFiles.truncate(file, start);
         }
         return out;
     }
 
     /** Appends one line and forces it to disk. */
     static void append(Path file, JsonNode line) throws IOException {
-        byte[] b = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buf = ByteBuffer.wrap(b);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
+        AtomicFiles.append(file, (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

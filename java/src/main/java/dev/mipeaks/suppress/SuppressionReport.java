@@ -93,6 +93,15 @@ public final class SuppressionReport {
                 o2.putNull("mean_tokens");
             }
             o2.put("stopped_by_max_new_tokens", a.stoppedByLength());
+            o2.put("rules", "strict");
+            ObjectNode paper = o2.putObject("paper_rules");
+            paper.put("correct", a.paperCorrect());
+            paper.put("total", a.paperTotal());
+            if (a.paperTotal() > 0) {
+                paper.put("accuracy", a.paperAccuracy());
+            } else {
+                paper.putNull("accuracy");
+            }
             ArrayNode w = o2.putArray("words");
             c.words().forEach(w::add);
             ArrayNode u = o2.putArray("unmapped_words");
@@ -156,16 +165,19 @@ public final class SuppressionReport {
                         + "to -inf at every step. Thinking words: top N of %s. Random control: N words drawn with "
                         + "seed %d from the %d word-like tokens (ASCII letters after one leading space) that share no "
                         + "id with any thinking word.%n%n",
-                o.model(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
+                o.model().label(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
                 o.temperature() == 0 ? "greedy" : "temperature " + o.temperature() + " top-p " + o.topP(),
                 o.tokens(), o.seed(), s.plan().control().poolSize()));
         sb.append("![accuracy vs N](plots/").append(PLOT).append(".png)\n\n");
-        sb.append("| N | thinking: accuracy | random: accuracy | thinking words | random words |\n");
-        sb.append("|---|---|---|---|---|\n");
+        sb.append("Accuracy under the strict rules, then under the paper's (the reference's Qwen2.5-Math grader).\n\n");
+        sb.append("| N | thinking: strict | thinking: paper | random: strict | random: paper | thinking words | "
+                + "random words |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
         for (int n : s.plan().counts()) {
             SuppressionRun.Arm t = find(s, n, n == 0 ? Condition.NONE : Condition.THINKING);
             SuppressionRun.Arm r = find(s, n, n == 0 ? Condition.NONE : Condition.RANDOM);
-            sb.append("| ").append(n).append(" | ").append(acc(t)).append(" | ").append(acc(r)).append(" | ")
+            sb.append("| ").append(n).append(" | ").append(acc(t)).append(" | ").append(paperAcc(t)).append(" | ")
+                    .append(acc(r)).append(" | ").append(paperAcc(r)).append(" | ")
                     .append(t == null ? "" : md(show(t.condition().words()))).append(" | ")
                     .append(r == null ? "" : md(show(r.condition().words()))).append(" |\n");
         }
@@ -191,6 +203,13 @@ public final class SuppressionReport {
             return "n/a";
         }
         return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * a.accuracy(), a.correct(), a.total());
+    }
+
+    private static String paperAcc(SuppressionRun.Arm a) {
+        if (a == null || a.paperTotal() == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * a.paperAccuracy(), a.paperCorrect(), a.paperTotal());
     }
 
     /** Words as shown to people: quoted, control characters escaped. */

@@ -7,15 +7,19 @@ import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
-import dev.mipeaks.eval.MathGrader;
+import dev.mipeaks.eval.Graders;
+import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Prompts;
 import dev.mipeaks.eval.Verdict;
+import dev.mipeaks.eval.VerdictFields;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.LogitMaskHook;
 import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.io.FolderLock;
+import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
@@ -52,21 +56,34 @@ public final class SuppressionRun {
      * @param model     the model folder or Hugging Face id, resolved
      * @param dataRoot  where named datasets live (null: the default, ../shared/data or MIPEAKS_DATA)
      * @param tokens    a thinking-token table file or a comma-separated word list
-     * @param limit     at most this many problems (negative: all)
+     * @param limit     at most this many problems (-1: all)
      * @param device    cpu, cuda[:N], auto or a list of devices the layers are split over
      * @param layersPerDevice layers of each listed device, or null for an even split
      * @param memoryCheck refuse a run whose memory plan does not fit (positions are checked always)
+     * @param force     write into a non-empty output folder that holds no suppression run
      */
     public record Options(ModelSource model, String dataset, Path dataRoot, String tokens, List<Integer> counts,
                           String control, long seed, String promptTemplate, int maxNewTokens, int limit, int offset,
                           int batch, double temperature, double topP, String device, String layersPerDevice,
-                          String dtype, boolean memoryCheck, Path out) {
+                          String dtype, boolean memoryCheck, Path out, boolean force) {
     }
 
-    /** One arm over the selected problems. */
-    public record Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength) {
+    /**
+     * One arm over the selected problems: {@code correct} under the strict rules, {@code paperCorrect} of
+     * {@code paperTotal} under the paper's (lines of an older run hold no paper verdict).
+     */
+    public record Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength, int paperCorrect,
+                      int paperTotal) {
+        public Arm(Condition condition, int correct, int total, long tokens, int stoppedByLength) {
+            this(condition, correct, total, tokens, stoppedByLength, 0, 0);
+        }
+
         public double accuracy() {
             return total == 0 ? 0 : (double) correct / total;
+        }
+
+        public double paperAccuracy() {
+            return paperTotal == 0 ? 0 : (double) paperCorrect / paperTotal;
         }
     }
 
@@ -93,6 +110,7 @@ public final class SuppressionRun {
         if (o.batch() < 1) {
             throw MipeaksException.invalid("--batch must be >= 1, got " + o.batch());
         }
+        LlamaModel.checkDevices("--device", o.device() == null ? "cpu" : o.device());
         DatasetLoader loader = new DatasetLoader().withOffset(o.offset()).withLimit(o.limit());
         if (o.dataRoot() != null) {
             loader = loader.withDataRoot(o.dataRoot());
@@ -120,80 +138,90 @@ public final class SuppressionRun {
         try (Tokenizer tok = Tokenizer.load(o.model().dir())) {
             WordIndex index = new WordIndex(tok.decodedVocabulary());
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
-            checkConfig(o, data, table);
-            describe(plan, out, err);
-            long generated = 0;
-            long nanos = 0;
-            long decodeSteps = 0;
-            long decodeNanos = 0;
-            MemoryPlan memory = memoryPlan(o, data, tok, template, special, err);
-            try (LlamaModel model = LlamaModel.load(o.model().dir(),
-                    LlamaModel.Options.of(memory.placement(), memory.computeDtype()));
-                 MathGrader grader = new MathGrader()) {
-                Generator gen = new Generator(model, tok);
-                // progress over all (condition, problem) items; finished ones of an earlier session count as resumed
-                List<Map<Integer, JsonNode>> finished = new ArrayList<>();
-                int already = 0;
-                for (Condition c : plan.conditions()) {
-                    Map<Integer, JsonNode> done = ResultsFile.readAndRepair(o.out().resolve(c.fileName()));
-                    finished.add(done);
-                    already += (int) data.records().stream().filter(r -> done.containsKey(r.index())).count();
-                }
-                int items = plan.conditions().size() * data.size();
-                TaskProgress progress = new TaskProgress(err, "suppress", "generations (condition x problem)", items, already);
-                int count = already;
-                try (TaskProgress.Notice notice = progress.interruptNotice(o.out())) {
-                    for (int ci = 0; ci < plan.conditions().size(); ci++) {
-                        Condition c = plan.conditions().get(ci);
-                        Path file = o.out().resolve(c.fileName());
-                        Map<Integer, JsonNode> done = finished.get(ci);
-                        List<DatasetRecord> pending = data.records().stream().filter(r -> !done.containsKey(r.index()))
-                                .toList();
-                        out.printf(Locale.ROOT, "%s N=%d: %d problems, %d done, %d to generate (%d ids masked)%n",
-                                c.name(), c.n(), data.size(), data.size() - pending.size(), pending.size(), c.ids().length);
-                        out.flush();
-                        for (int from = 0; from < pending.size(); from += o.batch()) {
-                            List<DatasetRecord> batch = pending.subList(from, Math.min(pending.size(), from + o.batch()));
-                            List<int[]> prompts = new ArrayList<>();
-                            for (DatasetRecord r : batch) {
-                                prompts.add(tok.encode(template.apply(r.problem()), special));
-                            }
-                            List<GenerationResult> res = generate(gen, prompts, gc, c.ids());
-                            progress.tokens(res.stream().mapToLong(g -> g.tokens().length).sum(),
-                                    res.get(0).prefillNanos() + res.get(0).decodeNanos());
-                            nanos += res.get(0).prefillNanos() + res.get(0).decodeNanos();
-                            decodeNanos += res.get(0).decodeNanos();
-                            for (GenerationResult g : res) {
-                                decodeSteps += Math.max(0, g.tokens().length - 1);
-                            }
-                            for (int i = 0; i < batch.size(); i++) {
-                                GenerationResult g = res.get(i);
-                                generated += g.tokens().length;
-                                String text = tok.decode(g.tokens(), true);
-                                Verdict v = grader.grade(text, batch.get(i).answer());
-                                ResultsFile.append(file, line(c, batch.get(i), g, text, v));
-                            }
-                            count += batch.size();
-                            progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
-                                    data.size() - pending.size() + Math.min(pending.size(), from + o.batch()), data.size()));
+            OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
+            OutputPaths.requireFolder("--out", o.out(), o.force(), "a folder of mipeaks suppress", CONFIG);
+            try (FolderLock lock = FolderLock.acquire(o.out(), "suppress", err)) {
+                checkConfig(o, data, table);
+                return run(o, data, tok, template, special, gc, plan, out, err);
+            }
+        }
+    }
+
+    private static Summary run(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
+                               GenerationConfig gc, SuppressionPlan plan, PrintWriter out, PrintWriter err)
+            throws IOException {
+        describe(plan, out, err);
+        long generated = 0;
+        long nanos = 0;
+        long decodeSteps = 0;
+        long decodeNanos = 0;
+        MemoryPlan memory = memoryPlan(o, data, tok, template, special, err);
+        try (LlamaModel model = LlamaModel.load(o.model().dir(),
+                LlamaModel.Options.of(memory.placement(), memory.computeDtype()));
+             Graders graders = Graders.defaults(o.promptTemplate())) {
+            Generator gen = new Generator(model, tok);
+            // progress over all (condition, problem) items; finished ones of an earlier session count as resumed
+            List<Map<Integer, JsonNode>> finished = new ArrayList<>();
+            int already = 0;
+            for (Condition c : plan.conditions()) {
+                Map<Integer, JsonNode> done = ResultsFile.readAndRepair(o.out().resolve(c.fileName()));
+                finished.add(done);
+                already += (int) data.records().stream().filter(r -> done.containsKey(r.index())).count();
+            }
+            int items = plan.conditions().size() * data.size();
+            TaskProgress progress = new TaskProgress(err, "suppress", "generations (condition x problem)", items, already);
+            int count = already;
+            try (TaskProgress.Notice notice = progress.interruptNotice(o.out())) {
+                for (int ci = 0; ci < plan.conditions().size(); ci++) {
+                    Condition c = plan.conditions().get(ci);
+                    Path file = o.out().resolve(c.fileName());
+                    Map<Integer, JsonNode> done = finished.get(ci);
+                    List<DatasetRecord> pending = data.records().stream().filter(r -> !done.containsKey(r.index()))
+                            .toList();
+                    out.printf(Locale.ROOT, "%s N=%d: %d problems, %d done, %d to generate (%d ids masked)%n",
+                            c.name(), c.n(), data.size(), data.size() - pending.size(), pending.size(), c.ids().length);
+                    out.flush();
+                    for (int from = 0; from < pending.size(); from += o.batch()) {
+                        List<DatasetRecord> batch = pending.subList(from, Math.min(pending.size(), from + o.batch()));
+                        List<int[]> prompts = new ArrayList<>();
+                        for (DatasetRecord r : batch) {
+                            prompts.add(tok.encode(template.apply(r.problem()), special));
                         }
+                        List<GenerationResult> res = generate(gen, prompts, gc, c.ids());
+                        progress.tokens(res.stream().mapToLong(g -> g.tokens().length).sum(),
+                                res.get(0).prefillNanos() + res.get(0).decodeNanos());
+                        nanos += res.get(0).prefillNanos() + res.get(0).decodeNanos();
+                        decodeNanos += res.get(0).decodeNanos();
+                        for (GenerationResult g : res) {
+                            decodeSteps += Math.max(0, g.tokens().length - 1);
+                        }
+                        for (int i = 0; i < batch.size(); i++) {
+                            GenerationResult g = res.get(i);
+                            generated += g.tokens().length;
+                            String text = tok.decode(g.tokens(), true);
+                            Map<GradingRules, Verdict> vs = graders.gradeAll(text, batch.get(i).answer());
+                            ResultsFile.append(file, line(c, batch.get(i), g, text, vs));
+                        }
+                        count += batch.size();
+                        progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
+                                data.size() - pending.size() + Math.min(pending.size(), from + o.batch()), data.size()));
                     }
                 }
             }
-            List<Arm> arms = new ArrayList<>();
-            for (Condition c : plan.conditions()) {
-                arms.add(arm(c, o.out().resolve(c.fileName()), data));
-            }
-            Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
-                    decodeNanos, new ArrayList<>());
-            s.files().addAll(SuppressionReport.write(s, o.out()));
-            return s;
         }
+        List<Arm> arms = new ArrayList<>();
+        for (Condition c : plan.conditions()) {
+            arms.add(arm(c, o.out().resolve(c.fileName()), data));
+        }
+        Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
+                decodeNanos, new ArrayList<>());
+        s.files().addAll(SuppressionReport.write(s, o.out()));
+        return s;
     }
 
     /** The memory plan for batches of the longest prompts, printed and checked (see MemoryPlan). */
     static MemoryPlan memoryPlan(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
-                           PrintWriter err) {
+                                 PrintWriter err) {
         ModelConfig c = o.model().config();
         int longest = 0;
         DatasetRecord at = null;
@@ -244,16 +272,16 @@ public final class SuppressionRun {
         return n;
     }
 
-    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text, Verdict v) {
+    /** A result line: the strict verdict at the top (it decides the arm's accuracy), both under "by_rules". */
+    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text,
+                                   Map<GradingRules, Verdict> vs) {
         ObjectNode o = ResultsFile.JSON.createObjectNode();
         o.put("index", r.index());
         o.put("id", r.id());
         o.put("condition", c.name());
         o.put("n", c.n());
-        o.put("correct", v.correct());
-        o.put("prediction", v.prediction());
         o.put("answer", r.answer());
-        o.put("rule", v.rule().name().toLowerCase(Locale.ROOT));
+        VerdictFields.put(o, GradingRules.STRICT, vs);
         o.put("prompt_tokens", g.promptIds().length);
         o.put("tokens", g.tokens().length);
         o.put("stop_reason", g.stopReason().label());
@@ -268,6 +296,8 @@ public final class SuppressionRun {
         int total = 0;
         long tokens = 0;
         int byLength = 0;
+        int paperCorrect = 0;
+        int paperTotal = 0;
         for (DatasetRecord r : data.records()) {
             JsonNode n = lines.get(r.index());
             if (n == null) {
@@ -277,12 +307,17 @@ public final class SuppressionRun {
             if (n.path("correct").asBoolean()) {
                 correct++;
             }
+            Verdict paper = VerdictFields.read(n, GradingRules.PAPER, r.answer());
+            if (paper != null) {
+                paperTotal++;
+                paperCorrect += paper.correct() ? 1 : 0;
+            }
             tokens += n.path("tokens").asLong();
             if ("max_new_tokens".equals(n.path("stop_reason").asText())) {
                 byLength++;
             }
         }
-        return new Arm(c, correct, total, tokens, byLength);
+        return new Arm(c, correct, total, tokens, byLength, paperCorrect, paperTotal);
     }
 
     private static void describe(SuppressionPlan plan, PrintWriter out, PrintWriter err) {

@@ -3,8 +3,8 @@ package dev.mipeaks.suppress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.io.TextFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,12 +58,7 @@ public record TokenTable(String source, List<String> words) {
     }
 
     public static TokenTable readTable(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw MipeaksException.invalid(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        List<String> lines = TextFiles.readLines(file);
         record Row(String word, long freq, int order) {
         }
         List<Row> rows = new ArrayList<>();

@@ -3,7 +3,16 @@ package dev.mipeaks.analysis;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.SharedData;
+import dev.mipeaks.model.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ThinkingTokensTest {
@@ -23,13 +32,18 @@ class ThinkingTokensTest {
     };
 
     @Test
-    void wordStripsOneLeadingSpaceOrMarker() {
+    void wordStripsLeadingWhitespaceOtherThanNewlines() {
         assertEquals("So", ThinkingTokens.word(" So"));
         assertEquals("So", ThinkingTokens.word("ĠSo"));
-        assertEquals("\tSo", ThinkingTokens.word("\tSo"));
+        assertEquals("So", ThinkingTokens.word("\tSo"));
+        assertEquals("So", ThinkingTokens.word(" \u00a0\r So"));
         assertEquals(" ", ThinkingTokens.word(" "));
-        assertEquals(" ", ThinkingTokens.word("  "));
+        assertEquals("  ", ThinkingTokens.word("  "));
         assertEquals("\n\n", ThinkingTokens.word("\n\n"));
+        assertEquals("\n\n", ThinkingTokens.word(" \n\n"));
+        assertEquals("\n", ThinkingTokens.word("\\n"));
+        assertEquals("", ThinkingTokens.key(" "));
+        assertEquals("\nSo", ThinkingTokens.key("\t\nSo"));
     }
 
     @Test
@@ -46,12 +60,55 @@ class ThinkingTokensTest {
         List<ThinkingTokens.Row> withVocab = t.rows(FAKE);
         assertEquals(List.of("So", "\n\n", " ", "Wait"), withVocab.stream().map(ThinkingTokens.Row::word).toList());
         assertEquals(3, withVocab.get(0).freq());
-        assertArrayEquals(new int[]{0, 1}, withVocab.get(0).tokenIds());     // not "\tSo"
-        assertArrayEquals(new int[]{4, 5}, withVocab.get(2).tokenIds());      // ties by word: "\n\n" < " "
+        assertArrayEquals(new int[]{0, 1, 2}, withVocab.get(0).tokenIds());  // "\tSo" too
+        assertArrayEquals(new int[]{}, withVocab.get(2).tokenIds());         // a lone space lists no id
         assertArrayEquals(new int[]{3, 6}, withVocab.get(3).tokenIds());     // "Wait" and "ĠWait"
 
         List<ThinkingTokens.Row> seen = t.rows(null);
         assertArrayEquals(new int[]{0, 1}, seen.get(0).tokenIds());
         assertArrayEquals(new int[]{3}, seen.get(3).tokenIds());             // only what was seen at peaks
+    }
+
+    /**
+     * The rule reproduces the paper's table: for every row of the shipped DeepSeek-R1-Distill-Llama-8B table, the ids
+     * of its word in the Llama 3 vocabulary are exactly the row's token_ids ("\tSo" = 78012, sixteen ids for
+     * "\n\n", none for " ", and id 1734, the two characters backslash-n, for "\n").
+     */
+    @Test
+    void reproducesTheShippedTableRowByRow() throws Exception {
+        Path table = SharedData.require("data/thinking-tokens/DeepSeek-R1-Distill-Llama-8B.jsonl");
+        Path dir = SharedData.require("tokenizers/llama3");
+        List<JsonNode> rows = new ArrayList<>();
+        for (String s : Files.readAllLines(table)) {
+            rows.add(JsonFields.MAPPER.readTree(s));
+        }
+        assertEquals(30, rows.size());
+        try (Tokenizer tok = Tokenizer.load(dir)) {
+            Vocabulary vocab = new dev.mipeaks.pipeline.TokenizerVocabulary(tok);
+            ThinkingTokens t = new ThinkingTokens();
+            for (JsonNode r : rows) {
+                for (long i = 0; i < r.get("freq").asLong(); i++) {
+                    t.add(r.get("word").asText(), -1);
+                }
+            }
+            Map<String, ThinkingTokens.Row> ours = new HashMap<>();
+            t.rows(vocab).forEach(r -> ours.put(r.word(), r));
+            assertEquals(30, ours.size());
+            for (JsonNode r : rows) {
+                String w = r.get("word").asText();
+                int[] want = new int[r.get("token_ids").size()];
+                for (int i = 0; i < want.length; i++) {
+                    want[i] = r.get("token_ids").get(i).asInt();
+                }
+                Arrays.sort(want);
+                ThinkingTokens.Row row = ours.get(w);
+                assertEquals(r.get("freq").asLong(), row.freq(), w);
+                assertArrayEquals(want, row.tokenIds(), "row " + JsonFields.MAPPER.writeValueAsString(w));
+                assertArrayEquals(want, ThinkingTokens.idsOfWord(vocab, w), w);
+            }
+            assertArrayEquals(new int[] {2100, 4516, 78012}, ours.get("So").tokenIds());
+            assertEquals(16, ours.get("\n\n").tokenIds().length);
+            assertEquals(0, ours.get(" ").tokenIds().length);
+        }
     }
 }

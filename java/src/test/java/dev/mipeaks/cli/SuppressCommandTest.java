@@ -81,6 +81,9 @@ class SuppressCommandTest {
             String text = l.get("response").asText();
             assertFalse(text.contains("e") || text.contains("t"), text);
             assertTrue(l.has("correct") && l.has("prediction") && l.get("answer").isTextual());
+            // graded under both rule sets; the strict verdict is the line's own
+            assertEquals("strict", l.get("rules").asText());
+            assertEquals("paper", l.get("by_rules").get("paper").get("rules").asText());
         }
         for (JsonNode l : lines(out.resolve("random-n2.jsonl"))) {
             for (String w : drawn) {
@@ -90,6 +93,8 @@ class SuppressCommandTest {
         System.out.println("suppress: unmasked responses hold 'e'/'t' " + unmaskedLetters + " times");
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("| 2 |") && md.contains("(plots/accuracy_vs_n.png)"), md);
+        assertTrue(md.contains("| N | thinking: strict | thinking: paper | random: strict | random: paper |"), md);
+        assertEquals(3, m.get("conditions").get("none").get("0").get("paper_rules").get("total").asInt());
 
         // resume: nothing left to do
         r = run(args);

@@ -51,4 +51,17 @@ class WithoutNativeJarsTest {
         assertTrue(trace.out.startsWith("mipeaks: error: cannot load LibTorch"), trace.out);
         assertEquals(1, trace.out.strip().lines().count(), trace.out);
     }
+
+    /** nhsic-paper-f32 runs the reference's ops on LibTorch: without its jars, one line, no stack trace. */
+    @Test
+    void paperFloat32NeedsLibTorch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path pairs = dir.resolve("p.safetensors");
+        new dev.mipeaks.io.SafetensorsWriter().addF32("x", new long[] {1, 4}, new float[] {1, 2, 3, 4})
+                .addF32("y", new long[] {1, 4}, new float[] {4, 3, 2, 1}).write(pairs);
+        Result est = java("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--estimator",
+                "nhsic-paper-f32", "--device", "cpu");
+        assertEquals(1, est.code, est.out);
+        assertTrue(est.out.startsWith("mipeaks: error: cannot load LibTorch"), est.out);
+        assertEquals(1, est.out.strip().lines().count(), est.out);
+    }
 }

@@ -13,16 +13,111 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PromptsTest {
+    /**
+     * Every template of the reference (utils.py PROMPT_TEMPLATES), rendered as its construct_prompt renders it with
+     * no few-shot examples, for a question that parse_question has .strip()ped (Python whitespace: the leading
+     * U+00A0 goes too). The expected strings were produced by the reference's own construct_prompt (kpmath, on
+     * which it fails, by its input template and .strip(" ")).
+     */
+    static final Map<String, String> REFERENCE_RENDERINGS = Map.ofEntries(
+            Map.entry("direct",
+                    "Question: What is {input} 1+1?\nAnswer:"),
+            Map.entry("cot",
+                    "Question: What is {input} 1+1?\nAnswer:"),
+            Map.entry("pal",
+                    "Question: What is {input} 1+1?\n\n"),
+            Map.entry("tool-integrated",
+                    "Integrate step-by-step reasoning and Python code to solve math problems using the following guideli"
+                        + "nes:\n\n- Analyze the question and write functions to solve the problem; the function should not ta"
+                        + "ke any arguments.\n- Present the final result in LaTeX using a `\boxed{}` without any units.\n- Uti"
+                        + "lize the `pi` symbol and `Rational`` from Sympy for $\\pi$ and fractions, and simplify all fraction"
+                        + "s and square roots without converting them to decimal values.\n\nHere are some examples you may ref"
+                        + "er to:\n\n---\n\nQuestion: What is {input} 1+1?\n\nSolution:\n"),
+            Map.entry("self-instruct",
+                    "<|user|>\nWhat is {input} 1+1?\n<|assistant|>\n"),
+            Map.entry("tora",
+                    "Integrate step-by-step reasoning and Python code to solve math problems using the following guideli"
+                        + "nes:\n\n- Analyze the question and write functions to solve the problem; the function should not ta"
+                        + "ke any arguments.\n- Present the final result in LaTeX using a `\boxed{}` without any units.\n- Uti"
+                        + "lize the `pi` symbol and `Rational`` from Sympy for $\\pi$ and fractions, and simplify all fraction"
+                        + "s and square roots without converting them to decimal values.\n\nHere are some examples you may ref"
+                        + "er to:\n\n---\n\n<|user|>\nWhat is {input} 1+1?\n<|assistant|>\n"),
+            Map.entry("wizard_zs",
+                    "### Instruction:\nWhat is {input} 1+1?\n\n### Response: Let's think step by step."),
+            Map.entry("platypus_fs",
+                    "Below is an instruction that describes a task. Write a response that appropriately completes the re"
+                        + "quest.\n\n### Instruction:\n### Instruction:\nWhat is {input} 1+1?\n\n### Response:\n\n\n### Respon"
+                        + "se:\n"),
+            Map.entry("deepseek-math",
+                    "User: What is {input} 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}."
+                        + "\n\nAssistant:"),
+            Map.entry("kpmath",
+                    "User: Please reason step by step and put your final answer at the end with \"The answer is: \".\n\n"
+                        + "What is {input} 1+1?\n\nAssistant:"),
+            Map.entry("jiuzhang",
+                    "## Question\nWhat is {input} 1+1?\n\n## Solution\n"),
+            Map.entry("jiuzhang_tora",
+                    "## Question\nWhat is {input} 1+1?\n\n## Code Solution\n"),
+            Map.entry("jiuzhang_nl",
+                    "## Question\nWhat is {input} 1+1?\n\n## Natural Language Solution\n"),
+            Map.entry("mmiqc",
+                    "Please solve the following problem and put your answer at the end with \"The answer is: \".\n\nWhat"
+                        + " is {input} 1+1?\n\n"),
+            Map.entry("abel",
+                    "Question:\nWhat is {input} 1+1?\nAnswer:\nLet's think step by step.\n"),
+            Map.entry("shepherd",
+                    "What is {input} 1+1?\n"),
+            Map.entry("qwen-boxed",
+                    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is {input} 1+1?"
+                        + "\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n<|im_start|>as"
+                        + "sistant\n"),
+            Map.entry("qwen25-math-cot",
+                    "<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end"
+                        + "|>\n<|im_start|>user\nWhat is {input} 1+1?<|im_end|>\n<|im_start|>assistant\n"),
+            Map.entry("mathstral",
+                    "What is {input} 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}."),
+            Map.entry("internlm-math-fs",
+                    "Question:What is {input} 1+1?\nAnswer:"),
+            Map.entry("internlm-math-chat",
+                    "<|im_start|>user\nWhat is {input} 1+1?<|im_end|>\n<|im_start|>assistant\n"),
+            Map.entry("mistral",
+                    "[INST] What is {input} 1+1?[/INST]"),
+            Map.entry("numina",
+                    "### Problem: What is {input} 1+1?\n### Solution:")
+    );
+
+    @Test
+    void everyReferenceTemplateByItsName() {
+        String question = "\u00a0 What is {input} 1+1? \n";
+        assertEquals(REFERENCE_RENDERINGS.keySet(), new java.util.HashSet<>(Prompts.referenceNames()));
+        assertEquals(23, Prompts.referenceNames().size());
+        for (Map.Entry<String, String> e : REFERENCE_RENDERINGS.entrySet()) {
+            assertEquals(e.getValue(), Prompts.render(e.getKey(), question, null), e.getKey());
+            assertTrue(Prompts.NAMES.contains(e.getKey()), e.getKey());
+        }
+    }
+
     @Test
     void fixedTemplates() {
         assertEquals("User: 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}.\n\nAssistant:",
                 Prompts.render("deepseek-math", "1+1?", null));
+        // qwen-boxed is the reference's qwen-boxed (a system prompt, the instruction after the question) ...
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n1+1?\n"
+                + "Please reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n"
+                + "<|im_start|>assistant\n", Prompts.render("qwen-boxed", "1+1?", null));
+        // ... and qwen25-math-cot the one with the instruction as the system prompt
         assertEquals("<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}."
                 + "<|im_end|>\n<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n",
-                Prompts.render("qwen-boxed", "1+1?", null));
+                Prompts.render("qwen25-math-cot", "1+1?", null));
+        // the question is .strip()ped as parse_question does (Python whitespace, U+2007 included)
+        assertEquals("[INST] 1+1?[/INST]", Prompts.render("mistral", "\u2007\t1+1?\r\n\u3000", null));
         assertEquals("  as is {input} ", Prompts.render("raw", "  as is {input} ", null));
         assertThrows(MipeaksException.class, () -> Prompts.byName("nope", null));
         assertThrows(MipeaksException.class, () -> Prompts.byName("chat", null));
+        List<String> helpWords = List.of(Prompts.NAMES_HELP.split("[\\s,;()]+"));
+        for (String n : Prompts.NAMES) {
+            assertTrue(helpWords.contains(n), n);
+        }
     }
 
     @Test

@@ -10,20 +10,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CUDA kernels' own code on CPU threads (native/mipeaks_emu.cpp with native/cuda_emu.h) against the float64
  * reference: every estimator, f32/bf16, row-paired and trajectory mode, columns in shared/global memory, the _x16
- * entry points, rank overflow, NaN rows. Runs where there is no GPU, for the shipped build and for the prepared
- * variants of lowrank.cuh (kernels/README.md, "Toward 1,000,000 pairs/s"), so a variant reaches a GPU session
- * already correct. Needs g++ (skips with a printed reason otherwise); about 10 s per build.
+ * entry points, rank overflow, NaN rows. Runs where there is no GPU, for the shipped kernels and for every numbered
+ * variant in kernels/dev/ (built in place of kernels/nhsic.cu), so a variant reaches a GPU session already correct.
+ * Needs g++ (skips with a printed reason otherwise); about 10 s per build.
  */
 class EmulatedKernelsTest {
 
-    @ParameterizedTest(name = "lowrank.cuh switches [{0}]")
-    @ValueSource(strings = {"", "-DMP_SMALLW=1", "-DMP_FUSED=1 -DMP_SMALLW=1",
-        "-DMP_FUSED=1 -DMP_TA=4 -DMP_TB=8 -DMP_NOINLINE_PHASES=1"})
+    /** "" (the shipped kernels) and -DMP_NHSIC_CU=... for every kernels/dev/nhsic_*.cu. */
+    static List<String> builds() throws IOException {
+        List<String> out = new ArrayList<>(List.of(""));
+        Path dev = LaunchPlanTest.KERNELS.resolve("dev");
+        try (var files = Files.list(dev)) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("nhsic_") && n.endsWith(".cu")).sorted()
+                    .forEach(n -> out.add("-DMP_NHSIC_CU=\"../kernels/dev/" + n + "\""));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "nhsic build [{0}]")
+    @MethodSource("builds")
     void kernelsMatchTheReference(String switches) throws Exception {
         Path dir = Files.createTempDirectory("mipeaks-emu");
         Path exe = dir.resolve("mipeaks_emu");

@@ -136,6 +136,56 @@ class SafetensorsTest {
         }
     }
 
+    @Test
+    void theFormatsLayoutRulesAreEnforced() throws IOException {
+        // shape product beyond any file (2^62 x 4 elements): exit 2 naming the tensor, not an ArithmeticException
+        assertInvalid(withData("{\"x\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,16]}}", 16),
+                "tensor 'x': shape [4611686018427387904,4] has more bytes than any file can hold");
+        assertInvalid(withData("{\"x\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,16]}}", 16),
+                "tensor 'x': shape [4611686018427387904] has more bytes");
+        // two tensors on the same bytes
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12),
+                "tensor 'b': data_offsets [4, 12] overlap tensor 'a' [0, 8]");
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8), "overlap tensor");
+        // a hole before a tensor
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 16),
+                "tensor 'a': data_offsets [8, 16] leave 8 unused bytes before it");
+        // bytes after the last tensor
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12),
+                "4 trailing bytes after the last tensor's data ('a' ends at 8)");
+        // one key twice (JSON parsers differ on which one wins)
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "key 'a' appears twice");
+        // anything but spaces after the header object
+        assertInvalid(withData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} {}", 4),
+                "corrupt safetensors header");
+        // what the format allows: spaces after the header, zero-size tensors, tensors in any key order
+        Path ok = withData("{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0,3],\"data_offsets\":[4,4]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}    ", 8);
+        try (SafetensorsFile s = SafetensorsFile.open(ok)) {
+            assertEquals(3, s.tensors().size());
+        }
+    }
+
+    private static void assertInvalid(Path f, String fragment) {
+        MipeaksException e = assertThrows(MipeaksException.class, () -> SafetensorsFile.open(f));
+        assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    /** A file with this header and {@code data} zero bytes of data. */
+    private Path withData(String header, int data) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Path p = Files.createTempFile(dir, "layout", ".safetensors");
+        Files.write(p, b.array());
+        return p;
+    }
+
     private Path withHeader(String header) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + 16).order(ByteOrder.LITTLE_ENDIAN);

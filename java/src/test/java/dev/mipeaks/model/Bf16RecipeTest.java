@@ -28,7 +28,7 @@ class Bf16RecipeTest {
         SharedModels.Golden g = SharedModels.golden(dir);
         int[] seq = g.fullSequence();
         ReferenceModel.Result emu = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF)
-                .forward(seq, Map.of(), false);
+                .forward(seq, Map.of(), ReferenceModel.CacheMode.REPLACE);
         try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
             DecodeSession.TeacherForced ours = s.prefillAll(seq);
@@ -70,7 +70,7 @@ class Bf16RecipeTest {
         double[] hfTop = new double[steps];
         for (int t = 0; t < steps; t++) {
             int n = g.promptIds().length + t;
-            double[][] logits = hf.forward(Arrays.copyOf(seq, n), Map.of(), false).logits();
+            double[][] logits = hf.forward(Arrays.copyOf(seq, n), Map.of(), ReferenceModel.CacheMode.REPLACE).logits();
             hfIds[t] = ReferenceModelTest.argmax(logits[n - 1]);
             hfMargin[t] = margin(logits[n - 1]);
             hfTop[t] = logits[n - 1][hfIds[t]];

@@ -17,8 +17,7 @@ class ComputeDtypeTest {
         assertEquals(ComputeDtype.BF16, ComputeDtype.parse("bfloat16"));
         assertEquals(ComputeDtype.F16, ComputeDtype.parse(" F16 "));
         // rr/ttts/suppress on CUDA without --dtype: float32 too
-        assertEquals("f32", new dev.mipeaks.scaling.ScalingContext.Options(null, null, null, 0, -1, null, "cuda", null, null,
-                true)
+        assertEquals("f32", new dev.mipeaks.scaling.ScalingContext.Options(null, null, null, 0, -1, null, "cuda", null, false)
                 .resolvedDtype());
     }
 

@@ -1,5 +1,7 @@
 package dev.mipeaks.model;
 
+import static dev.mipeaks.model.ReferenceModel.CacheMode.IN_PLACE;
+import static dev.mipeaks.model.ReferenceModel.CacheMode.REPLACE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Representation Recycling and the KV cache: after a step (recycled or not) every cache slot of every layer must
  * equal the keys/values that the cache-free {@link ReferenceModel} computes for that position, and later steps must
- * see exactly one entry for the recycled position (not the duplicated entry that calling a layer twice with an
- * appending cache leaves).
+ * see exactly one entry for the recycled position ({@link ReferenceModel.CacheMode#REPLACE}: the reference's
+ * RR_model.py under its pinned transformers 4.46.1, whose tuple cache the second pass starts from again). The same
+ * code under newer transformers ({@link ReferenceModel.CacheMode#IN_PLACE}: both passes' entries at every layer, RoPE
+ * positions shifted) gives clearly different logits.
  */
 class RecyclingTest {
     private static final double TOL = 1e-4;
@@ -45,29 +49,29 @@ class RecyclingTest {
             assertEquals(layer, out.recycledLayer());
             assertEquals(recycledPos + 1, s.length(), "one slot per position");
             Map<Integer, Integer> recycle = Map.of(recycledPos, layer);
-            ReferenceModel.Result once = ref.forward(Arrays.copyOf(seq, recycledPos + 1), recycle, false);
-            ReferenceModel.Result dup = ref.forward(Arrays.copyOf(seq, recycledPos + 1), recycle, true);
+            ReferenceModel.Result once = ref.forward(Arrays.copyOf(seq, recycledPos + 1), recycle, REPLACE);
+            ReferenceModel.Result dup = ref.forward(Arrays.copyOf(seq, recycledPos + 1), recycle, IN_PLACE);
             assertCacheMatches(s.cache(), once, recycledPos + 1, "after the recycled step");
             double errOnce = rel(out.logits()[0], once.logits()[recycledPos]);
             double errDup = rel(out.logits()[0], dup.logits()[recycledPos]);
             double errPlain = rel(out.logits()[0], ref.forward(Arrays.copyOf(seq, recycledPos + 1)).logits()[recycledPos]);
             assertTrue(errOnce < TOL, "recycled logits vs reference " + errOnce);
-            assertTrue(errDup > DISTINCT, "the duplicated-entry variant must be distinguishable, got " + errDup);
+            assertTrue(errDup > DISTINCT, "the in-place-cache variant must be distinguishable, got " + errDup);
             assertTrue(errPlain > DISTINCT, "recycling must change the logits, got " + errPlain);
             // the captured state after the recycled layer is the second application's
             assertTrue(rel(out.hidden()[0][0], once.hidden()[layer][recycledPos]) < TOL, "recycled hidden state");
 
             // the next (normal) step sees one entry for the recycled position
             DecodeSession.Output next = s.decode(new int[] {seq[recycledPos + 1]}, new int[0], null);
-            ReferenceModel.Result once2 = ref.forward(seq, recycle, false);
-            ReferenceModel.Result dup2 = ref.forward(seq, recycle, true);
+            ReferenceModel.Result once2 = ref.forward(seq, recycle, REPLACE);
+            ReferenceModel.Result dup2 = ref.forward(seq, recycle, IN_PLACE);
             assertCacheMatches(s.cache(), once2, seq.length, "after the next step");
             double e1 = rel(next.logits()[0], once2.logits()[seq.length - 1]);
             double e2 = rel(next.logits()[0], dup2.logits()[seq.length - 1]);
-            System.out.printf("%s: recycled step logits err %.1e (dup variant %.1e); next step %.1e (dup %.1e)%n",
+            System.out.printf("%s: recycled step logits err %.1e (in-place variant %.1e); next step %.1e (in-place %.1e)%n",
                     name, errOnce, errDup, e1, e2);
             assertTrue(e1 < TOL, "next-step logits vs single-entry reference " + e1);
-            assertTrue(e2 > DISTINCT, "next-step logits vs duplicated-entry reference " + e2);
+            assertTrue(e2 > DISTINCT, "next-step logits vs in-place-cache reference " + e2);
         }
     }
 
@@ -81,7 +85,7 @@ class RecyclingTest {
         try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
              DecodeSession s = new DecodeSession(m, 1, p + 1)) {
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], logits -> 0);
-            ReferenceModel.Result r = ref.forward(g.promptIds(), Map.of(p - 1, 0), false);
+            ReferenceModel.Result r = ref.forward(g.promptIds(), Map.of(p - 1, 0), REPLACE);
             assertCacheMatches(s.cache(), r, p, "recycled prefill");
             assertTrue(rel(out.logits()[0], r.logits()[p - 1]) < TOL);
         }
@@ -101,7 +105,7 @@ class RecyclingTest {
         int[] want = new int[steps];
         for (int t = 0; t < steps; t++) {
             recycle.put(seq.length - 1, layer);
-            ReferenceModel.Result r = ref.forward(seq, recycle, false);
+            ReferenceModel.Result r = ref.forward(seq, recycle, REPLACE);
             want[t] = ReferenceModelTest.argmax(r.logits()[seq.length - 1]);
             seq = Arrays.copyOf(seq, seq.length + 1);
             seq[seq.length - 1] = want[t];

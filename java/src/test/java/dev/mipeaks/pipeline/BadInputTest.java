@@ -164,4 +164,61 @@ class BadInputTest {
         assertEquals(0, r.code(), r.err());
         PipelineRuns.assertSameResults(reference, out, false);
     }
+
+    @Test
+    void badGenerationOptionsLeaveTheFolderUntouched() throws IOException {
+        Path data = PipelineRuns.demoProblems(tmp.resolve("d7/problems.jsonl"), 1);
+        Path out = tmp.resolve("poison");
+        assertOneLineError(run(model, data, out, "--temperature", "-1"), 2, "--temperature -1.0: must be >= 0");
+        assertOneLineError(run(model, data, out, "--top-p", "1.5"), 2, "--top-p 1.5: must be in (0, 1]");
+        assertOneLineError(run(model, data, out, "--top-p", "0"), 2, "--top-p 0.0");
+        // the analysis layer must be a captured one: refused before generation, not after it
+        assertOneLineError(run(model, data, out, "--layers", "1,2", "--layer", "99"), 2,
+                "--layer 99: not one of the captured layers [1, 2]");
+        // a model device that would fail only when the model loads (after config.json fixed compute_dtype)
+        assertOneLineError(run(model, data, out, "--model-device", "gpu"), 2, "--model-device gpu: expected cpu, cuda");
+        PipelineRuns.Result cuda = run(model, data, out, "--model-device", "cuda", "--no-report");
+        if (cuda.code() != 0) { // a machine without CUDA LibTorch: refused up front
+            assertOneLineError(cuda, 3, "--model-device cuda: LibTorch sees no CUDA device");
+        }
+        assertTrue(cuda.code() == 0 || !Files.exists(out), "nothing written");
+        // the corrected command runs
+        Path fixed = cuda.code() == 0 ? tmp.resolve("poison-fixed") : out;
+        PipelineRuns.Result r = run(model, data, fixed, "--no-report", "--temperature", "0.7", "--top-p", "0.9");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, Files.readAllLines(fixed.resolve(RunLayout.MANIFEST)).size());
+    }
+
+    @Test
+    void aFolderOfTheUsersIsNeverWrittenWithoutForce() throws IOException {
+        Path data = PipelineRuns.demoProblems(tmp.resolve("d8/problems.jsonl"), 1);
+        Path mine = tmp.resolve("my-files");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("notes.txt"), "precious");
+        assertOneLineError(run(model, data, mine, "--no-report"), 2, "--out " + mine.toAbsolutePath().normalize()
+                + ": a non-empty folder (1 entry, e.g. 'notes.txt') without config.json", "--force");
+        try (var s = Files.list(mine)) {
+            assertEquals(List.of(mine.resolve("notes.txt")), s.toList(), "nothing added");
+        }
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertOneLineError(run(model, data, file), 2, "exists and is not a folder");
+        assertOneLineError(run(model, data, model, "--no-report"), 2, "is an input (--model");
+        PipelineRuns.Result forced = run(model, data, mine, "--no-report", "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertEquals("precious", Files.readString(mine.resolve("notes.txt")));
+        assertEquals(1, Files.readAllLines(mine.resolve(RunLayout.MANIFEST)).size());
+        // a run folder now: resuming needs no --force
+        assertEquals(0, run(model, data, mine, "--no-report").code());
+    }
+
+    @Test
+    void aDatasetThatIsNotUtf8NamesFileAndLine() throws IOException {
+        Path data = tmp.resolve("latin1.jsonl");
+        Files.write(data, ("{\"unique_id\": \"a\", \"problem\": \"1 + 1?\", \"solution\": \"2\", \"answer\": \"2\"}\n"
+                + "{\"unique_id\": \"b\", \"problem\": \"caf\u00e9?\", \"solution\": \"2\", \"answer\": \"2\"}\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path out = tmp.resolve("latin1");
+        assertOneLineError(run(model, data, out), 2, data + ":2: not UTF-8 text (byte 0xE9");
+        assertTrue(!Files.exists(out), "nothing written");
+    }
 }

@@ -120,8 +120,8 @@ class RrRunnerTest {
             for (int s : oc.recycledAt()) {
                 recycle.put(p - 1 + s, layer);
             }
-            ReferenceModel.Result once = ref.forward(seq, recycle, false);
-            ReferenceModel.Result dup = ref.forward(seq, recycle, true);
+            ReferenceModel.Result once = ref.forward(seq, recycle, ReferenceModel.CacheMode.REPLACE);
+            ReferenceModel.Result dup = ref.forward(seq, recycle, ReferenceModel.CacheMode.IN_PLACE);
             double worst = 0;
             double dupAfter = 0;
             int firstRecycled = oc.recycledAt()[0];
@@ -137,11 +137,11 @@ class RrRunnerTest {
                     assertEquals(best, oc.tokens()[t], "step " + t + ": token vs reference argmax");
                 }
             }
-            System.out.printf("%s: %d recycled steps %s; states vs single-entry reference %.1e, vs duplicated %.1e%n",
+            System.out.printf("%s: %d recycled steps %s; states vs single-entry reference %.1e, vs in-place cache %.1e%n",
                     name, oc.recycledSteps(), Arrays.toString(oc.recycledAt()), worst, dupAfter);
             assertTrue(worst < TOL, "states vs cache-free reference: " + worst);
             if (firstRecycled < oc.tokens().length - 1) {
-                assertTrue(dupAfter > 3 * TOL, "the duplicated-entry variant must differ after a recycled step: " + dupAfter);
+                assertTrue(dupAfter > 3 * TOL, "the in-place-cache variant must differ after a recycled step: " + dupAfter);
             }
         }
     }

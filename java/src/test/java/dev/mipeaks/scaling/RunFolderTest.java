@@ -105,4 +105,52 @@ class RunFolderTest {
         MipeaksException e = assertThrows(MipeaksException.class, () -> RunFolder.open(dir, config(0, 0), err));
         assertTrue(e.getMessage().contains("results without config.json"), e.getMessage());
     }
+
+    @Test
+    void aSecondWriterIsRefusedWhileTheFolderIsOpen() throws Exception {
+        Path dir = tmp.resolve("run");
+        try (RunFolder f = RunFolder.open(dir, config(0, 0), err)) {
+            f.append(line(0));
+            MipeaksException e = java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(
+                    MipeaksException.class, () -> RunFolder.open(dir, config(0, 0), err))).get();
+            assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
+            assertTrue(e.getMessage().contains(": in use by ") && e.getMessage().contains("'mipeaks rr'"), e.getMessage());
+        }
+        // closed: the next writer resumes
+        try (RunFolder g = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return RunFolder.open(dir, config(0, 0), err);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get()) {
+            assertEquals(1, g.finished().size());
+        }
+    }
+
+    @Test
+    void aFolderWithOtherFilesIsRefusedUnlessForced() throws Exception {
+        Path dir = tmp.resolve("mine");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        MipeaksException e = assertThrows(MipeaksException.class, () -> RunFolder.open(dir, config(0, 0), err));
+        assertTrue(e.getMessage().contains("'notes.txt'") && e.getMessage().contains("--force"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve(RunFolder.CONFIG)));
+        try (RunFolder f = RunFolder.open(dir, config(0, 0), true, err)) {
+            assertEquals(0, f.finished().size());
+        }
+        assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
+    }
+
+    @Test
+    void aResultsLineThatIsNotUtf8IsExit2WithFileAndLine() throws Exception {
+        Path dir = tmp.resolve("run");
+        try (RunFolder f = RunFolder.open(dir, config(0, 0), err)) {
+            f.append(line(0));
+        }
+        Files.write(dir.resolve(RunFolder.RESULTS), new byte[] {'{', '"', 'r', '"', ':', '"', (byte) 0xff, '"', '}', '\n',
+                '{', '}', '\n'}, StandardOpenOption.APPEND);
+        MipeaksException e = assertThrows(MipeaksException.class, () -> RunFolder.open(dir, config(0, 0), err));
+        assertTrue(e.getMessage().contains(RunFolder.RESULTS + ":2: not UTF-8 text"), e.getMessage());
+    }
 }

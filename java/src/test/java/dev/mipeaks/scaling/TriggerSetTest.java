@@ -53,6 +53,59 @@ class TriggerSetTest {
         }
     }
 
+    /**
+     * A table written by this project (the peaks' rule for token_ids, {@code AnalysisWriter}) gives the same RR trigger
+     * set as the reference builds from its shipped table for the same words: RR_evaluate.py takes the first 10
+     * entries, in file order, whose word matches {@code ^[a-zA-Z]+$} and unites their token_ids.
+     */
+    @Test
+    void aTableWeWriteGivesTheReferencesTriggerSet() throws Exception {
+        Path shipped = SharedData.require("data/" + ThinkingTable.DEFAULT_RELATIVE);
+        Path dir = SharedData.require("tokenizers/llama3");
+        // the reference's procedure, on its own file
+        TreeSet<Integer> reference = new TreeSet<>();
+        int taken = 0;
+        for (String line : Files.readAllLines(shipped)) {
+            var n = RunFolder.JSON.readTree(line);
+            if (taken < 10 && n.get("word").asText().matches("[a-zA-Z]+\\n?")) {
+                taken++;
+                n.get("token_ids").forEach(id -> reference.add(id.asInt()));
+            }
+        }
+        try (Tokenizer tok = Tokenizer.load(dir)) {
+            dev.mipeaks.analysis.ThinkingTokens counts = new dev.mipeaks.analysis.ThinkingTokens();
+            for (ThinkingTable.Entry e : table().entries()) {
+                for (long i = 0; i < e.freq(); i++) {
+                    counts.add(e.word(), -1);
+                }
+            }
+            Path ours = tmp.resolve("ours.jsonl");
+            dev.mipeaks.analysis.AnalysisWriter.writeThinkingTokens(
+                    counts.rows(new dev.mipeaks.pipeline.TokenizerVocabulary(tok)), ours);
+            TriggerSet t = TriggerSet.fromTable(ThinkingTable.read(ours), 10, 128256, tok, false);
+            assertEquals("table", t.source());
+            assertEquals(TOP10, t.words());
+            assertArrayEquals(reference.stream().mapToInt(Integer::intValue).toArray(), t.ids());
+            assertTrue(reference.contains(78012), "\"\\tSo\" is a trigger in the reference");
+            // mapping the words through the tokenizer by the same rule gives the same set
+            assertArrayEquals(t.ids(), TriggerSet.fromTable(ThinkingTable.read(ours), 10, 128256, tok, true).ids());
+        }
+    }
+
+    @Test
+    void rrAndTttsFiltersFollowPython(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.jsonl");
+        Files.writeString(f, String.join("\n",
+                "{\"word\": \"So\\n\", \"freq\": 9, \"token_ids\": [1]}",
+                "{\"word\": \"x1\", \"freq\": 8, \"token_ids\": [2]}",
+                "{\"word\": \"Wait\", \"freq\": 1, \"token_ids\": [3]}",
+                "{\"word\": \"Hmm\", \"freq\": 5, \"token_ids\": [4]}") + "\n");
+        ThinkingTable t = ThinkingTable.read(f);
+        // re.match('^[a-zA-Z]+$') accepts a final newline; re.fullmatch('[A-Za-z]+') does not; both keep file order
+        assertEquals(List.of("So\n", "Wait"), t.rrTriggerWords(2).stream().map(ThinkingTable.Entry::word).toList());
+        assertEquals(List.of("Wait", "Hmm"), t.topAlphabetic(-1).stream().map(ThinkingTable.Entry::word).toList());
+    }
+
     @Test
     void anotherVocabularyMapsTheWords() {
         Path dir = SharedData.require("tokenizers/qwen3");

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TTTS on tiny-qwen2 through the CLI: every phase's token count respects its budget exactly, every (token, budget)
- * cell is present, and the prefix-reusing sweep equals regenerating each cell from scratch (the paper's three calls).
+ * TTTS on tiny-qwen2 through the CLI with {@code --context ids}: every phase's token count respects its budget
+ * exactly, every (token, budget) cell is present, and the prefix-reusing sweep equals regenerating each cell from
+ * scratch (three calls, ids joined). {@link TttsTextContextTest} covers the reference's text construction.
  * Phase 1 is cut by the base budget on problem 0 and ends with EOS on problem 1, so both joins are exercised.
  */
 class TttsRunnerTest {
@@ -56,7 +57,7 @@ class TttsRunnerTest {
         int code = Main.run(new PrintWriter(o), new PrintWriter(e), "ttts", "--model", model.toString(), "--dataset",
                 "math500", "--data-dir", SharedData.root().resolve("data").toString(), "--limit", "2",
                 "--thinking-tokens", table.toString(), "--top-words", "2", "--budget", "12,4", "--base-budget",
-                Integer.toString(BASE), "--out", out.toString());
+                Integer.toString(BASE), "--context", "ids", "--out", out.toString());
         assertEquals(0, code, e.toString());
         assertTrue(e.toString().contains("ETA"), e.toString());
         lines = new ArrayList<>();

@@ -215,7 +215,7 @@ public final class ReferenceEstimators {
 
         @Override
         public String description() {
-            return "the paper's dense float32 computation (inexact; for comparison and timing only)";
+            return "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)";
         }
 
         @Override
@@ -235,10 +235,12 @@ public final class ReferenceEstimators {
             if (sigma.median()) {
                 throw new IllegalArgumentException("nhsic-paper-f32 takes a fixed sigma");
             }
+            // LibTorch first: without its jars this is a one-line error before any work (PaperTorch needs them)
+            dev.mipeaks.model.NativeRuntime.loadTorch();
             return new Dense(name(), params("sigma", sigma.json(), "eps", eps), sigma) {
                 @Override
                 double value(Raw x, Raw y) {
-                    return PaperFloat32.nhsic(x.v(), y.v(), sigma.value(), eps);
+                    return PaperTorch.nhsic(x.v(), y.v(), sigma.value(), eps);
                 }
             };
         }

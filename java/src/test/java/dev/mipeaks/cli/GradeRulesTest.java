@@ -1,0 +1,75 @@
+package dev.mipeaks.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code grade --rules strict|paper}: the same predictions, graded under each rule set, verdicts naming it. */
+class GradeRulesTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void paperRulesAcceptWhatTheStrictOnesReject(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("set.jsonl");
+        Files.writeString(data, String.join("\n",
+                "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"13535\"}",
+                "{\"id\": \"b\", \"problem\": \"p\", \"answer\": \"[1,2]\"}",
+                "{\"id\": \"c\", \"problem\": \"p\", \"answer\": \"5\"}",
+                "{\"id\": \"d\", \"problem\": \"p\", \"answer\": \"7\"}") + "\n");
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, String.join("\n",
+                "{\"id\": \"a\", \"response\": \"so \\\\boxed{13,536}\"}",
+                "{\"id\": \"b\", \"response\": \"so \\\\boxed{(1,2)}\"}",
+                "{\"id\": \"c\", \"response\": \"so \\\\boxed{500}\"}",
+                "{\"id\": \"d\", \"response\": \"so \\\\boxed{7}\"}") + "\n");
+        String[] strict = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
+                "--out", dir.resolve("s/verdicts.jsonl").toString());
+        assertEquals("0", strict[0], strict[2]);
+        assertTrue(strict[1].contains("1 / 4"), strict[1]);
+        assertTrue(strict[1].contains("rules: strict"), strict[1]);
+        String[] paper = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
+                "--rules", "paper", "--out", dir.resolve("p/verdicts.jsonl").toString());
+        assertEquals("0", paper[0], paper[2]);
+        assertTrue(paper[1].contains("4 / 4"), paper[1]);
+        List<String> lines = Files.readAllLines(dir.resolve("p/verdicts.jsonl"));
+        assertEquals(4, lines.size());
+        for (String l : lines) {
+            JsonNode v = JSON.readTree(l);
+            assertEquals("paper", v.get("rules").asText(), l);
+            assertTrue(v.get("correct").asBoolean(), l);
+        }
+        assertEquals("numeric", JSON.readTree(lines.get(0)).get("rule").asText());
+        assertEquals("tuple", JSON.readTree(lines.get(1)).get("rule").asText());
+        assertEquals("strict", JSON.readTree(Files.readAllLines(dir.resolve("s/verdicts.jsonl")).get(0))
+                .get("rules").asText());
+        assertEquals("paper", JSON.readTree(Files.readString(dir.resolve("p/summary.json"))).get("rules").asText());
+    }
+
+    @Test
+    void unknownRulesAreAnInputError(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("set.jsonl");
+        Files.writeString(data, "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"1\"}\n");
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, "{\"id\": \"a\", \"response\": \"1\"}\n");
+        String[] r = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--rules", "lenient");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--rules lenient: expected strict or paper"), r[2]);
+        assertEquals(1, r[2].strip().lines().count(), r[2]);
+    }
+}
