@@ -12,9 +12,13 @@
 # default scripts/mipeaks beside this script); MIPEAKS_RUNS (where run folders and logs go, default runs/ in this
 # checkout); per shard MIPEAKS_CPUS (8), MIPEAKS_MEM (64G), MIPEAKS_TIME (24:00:00), MIPEAKS_GRES (gpu:1); for the
 # merge MIPEAKS_MERGE_CPUS (4), MIPEAKS_MERGE_MEM (16G), MIPEAKS_MERGE_TIME (02:00:00).
+# --model may be a Hugging Face id (org/name[@revision]) found in the hub cache every node sees (HF_HUB_CACHE or
+# HF_HOME on shared storage; download it once with `huggingface-cli download org/name`): shards record the id and
+# snapshot, so they merge even when the cache path differs between nodes. A model too big for one GPU: ask for
+# several per shard (MIPEAKS_GRES=gpu:2) and split its layers (--device cuda:0,cuda:1).
 # Each shard resumes by itself: resubmitting the same command re-runs only unfinished problems.
 set -euo pipefail
-usage() { sed -n '2,15p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
 fail() { echo "slurm-suite.sh: $*" >&2; exit 2; }
 if [[ $# -lt 3 || "$3" != "--" ]]; then
   usage

@@ -18,6 +18,11 @@ public final class CliProcess {
 
     /** Starts {@code mipeaks ARGS...}; stdout and stderr go to {@code log}. */
     public static Process start(List<String> args, Path log) throws IOException {
+        return start(args, log, java.util.Map.of());
+    }
+
+    /** Starts {@code mipeaks ARGS...} with {@code env} added to the environment; output goes to {@code log}. */
+    public static Process start(List<String> args, Path log, java.util.Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         // A process started in the background by a non-interactive shell (as CI may start us) inherits SIGINT as
@@ -29,7 +34,19 @@ public final class CliProcess {
         cmd.addAll(List.of(java, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
                 "dev.mipeaks.cli.Main"));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Runs {@code mipeaks ARGS...} with {@code env} to the end (at most 300 s); returns the exit code. */
+    public static int run(List<String> args, Path log, java.util.Map<String, String> env) throws Exception {
+        Process p = start(args, log, env);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("mipeaks " + args + " did not finish in 300 s: " + Files.readString(log));
+        }
+        return p.exitValue();
     }
 
     /** Waits (at most 120 s) until {@code ready} holds while the process is alive, then sends it SIGINT. */

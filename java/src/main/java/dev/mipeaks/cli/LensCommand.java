@@ -32,10 +32,11 @@ public final class LensCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
     Path run;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "The run's model folder (config.json, weights; tokenizer.json for token texts; default: the "
-                    + "folder the run's config.json names).")
-    Path model;
+    @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "The run's model: a folder (config.json, weights; tokenizer.json for token texts) or a "
+                    + "Hugging Face id found offline in the local hub cache (default: the model the run's config.json "
+                    + "names).")
+    String model;
 
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
     Integer layer;
@@ -75,20 +76,26 @@ public final class LensCommand implements Callable<Integer> {
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
         var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1, includeSpecial);
         var data = dev.mipeaks.analysis.RunReader.open(run);
-        Path modelDir = model != null ? model : Path.of(data.config().model());
-        if (model == null && !java.nio.file.Files.isDirectory(modelDir)) {
-            throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + modelDir
-                    + ", which is not a folder here; give --model DIR");
+        dev.mipeaks.model.ModelSource source;
+        if (model != null) {
+            source = dev.mipeaks.model.ModelSource.resolve(model);
+        } else {
+            try {
+                source = dev.mipeaks.model.ModelSource.resolve(data.config().model());
+            } catch (MipeaksException e) {
+                throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names "
+                        + data.config().model() + ", which is not found here (" + e.getMessage() + "); give --model");
+            }
         }
         Path dir = out == null ? run : out;
-        OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model"));
+        OutputPaths.requireNotInput("--out", dir, Map.of(source.dir(), "--model"));
         OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
                 RunLayout.CONFIG);
         var err = spec.commandLine().getErr();
         runtime.prepare(err);
         try (FolderLock lock = FolderLock.acquire(dir, "lens", err)) {
-            LensRun.run(data, modelDir, layer, options, allSteps, dir, runtime.device, runtime.dtype,
-                    spec.commandLine().getOut(), err);
+            LensRun.run(data, source, layer, options, allSteps, dir, runtime.device, runtime.layersPerDevice,
+                    runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
         }
         return 0;
     }

@@ -6,7 +6,12 @@ import dev.mipeaks.analysis.LogitLens;
 import dev.mipeaks.analysis.RunData;
 import dev.mipeaks.analysis.Vocabulary;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,19 +25,25 @@ final class LensRun {
     private LensRun() {
     }
 
-    static LogitLens.Result run(RunData data, Path modelDir, Integer layer, AnalysisOptions options, boolean allSteps,
-                                Path outDir, String device, String dtype, PrintWriter out, PrintWriter err)
-            throws IOException {
-        ModelConfig cfg = ModelConfig.load(modelDir);
+    static LogitLens.Result run(RunData data, ModelSource src, Integer layer, AnalysisOptions options, boolean allSteps,
+                                Path outDir, String device, String layersPerDevice, String dtype, boolean memoryCheck,
+                                PrintWriter out, PrintWriter err) throws IOException {
+        Path modelDir = src.dir();
+        ModelConfig cfg = src.config();
         List<Integer> layers = layer == null ? data.config().layers() : List.of(layer);
         for (int l : layers) {
             if (l < 0 || l >= cfg.numLayers()) {
-                throw MipeaksException.invalid("--layer " + l + ": the model " + modelDir + " has layers [0, "
+                throw MipeaksException.invalid("--layer " + l + ": the model " + src.label() + " has layers [0, "
                         + cfg.numLayers() + ")");
             }
         }
-        Tokenizer tok = Tokenizer.present(modelDir) ? Tokenizer.load(modelDir) : null;
-        try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(device, dtype))) {
+        MemoryPlan.Request req = MemoryPlan.Request.generation(cfg, MemoryPlan.Weights.read(modelDir, cfg),
+                        Placement.single("cpu", cfg.numLayers()), dtype, 1, 0, 0)
+                .withPositions(0, 0, "logit lens (no generation)");
+        MemoryPlan plan = MemoryPlan.prepare(req, device, layersPerDevice, memoryCheck, new SystemMemory(),
+                NativeRuntime::cudaDeviceCount, err);
+        Tokenizer tok = src.hasTokenizer() ? Tokenizer.load(modelDir) : null;
+        try (LlamaModel model = LlamaModel.load(modelDir, LlamaModel.Options.of(plan.placement(), plan.computeDtype()))) {
             IntFunction<String> decode;
             Vocabulary vocab;
             if (tok != null) {

@@ -8,14 +8,31 @@ final class ModelRuntimeOptions {
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where to compute.")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
+                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
+                    + "when one is not enough, or the CPU.")
     String device;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
 
     @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
     Path javacppCache;
+
+    boolean memoryCheck() {
+        return !noMemoryCheck;
+    }
 
     /** Validates the options, then loads LibTorch with them. */
     void prepare(java.io.PrintWriter err) {

@@ -28,9 +28,10 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json).")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json), or a Hugging "
+                    + "Face id found offline in the local hub cache.")
+    String model;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
             description = "math500, aime24, gsm8k (under --data-dir), or a .jsonl/.csv file.")
@@ -100,12 +101,24 @@ public final class RunCommand implements Callable<Integer> {
             description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
     String stateDtype;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]",
-            description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]|LIST",
+            description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}). "
+                    + "A list such as cuda:0,cuda:1 splits the model's layers over the devices (the MI engine uses the "
+                    + "first); auto takes one GPU, or fills several in order when one is not enough, or the CPU.")
     String device;
 
-    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]", description = "Device for the model only.")
+    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto|LIST", description = "Device(s) for the model only.")
     String modelDevice;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
     Integer threads;
@@ -114,10 +127,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
     String shard;
 
-    @Option(names = "--gt-model", paramLabel = "DIR",
+    @Option(names = "--gt-model", paramLabel = "DIR|ORG/NAME[@REV]",
             description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
-                    "reference's cal_mi.py --gt_model. Default: the model itself. Recorded in config.json."})
-    Path gtModel;
+                    "reference's cal_mi.py --gt_model; a folder or a Hugging Face id. Default: the model itself.",
+                    "Recorded in config.json."})
+    String gtModel;
 
     @Option(names = "--mi-chunk", defaultValue = "128", paramLabel = "STEPS",
             description = "Steps per MI batch while generating (default: ${DEFAULT-VALUE}).")
@@ -150,10 +164,12 @@ public final class RunCommand implements Callable<Integer> {
             p.put("eps", eps);
         }
         int t = CliChecks.threads(threads, spec.commandLine().getErr());
-        RunOptions o = new RunOptions(model, dataset, dataDir, dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset,
-                CliChecks.limit(limit), layers, maxNewTokens, estimator, p, promptTemplate, !noSpecialTokens, temperature,
-                topP, seed, RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, t, Shard.parse(shard),
-                chunk, out, null, !noReport, analysis.toOptions(), force, gtModel);
+        RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
+                dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, CliChecks.limit(limit), layers, maxNewTokens,
+                estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
+                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, layersPerDevice, !noMemoryCheck, t,
+                Shard.parse(shard), chunk, out, null, !noReport, analysis.toOptions(), force,
+                gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         TraceSupport.prepare(javacppCache, t);
         int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && !sweep.isEmpty() && !noReport) {

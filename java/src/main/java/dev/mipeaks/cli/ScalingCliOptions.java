@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** The options {@code rr} and {@code ttts} share (a picocli mixin). */
 public final class ScalingCliOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
+                    + "Hugging Face id found offline in the local hub cache.")
+    String model;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
             description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
@@ -45,9 +46,21 @@ public final class ScalingCliOptions {
                     "under both; the reports show both side by side."})
     String rules;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
+                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
+                    + "when one is not enough, or the CPU.")
     String device;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
@@ -73,10 +86,12 @@ public final class ScalingCliOptions {
             throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
         }
         int l = CliChecks.limit(limit);
-        OutputPaths.requireNotInput("--out", out, Map.of(model, "--model"));
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
         TraceSupport.prepare(javacppCache, t);
-        return new dev.mipeaks.scaling.ScalingContext.Options(model, dataset, dataDir, offset, l, promptTemplate,
-                device, dtype, force, dev.mipeaks.eval.GradingRules.parse(rules, "--rules"));
+        return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
+                device, layersPerDevice, dtype, !noMemoryCheck, force, dev.mipeaks.eval.GradingRules.parse(rules,
+                "--rules"));
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

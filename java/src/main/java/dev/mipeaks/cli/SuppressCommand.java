@@ -26,9 +26,10 @@ public final class SuppressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder with tokenizer.json.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder with tokenizer.json, or a Hugging Face id found offline in the "
+                    + "local hub cache.")
+    String model;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE",
             description = "math500, aime24, gsm8k (under --data-dir) or a JSONL/CSV file.")
@@ -96,17 +97,18 @@ public final class SuppressCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
-        Path dir = out != null ? out : Path.of("runs", "suppress-" + model.toAbsolutePath().normalize().getFileName()
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
                 + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
         int l = CliChecks.limit(limit);
         dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, temperature, topP, seed); // checks them
-        dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(model, "--model"));
+        dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
         runtime.prepare(spec.commandLine().getErr());
-        var o = new dev.mipeaks.suppress.SuppressionRun.Options(model, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device, runtime.dtype, dir,
-                force);
+        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
+                promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device,
+                runtime.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {

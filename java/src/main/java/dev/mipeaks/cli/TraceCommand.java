@@ -32,9 +32,11 @@ public final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder: config.json, model.safetensors (or sharded), tokenizer.json.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
+                    + "Hugging Face id found offline in the local hub cache ($HF_HUB_CACHE, $HF_HOME/hub, "
+                    + "~/.cache/huggingface/hub).")
+    String model;
 
     static final class PromptGroup {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
@@ -84,9 +86,21 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build).")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
+            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
+                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
+                    + "when one is not enough, or the CPU.")
     String device;
+
+    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
+            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
+                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
+    String layersPerDevice;
+
+
+    @Option(names = "--no-memory-check",
+            description = "Load even when the memory plan printed before loading does not fit.")
+    boolean noMemoryCheck;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
@@ -108,10 +122,14 @@ public final class TraceCommand implements Callable<Integer> {
             default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
         };
         Integer t = CliChecks.threadsOrNull(threads, spec.commandLine().getErr());
-        OutputPaths.requireFile("--out", out, modelFiles(model));
+        if (maxNewTokens < 1) {
+            throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
+        }
+        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
         TraceSupport.prepare(javacppCache, t);
-        var o = new dev.mipeaks.generate.TraceOptions(model, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, dtype, sd, out);
+        var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
+                maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

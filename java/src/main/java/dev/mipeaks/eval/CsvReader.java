@@ -11,18 +11,35 @@ import java.util.List;
  * ({@code ""}). Records end with CRLF or LF. Used for the paper's math_train_12k.csv, whose solutions span lines.
  */
 public final class CsvReader {
-    /** A parsed record and the 1-based line its first character is on (for error messages). */
-    public record Row(long line, List<String> fields) {
+    /**
+     * A parsed record and the 1-based line its first character is on (for error messages); a record longer than the
+     * cap has no fields and {@code chars} says how long it was.
+     */
+    public record Row(long line, List<String> fields, long chars) {
+        public Row(long line, List<String> fields) {
+            this(line, fields, -1);
+        }
+
+        public boolean tooLong() {
+            return chars >= 0;
+        }
     }
 
     private final Reader in;
     private final String file;
+    private final long maxChars;
     private long line = 1;
     private int pushback = -2;
 
     public CsvReader(Reader in, String file) {
+        this(in, file, Long.MAX_VALUE);
+    }
+
+    /** A reader that parses records of more than {@code maxChars} characters to their end without keeping them. */
+    public CsvReader(Reader in, String file, long maxChars) {
         this.in = in;
         this.file = file;
+        this.maxChars = maxChars;
     }
 
     private int read() throws IOException {
@@ -45,7 +62,15 @@ public final class CsvReader {
         StringBuilder f = new StringBuilder();
         boolean quoted = false;      // inside a quoted field
         boolean wasQuoted = false;   // the current field started with a quote
+        long chars = 0;
         while (true) {
+            if (++chars > maxChars && fields != null) {
+                fields = null;       // too long: parse on to the record's end, keep nothing
+                f = new StringBuilder();
+            }
+            if (fields == null && f.length() > 0) {
+                f.setLength(0);
+            }
             if (quoted) {
                 if (c == -1) {
                     throw MipeaksException.invalid(file + ":" + start + ": unterminated quoted field");
@@ -68,7 +93,9 @@ public final class CsvReader {
                 quoted = true;
                 wasQuoted = true;
             } else if (c == ',') {
-                fields.add(f.toString());
+                if (fields != null) {
+                    fields.add(f.toString());
+                }
                 f.setLength(0);
                 wasQuoted = false;
             } else if (c == '\r' || c == '\n' || c == -1) {
@@ -80,6 +107,9 @@ public final class CsvReader {
                 }
                 if (c != -1) {
                     line++;
+                }
+                if (fields == null) {
+                    return new Row(start, List.of(), chars);
                 }
                 fields.add(f.toString());
                 return new Row(start, fields);

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * answers the number after {@code ####} with thousands commas removed; for files without an answer field (the
  * 12k CSV) the last {@code \boxed{}} of the solution.
  *
+ * <p>A line (JSONL) or record (CSV) longer than {@link #withMaxLineChars the cap} (default
+ * {@value #DEFAULT_MAX_LINE_CHARS} characters, or {@value #MAX_LINE_ENV}) is a bad row like any other: an exit-2
+ * error naming file and line, or a {@link SkippedRow} in {@link Mode#SKIP}.
+ *
  * <p>Instances are immutable; the {@code with*} methods return modified copies.
  */
 public final class DatasetLoader {
@@ -43,26 +47,73 @@ public final class DatasetLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern GSM8K_ANSWER = Pattern.compile("####\\s*(.+?)\\s*$", Pattern.DOTALL);
 
+    /** The longest line (JSONL) or record (CSV) read, in characters, unless {@value #MAX_LINE_ENV} says otherwise. */
+    public static final int DEFAULT_MAX_LINE_CHARS = 1_000_000;
+    /** Environment variable (or system property {@code mipeaks.maxLineChars}) that sets the line cap. */
+    public static final String MAX_LINE_ENV = "MIPEAKS_MAX_LINE_CHARS";
+
     private final Path dataRoot;
     private final Map<String, String> fields;
     private final int offset;
     private final int limit;
     private final Mode mode;
+    private final int maxLineChars;
 
     public DatasetLoader() {
-        this(defaultDataRoot(), Map.of(), 0, -1, Mode.STRICT);
+        this(defaultDataRoot(), Map.of(), 0, -1, Mode.STRICT, defaultMaxLineChars());
     }
 
-    private DatasetLoader(Path dataRoot, Map<String, String> fields, int offset, int limit, Mode mode) {
+    private DatasetLoader(Path dataRoot, Map<String, String> fields, int offset, int limit, Mode mode,
+                          int maxLineChars) {
         this.dataRoot = dataRoot;
         this.fields = Map.copyOf(fields);
         this.offset = offset;
         this.limit = limit;
         this.mode = mode;
+        this.maxLineChars = maxLineChars;
     }
 
     public DatasetLoader withDataRoot(Path root) {
-        return new DatasetLoader(root, fields, offset, limit, mode);
+        return new DatasetLoader(root, fields, offset, limit, mode, maxLineChars);
+    }
+
+    /**
+     * Caps a line (JSONL) or record (CSV) at {@code n} characters: a longer one is a bad row (strict: exit 2 naming
+     * file and line; {@link Mode#SKIP}: a {@link SkippedRow} with the reason), read to its end without being kept.
+     * Problems are a few thousand characters; the cap keeps a corrupt or hostile line from taking the machine's
+     * memory (a 10 MB line once took 9 GB through parsing and tokenization).
+     */
+    public DatasetLoader withMaxLineChars(int n) {
+        if (n < 1) {
+            throw MipeaksException.invalid(MAX_LINE_ENV + ": the line cap must be at least 1 character, got " + n);
+        }
+        return new DatasetLoader(dataRoot, fields, offset, limit, mode, n);
+    }
+
+    public int maxLineChars() {
+        return maxLineChars;
+    }
+
+    /** {@value #MAX_LINE_ENV} or the property mipeaks.maxLineChars, else {@link #DEFAULT_MAX_LINE_CHARS}. */
+    static int defaultMaxLineChars() {
+        String v = System.getProperty("mipeaks.maxLineChars");
+        String from = "-Dmipeaks.maxLineChars";
+        if (v == null || v.isBlank()) {
+            v = System.getenv(MAX_LINE_ENV);
+            from = MAX_LINE_ENV;
+        }
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_LINE_CHARS;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw MipeaksException.invalid(from + "=" + v + ": expected a positive number of characters");
     }
 
     /** Canonical field -> source field, e.g. {@code problem -> question}. */
@@ -72,7 +123,7 @@ public final class DatasetLoader {
                 throw MipeaksException.invalid("--fields: unknown field '" + k + "' (known: " + new TreeSet<>(CANONICAL) + ")");
             }
         }
-        return new DatasetLoader(dataRoot, mapping, offset, limit, mode);
+        return new DatasetLoader(dataRoot, mapping, offset, limit, mode, maxLineChars);
     }
 
     /** Parses {@code problem=question,solution=answer,answer=final}. */
@@ -85,7 +136,7 @@ public final class DatasetLoader {
         if (n < 0) {
             throw MipeaksException.invalid("--offset must be >= 0, got " + n);
         }
-        return new DatasetLoader(dataRoot, fields, n, limit, mode);
+        return new DatasetLoader(dataRoot, fields, n, limit, mode, maxLineChars);
     }
 
     /** Keep at most {@code n} rows (after the offset); -1 = all. */
@@ -93,11 +144,11 @@ public final class DatasetLoader {
         if (n < -1) {
             throw MipeaksException.invalid("--limit " + n + ": must be >= 0 (leave it out for all problems)");
         }
-        return new DatasetLoader(dataRoot, fields, offset, n, mode);
+        return new DatasetLoader(dataRoot, fields, offset, n, mode, maxLineChars);
     }
 
     public DatasetLoader withMode(Mode m) {
-        return new DatasetLoader(dataRoot, fields, offset, limit, m);
+        return new DatasetLoader(dataRoot, fields, offset, limit, m, maxLineChars);
     }
 
     public Path dataRoot() {
@@ -251,11 +302,18 @@ public final class DatasetLoader {
 
     private void readJsonl(Path file, Sink sink) throws IOException {
         try (BufferedReader br = new BufferedReader(new java.io.StringReader(TextFiles.readUtf8(file)))) {
-            String s;
+            LineReader lines = new LineReader(br, maxLineChars);
+            LineReader.Line l;
             long line = 0;
             int index = 0;
-            while ((s = br.readLine()) != null) {
+            while ((l = lines.next()) != null) {
                 line++;
+                if (l.tooLong()) {
+                    index++;
+                    sink.bad(line, tooLong("line", l.length()));
+                    continue;
+                }
+                String s = l.text();
                 if (s.isBlank()) {
                     continue;
                 }
@@ -279,7 +337,7 @@ public final class DatasetLoader {
 
     private void readCsv(Path file, Sink sink) throws IOException {
         try (BufferedReader br = new BufferedReader(new java.io.StringReader(TextFiles.readUtf8(file)))) {
-            CsvReader csv = new CsvReader(br, file.toString());
+            CsvReader csv = new CsvReader(br, file.toString(), maxLineChars);
             CsvReader.Row header = csv.next();
             if (header == null) {
                 throw MipeaksException.invalid(file + ": empty CSV (no header row)");
@@ -291,6 +349,11 @@ public final class DatasetLoader {
             int index = 0;
             CsvReader.Row row;
             while ((row = csv.next()) != null) {
+                if (row.tooLong()) {
+                    index++;
+                    sink.bad(row.line(), tooLong("record", row.chars()));
+                    continue;
+                }
                 if (row.fields().size() == 1 && row.fields().get(0).isEmpty()) {
                     continue; // blank line
                 }
@@ -307,6 +370,11 @@ public final class DatasetLoader {
                 sink.row(idx, row.line(), raw);
             }
         }
+    }
+
+    private String tooLong(String what, long chars) {
+        return what + " of " + chars + " characters, more than the cap of " + maxLineChars + " (set " + MAX_LINE_ENV
+                + " to raise it)";
     }
 
     private Object field(Map<String, Object> raw, String canonical, String... usual) throws BadRow {

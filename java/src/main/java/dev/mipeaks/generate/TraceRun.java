@@ -3,7 +3,12 @@ package dev.mipeaks.generate;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,11 +23,12 @@ public final class TraceRun {
     }
 
     public static GenerationResult run(TraceOptions o, PrintWriter out, PrintWriter err) {
-        ModelConfig config = ModelConfig.load(o.model());
+        ModelSource src = o.model();
+        ModelConfig config = src.config();
         Tokenizer tok = null;
         try {
-            if (Tokenizer.present(o.model())) {
-                tok = Tokenizer.load(o.model());
+            if (src.hasTokenizer()) {
+                tok = Tokenizer.load(src.dir());
             }
             int[] prompt = prompt(o, tok);
             int[] layers = o.layers() == null ? all(config.numLayers()) : o.layers();
@@ -36,25 +42,34 @@ public final class TraceRun {
                     // name what gave the id: the user's --prompt-ids, or the tokenizer encoding --prompt
                     throw MipeaksException.invalid(o.promptIds() != null
                             ? "--prompt-ids: id " + id + " outside the model's vocabulary [0, " + config.vocabSize()
-                                    + ") (" + o.model().resolve("config.json") + " vocab_size)"
-                            : "--prompt: " + o.model().resolve("tokenizer.json") + " encodes it to id " + id
+                                    + ") (" + o.model().file("config.json") + " vocab_size)"
+                            : "--prompt: " + o.model().file("tokenizer.json") + " encodes it to id " + id
                                     + ", outside the model's vocabulary [0, " + config.vocabSize() + ") ("
-                                    + o.model().resolve("config.json") + " vocab_size): tokenizer and model do not match");
+                                    + o.model().file("config.json") + " vocab_size): tokenizer and model do not match");
                 }
             }
             GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
                     java.util.Set.of(), o.stopStrings());
+            MemoryPlan.Request req = MemoryPlan.Request.generation(config, MemoryPlan.Weights.read(src.dir(), config),
+                    Placement.single("cpu", config.numLayers()), o.computeDtype(), 1, prompt.length, o.maxNewTokens())
+                    .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, config.hiddenSize(),
+                            o.stateDtype(), 0, 16, o.out().toAbsolutePath().getParent()));
+            MemoryPlan plan = MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(),
+                    new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
             long tl = System.nanoTime();
-            try (LlamaModel model = LlamaModel.load(o.model(), new LlamaModel.Options(o.device(), o.computeDtype()));
+            try (LlamaModel model = LlamaModel.load(src.dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
                  TrajectoryWriter w = new TrajectoryWriter(o.out(), layers, config.hiddenSize(), o.stateDtype())) {
                 long loadNanos = System.nanoTime() - tl;
-                w.metadata("model", o.model().toAbsolutePath().normalize().toString());
+                w.metadata("model", src.recorded());
+                if (src.isHub()) {
+                    w.metadata("model_snapshot", src.snapshot());
+                }
                 w.metadata("prompt_ids", TrajectoryWriter.jsonList(prompt));
-                w.metadata("compute", (model.isCuda() ? "cuda" : "cpu") + " " + model.dtypeName());
+                w.metadata("compute", model.describeCompute());
                 w.metadata("generation", gc.greedy() ? "greedy" : String.format(Locale.ROOT,
                         "temperature %s top_p %s seed %d", gc.temperature(), gc.topP(), gc.seed()));
                 Generator g = new Generator(model, tok);
-                GenerationResult r = g.generate(prompt, gc, List.of(new FiniteCheck(o.model(), layers,
+                GenerationResult r = g.generate(prompt, gc, List.of(new FiniteCheck(src.dir(), layers,
                         config.numLayers() - 1), new CaptureHook(w)));
                 if (tok != null) {
                     String text = tok.decode(r.tokens(), false);
@@ -124,13 +139,13 @@ public final class TraceRun {
             return o.promptIds();
         }
         if (tok == null) {
-            throw MipeaksException.invalid(o.model().resolve("tokenizer.json")
+            throw MipeaksException.invalid(o.model().file("tokenizer.json")
                     + ": no such file, so --prompt text cannot be tokenized; give --prompt-ids");
         }
         String text = o.promptText();
         boolean special = o.addSpecialTokens();
         if (o.chatTemplate()) {
-            java.nio.file.Path cfg = o.model().resolve("tokenizer_config.json");
+            java.nio.file.Path cfg = o.model().file("tokenizer_config.json");
             if (!java.nio.file.Files.isRegularFile(cfg)) {
                 throw MipeaksException.invalid(cfg + ": no such file, and --chat-template needs its chat_template");
             }

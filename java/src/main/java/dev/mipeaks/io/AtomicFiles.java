@@ -43,7 +43,7 @@ public final class AtomicFiles {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = createSibling(abs);
+            tmp = TempFiles.register(createSibling(abs));
             copyMode(abs, tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 20)) {
@@ -60,12 +60,11 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw IoErrors.cannotWrite(target, e);
         } finally {
-            if (!ok && tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write error is the one to report; a hidden .tmp sibling is harmless
-                }
+            if (ok) {
+                TempFiles.forget(tmp);
+            } else if (tmp != null) {
+                // the write error is the one to report; a hidden .tmp sibling left by a failed delete is harmless
+                TempFiles.delete(tmp);
             }
         }
     }

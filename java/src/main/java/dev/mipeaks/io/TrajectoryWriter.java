@@ -16,7 +16,8 @@ import java.util.Map;
  * Writes a generation trajectory as one safetensors file, streaming: each step's states go to one spill file per
  * layer next to the output, so a 16k-step run never holds its states in memory; {@link #finish} assembles
  * the file atomically (temporary sibling + rename) and deletes the spills, {@link #close} without finish deletes
- * them and leaves no output.
+ * them and leaves no output. Spills are also deleted when the JVM exits before either (Ctrl-C: {@link TempFiles}),
+ * and spills a killed process left beside the same output are deleted when the next writer starts.
  *
  * <p>Layout (readable with Python's {@code safetensors}):
  * <ul>
@@ -29,6 +30,8 @@ import java.util.Map;
  */
 public final class TrajectoryWriter implements AutoCloseable {
     public static final String FORMAT = "mipeaks-trajectory-v1";
+    /** Suffix of the per-layer spill files ({@code .<out name>.hidden<l>.pid<N>.<random>.spill} beside the output). */
+    public static final String SPILL = ".spill";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path out;
@@ -59,6 +62,7 @@ public final class TrajectoryWriter implements AutoCloseable {
         this.dtype = dtype;
         this.row = ByteBuffer.allocateDirect(hidden * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         Path dir = this.out.getParent();
+        String prefix = "." + this.out.getFileName() + ".hidden";
         spillPaths = new Path[layers.length];
         spills = new FileChannel[layers.length];
         try {
@@ -66,9 +70,10 @@ public final class TrajectoryWriter implements AutoCloseable {
                 throw new IOException("it is a folder");
             }
             Files.createDirectories(dir);
+            TempFiles.deleteStale(dir, prefix, SPILL);
             for (int i = 0; i < layers.length; i++) {
-                spillPaths[i] = Files.createTempFile(dir, "." + this.out.getFileName() + ".hidden" + layers[i] + ".",
-                        ".spill");
+                spillPaths[i] = TempFiles.register(Files.createTempFile(dir, prefix + layers[i] + "."
+                        + TempFiles.pidTag() + ".", SPILL));
                 spills[i] = FileChannel.open(spillPaths[i], StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             }
         } catch (IOException e) {
@@ -197,12 +202,8 @@ public final class TrajectoryWriter implements AutoCloseable {
             } catch (IOException ignored) {
                 // deleting it next
             }
-            try {
-                if (spillPaths[i] != null) {
-                    Files.deleteIfExists(spillPaths[i]);
-                }
-            } catch (IOException ignored) {
-                // a leftover hidden temp file is harmless
+            if (spillPaths[i] != null) {
+                TempFiles.delete(spillPaths[i]);
             }
         }
     }

@@ -52,7 +52,16 @@ public final class DecodeSession implements AutoCloseable {
     private final int[] pads;
     private int next;
 
+    /**
+     * A session for {@code capacity} positions per row; more than the model's max_position_embeddings is refused
+     * (exit 2 with both numbers): RoPE beyond the trained range gives no meaningful states.
+     */
     public DecodeSession(LlamaModel m, int batch, int capacity) {
+        int max = m.config().maxPositionEmbeddings();
+        if (capacity > max) {
+            throw MipeaksException.invalid(capacity + " positions (prompt + max new tokens) are more than the model's "
+                    + "max_position_embeddings " + max + " (config.json)");
+        }
         this.m = m;
         this.batch = batch;
         this.pads = new int[batch];
@@ -205,9 +214,14 @@ public final class DecodeSession implements AutoCloseable {
         if (capture.length == 1) {
             all = last[capture[0]];                                                  // [B,1,H]
         } else {
+            // layers split over devices: the states gather on the first one's device, then one transfer
+            Tensor[] states = new Tensor[capture.length];
+            for (int i = 0; i < capture.length; i++) {
+                states[i] = last[capture[i]];
+            }
             org.bytedeco.pytorch.TensorVector v = new org.bytedeco.pytorch.TensorVector();
-            for (int l : capture) {
-                v.push_back(last[l]);
+            for (Tensor st : LlamaModel.together(states)) {
+                v.push_back(st);
             }
             all = org.bytedeco.pytorch.global.torch.stack(v);                       // [k,B,1,H]
         }

@@ -5,7 +5,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Preallocated keys and values of every layer, [B, numKvHeads, capacity, headDim] each, in the compute dtype.
+ * Preallocated keys and values of every layer, [B, numKvHeads, capacity, headDim] each, in the compute dtype, on
+ * the layer's device.
  * Slot s of row b holds one entry: whatever the last forward call that wrote slot s stored there (so a recomputed
  * position replaces its entry instead of adding one). Keys are stored after RoPE.
  */
@@ -30,8 +31,9 @@ public final class KvCache implements AutoCloseable {
         long[] shape = {batch, c.numKvHeads(), capacity, c.headDim()};
         try (PointerScope scope = new PointerScope()) {
             for (int l = 0; l < keys.length; l++) {
-                keys[l] = torch.zeros(shape, m.options(m.dtype()));
-                values[l] = torch.zeros(shape, m.options(m.dtype()));
+                // each layer's cache on its layer's device
+                keys[l] = torch.zeros(shape, m.options(l, m.dtype()));
+                values[l] = torch.zeros(shape, m.options(l, m.dtype()));
                 keys[l].retainReference();
                 values[l].retainReference();
             }

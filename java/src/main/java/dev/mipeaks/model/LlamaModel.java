@@ -27,16 +27,58 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * (a BF16 checkpoint computed in float32 on the CPU takes twice its file size; use {@code --dtype bf16} to keep the
  * mapping).
  *
+ * <p>Layers over several devices ({@link Placement}): contiguous blocks of layers live on their block's device, the
+ * embedding with the first block and the final norm and head with the last (a tied head split from its embedding is
+ * copied there); {@link #layer} moves the residual stream to its layer's device when it arrives from another, each
+ * layer's KV cache is allocated on its device ({@link KvCache}) and the RoPE tables and masks exist once per device
+ * ({@link Positions}). Nothing else changes: a split over {@code cpu,cpu} computes exactly what the unsplit model
+ * computes.
+ *
  * <p>Native memory: weights and the RoPE tables belong to this object until {@link #close()}; everything a forward
  * pass creates lives in the caller's {@link PointerScope}, and each decoder layer runs in its own scope so a long
  * prefill frees a layer's intermediates before the next one. Call from one thread at a time.
  */
 public final class LlamaModel implements AutoCloseable {
 
-    /** Where and in which precision the model computes. */
-    public record Options(String device, String dtype) {
+    /**
+     * Where and in which precision the model computes.
+     *
+     * @param device    cpu, cuda or cuda:N (every layer there), unless {@code placement} is given
+     * @param placement the layers' devices (null: all on {@code device})
+     */
+    public record Options(String device, String dtype, Placement placement) {
+        public Options(String device, String dtype) {
+            this(device, dtype, null);
+        }
+
         public static Options defaults() {
             return new Options("cpu", null);
+        }
+
+        /** The layers placed as {@code p} says (one block: one device). */
+        public static Options of(Placement p, String dtype) {
+            return new Options(p.first().device(), dtype, p);
+        }
+    }
+
+    /** One device the model uses: its LibTorch device and the RoPE tables there. */
+    private static final class OnDevice {
+        final String name;
+        final Device device;
+        final boolean cuda;
+        /** CUDA index, -1 on the CPU. */
+        final int index;
+        Tensor ropeCos;
+        Tensor ropeSin;
+        int ropeLength;
+        long weightBytes;
+
+        OnDevice(String name) {
+            this.name = name;
+            this.cuda = Placement.isCuda(name);
+            this.index = Placement.cudaIndex(name);
+            // "cuda" is the current device (0 unless set): explicit, so a tensor's device can be compared with it
+            this.device = new Device(cuda ? "cuda:" + index : "cpu");
         }
     }
 
@@ -56,8 +98,15 @@ public final class LlamaModel implements AutoCloseable {
 
     private final ModelConfig config;
     private final Path dir;
-    private final Device device;
+    private final Placement placement;
+    /** The device of each block, in order: devices[0] holds the embedding, the last one the norm and head. */
+    private final OnDevice[] devices;
+    private final int[] deviceOfLayer;
+    private final OnDevice first;
+    private final OnDevice last;
     private final boolean cuda;
+    /** The device the constructor is loading weights onto. */
+    private OnDevice loadingOn;
     private final ScalarType dtype;
     /** bf16/f16: RMSNorm statistics in float32 and the RoPE angles from float32 arithmetic, as Hugging Face does. */
     private final boolean lowPrecision;
@@ -76,9 +125,6 @@ public final class LlamaModel implements AutoCloseable {
     private final DoubleOptional eps;
     private final long[] hiddenShape;
     private final Rope rope;
-    private Tensor ropeCos;
-    private Tensor ropeSin;
-    private int ropeLength;
     private boolean closed;
 
     /**
@@ -99,12 +145,59 @@ public final class LlamaModel implements AutoCloseable {
         throw MipeaksException.invalid(option + " " + dev + ": expected cpu, cuda or cuda:N");
     }
 
+    /**
+     * {@link #checkDevice} for every device of a {@code --device} value: cpu, cuda[:N] or a comma list of them
+     * ({@code auto} is chosen later and needs no check); also exit 3 for a CUDA index LibTorch does not see.
+     */
+    public static void checkDevices(String option, String devices) {
+        if (devices == null || devices.trim().equalsIgnoreCase("auto")) {
+            return;
+        }
+        Placement.devices(option, devices); // the list's form
+        for (String part : devices.split(",")) {
+            String d = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (checkDevice(option, d) && Placement.cudaIndex(d) >= torch.cuda_device_count()) {
+                throw new MipeaksException(ExitCode.DEVICE_UNAVAILABLE, option + " " + d + ": LibTorch sees "
+                        + torch.cuda_device_count() + " CUDA device(s)");
+            }
+        }
+    }
+
     private LlamaModel(ModelConfig config, Path dir, Checkpoint ck, Options opt) {
         this.config = config;
         this.dir = dir;
-        String dev = opt.device() == null ? "cpu" : opt.device();
-        cuda = checkDevice("--device", dev);
-        this.device = own(new Device(dev));
+        Placement pl = opt.placement();
+        if (pl == null) {
+            String dev = opt.device() == null ? "cpu" : opt.device().trim().toLowerCase(java.util.Locale.ROOT);
+            checkDevice("--device", dev);
+            pl = Placement.single(dev, config.numLayers());
+        } else if (pl.numLayers() != config.numLayers()) {
+            throw MipeaksException.invalid("--device " + pl.label() + ": places " + pl.numLayers()
+                    + " layers, the model has " + config.numLayers());
+        }
+        this.placement = pl;
+        // one OnDevice per block (two blocks on one device get their own RoPE tables and masks: a few KB, and the
+        // per-device paths run even on a single device)
+        List<OnDevice> ds = new ArrayList<>();
+        this.deviceOfLayer = new int[config.numLayers()];
+        for (Placement.Block b : pl.blocks()) {
+            checkDevices("--device", b.device());
+            OnDevice d = new OnDevice(Placement.isCuda(b.device()) ? "cuda:" + Placement.cudaIndex(b.device())
+                    : b.device());
+            own(d.device);
+            ds.add(d);
+            for (int l = b.from(); l < b.to(); l++) {
+                deviceOfLayer[l] = ds.size() - 1;
+            }
+        }
+        this.devices = ds.toArray(new OnDevice[0]);
+        this.first = devices[deviceOfLayer[0]];
+        this.last = devices[deviceOfLayer[config.numLayers() - 1]];
+        boolean anyCuda = false;
+        for (OnDevice d : devices) {
+            anyCuda |= d.cuda;
+        }
+        this.cuda = anyCuda;
         ComputeDtype dt = ComputeDtype.parse(opt.dtype());
         this.dtype = switch (dt) {
             case F32 -> ScalarType.Float;
@@ -119,9 +212,11 @@ public final class LlamaModel implements AutoCloseable {
         this.hiddenShape = new long[] {config.hiddenSize()};
         this.rope = new Rope(config);
         long bytes = 0;
+        loadingOn = first;
         embed = weight(ck, "model.embed_tokens.weight");
         layers = new Layer[config.numLayers()];
         for (int l = 0; l < layers.length; l++) {
+            loadingOn = devices[deviceOfLayer[l]];
             String p = "model.layers." + l + ".";
             String a = p + "self_attn.";
             String f = p + "mlp.";
@@ -133,8 +228,23 @@ public final class LlamaModel implements AutoCloseable {
                     stacked(ck, config.mlpBias(), f + "gate_proj", f + "up_proj"),
                     weight(ck, f + "down_proj.weight"), bias(ck, f + "down_proj.bias", config.mlpBias()));
         }
+        loadingOn = last;
         norm = own(new TensorOptional(weight(ck, "model.norm.weight")));
-        head = config.tieWordEmbeddings() ? embed : weight(ck, "lm_head.weight");
+        if (!config.tieWordEmbeddings()) {
+            head = weight(ck, "lm_head.weight");
+        } else if (last.name.equals(first.name)) {
+            head = embed;
+        } else {
+            // the tied head lives with the last block: a copy of the embedding there
+            try (PointerScope scope = new PointerScope()) {
+                Tensor h = embed.to(last.device, dtype, false, true, null);
+                h.retainReference();
+                owned.add(h);
+                last.weightBytes += h.nbytes();
+                head = h;
+            }
+        }
+        loadingOn = null;
         for (Checkpoint.Spec s : Checkpoint.specs(config)) {
             bytes += ck.info(s.name()).numel() * elementBytes(dtype);
         }
@@ -188,17 +298,18 @@ public final class LlamaModel implements AutoCloseable {
                 Pointer.memcpy(raw.data_ptr(), addr, info.byteSize());
             }
             Tensor t;
-            if (!cuda && src == dtype && mayMap) {
+            if (!loadingOn.cuda && src == dtype && mayMap) {
                 t = raw;
                 if (aligned) {
                     mappings.add(buf);
                     mappedBytes += info.byteSize();
                 }
             } else {
-                t = raw.to(device, dtype, false, true, null);
+                t = raw.to(loadingOn.device, dtype, false, true, null);
             }
             t.retainReference();
             owned.add(t);
+            loadingOn.weightBytes += t.nbytes();
             return t;
         }
     }
@@ -225,7 +336,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Whether {@link #weight} would wrap this tensor in place: CPU, stored in the compute dtype. */
     private boolean mapsInPlace(Checkpoint ck, String name) {
-        return !cuda && switch (ck.info(name).dtype()) {
+        return !loadingOn.cuda && switch (ck.info(name).dtype()) {
             case F32 -> dtype == ScalarType.Float;
             case BF16 -> dtype == ScalarType.BFloat16;
             case F16 -> dtype == ScalarType.Half;
@@ -249,8 +360,10 @@ public final class LlamaModel implements AutoCloseable {
             Tensor t = torch.cat(parts, 0);
             t.retainReference();
             owned.add(t);
+            loadingOn.weightBytes += t.nbytes();
             for (Tensor part : loaded) {
                 owned.remove(part);
+                loadingOn.weightBytes -= part.nbytes();
                 part.releaseReference();
             }
             return t;
@@ -272,8 +385,31 @@ public final class LlamaModel implements AutoCloseable {
         return dir;
     }
 
+    /** Whether any layer computes on a CUDA device. */
     public boolean isCuda() {
         return cuda;
+    }
+
+    /** Where the layers are. */
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * Bytes of weight tensors on each device (cpu, cuda:N), as loaded: what the memory plan's weights per device
+     * promise (mapped CPU weights included).
+     */
+    public java.util.Map<String, Long> weightBytesByDevice() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (OnDevice d : devices) {
+            m.merge(d.name, d.weightBytes, Long::sum);
+        }
+        return m;
+    }
+
+    /** Where the compute happens, for messages and metadata: {@code cpu f32}, {@code cuda:0[0-15],cuda:1[16-31] bf16}. */
+    public String describeCompute() {
+        return (placement.isSplit() ? placement.label() : first.name) + " " + dtypeName;
     }
 
     public String dtypeName() {
@@ -284,8 +420,13 @@ public final class LlamaModel implements AutoCloseable {
         return dtype;
     }
 
-    Device device() {
-        return device;
+    /** The number of blocks (each with its device); {@link #deviceIndex} of a layer indexes them. */
+    int deviceCount() {
+        return devices.length;
+    }
+
+    int deviceIndex(int layer) {
+        return deviceOfLayer[layer];
     }
 
     /** Bytes of weights used in place from the memory-mapped checkpoint (not copied). */
@@ -298,12 +439,20 @@ public final class LlamaModel implements AutoCloseable {
         return weightBytes;
     }
 
-    TensorOptions options(ScalarType t) {
-        return new TensorOptions(t).device(new DeviceOptional(device));
+    /** Tensor options of dtype {@code t} on the device of {@code layer}. */
+    TensorOptions options(int layer, ScalarType t) {
+        return new TensorOptions(t).device(new DeviceOptional(devices[deviceOfLayer[layer]].device));
     }
 
-    /** cos and signed sin tables [n, headDim] on the device, grown to at least {@code n} positions. */
+    /** cos and signed sin tables [n, headDim] on every device, grown to at least {@code n} positions. */
     synchronized void ensureRope(int n) {
+        for (OnDevice d : devices) {
+            ensureRope(d, n);
+        }
+    }
+
+    private void ensureRope(OnDevice dev, int n) {
+        int ropeLength = dev.ropeLength;
         if (n <= ropeLength) {
             return;
         }
@@ -319,32 +468,42 @@ public final class LlamaModel implements AutoCloseable {
                 sin[p * d + i] = -sin[p * d + i];
             }
         }
-        Tensor oldCos = ropeCos;
-        Tensor oldSin = ropeSin;
+        Tensor oldCos = dev.ropeCos;
+        Tensor oldSin = dev.ropeSin;
         try (PointerScope scope = new PointerScope()) {
-            ropeCos = org.bytedeco.pytorch.AbstractTensor.create(cos, len, d).to(device, dtype, false, true, null);
-            ropeSin = org.bytedeco.pytorch.AbstractTensor.create(sin, len, d).to(device, dtype, false, true, null);
-            ropeCos.retainReference();
-            ropeSin.retainReference();
+            dev.ropeCos = org.bytedeco.pytorch.AbstractTensor.create(cos, len, d).to(dev.device, dtype, false, true, null);
+            dev.ropeSin = org.bytedeco.pytorch.AbstractTensor.create(sin, len, d).to(dev.device, dtype, false, true, null);
+            dev.ropeCos.retainReference();
+            dev.ropeSin.retainReference();
         }
         if (oldCos != null) {
             oldCos.releaseReference();
             oldSin.releaseReference();
         }
-        ropeLength = len;
+        dev.ropeLength = len;
     }
 
-    Tensor ropeCos() {
-        return ropeCos;
+    /** The cos table on device {@code i} (see {@link #deviceIndex}). */
+    Tensor ropeCos(int i) {
+        return devices[i].ropeCos;
     }
 
-    Tensor ropeSin() {
-        return ropeSin;
+    Tensor ropeSin(int i) {
+        return devices[i].ropeSin;
     }
 
-    /** Token embeddings [B, T, H] of ids [B, T] (a long tensor). */
+    /** Token embeddings [B, T, H] of ids [B, T] (a long tensor on the first device). */
     Tensor embed(Tensor ids) {
         return torch.embedding(embed, ids);
+    }
+
+    /** {@code x} on device {@code d}: itself when it is there, else a copy (the residual stream crossing a boundary). */
+    private static Tensor onDevice(OnDevice d, Tensor x) {
+        boolean xc = x.is_cuda();
+        if (xc == d.cuda && (!xc || x.device().index() == d.index)) {
+            return x;
+        }
+        return x.to(d.device, x.scalar_type(), false, false, null);
     }
 
     /**
@@ -364,10 +523,12 @@ public final class LlamaModel implements AutoCloseable {
         int nh = config.numHeads();
         int nkv = config.numKvHeads();
         int g = config.groups();
+        int dev = deviceOfLayer[l];
         try (PointerScope scope = new PointerScope()) {
+            x = onDevice(devices[dev], x);                                                // [B,T,H] on l's device
             Tensor a = rmsNorm(x, w.inNorm);                                              // [B,T,H]
             Tensor qkv = project(a, w.qkv, b, t).reshape(b, t, nh + 2L * nkv, hd);          // [B,T,nh+2nkv,hd]
-            Tensor qk = rotate(qkv.narrow(2, 0, nh + nkv), at);                            // [B,T,nh+nkv,hd]
+            Tensor qk = rotate(qkv.narrow(2, 0, nh + nkv), at, dev);                       // [B,T,nh+nkv,hd]
             Tensor q = qk.narrow(2, 0, nh);                                                // [B,T,nh,hd]
             Tensor k = qk.narrow(2, nh, nkv);                                              // [B,T,nkv,hd]
             Tensor v = qkv.narrow(2, nh + nkv, nkv);                                       // [B,T,nkv,hd]
@@ -381,13 +542,13 @@ public final class LlamaModel implements AutoCloseable {
                 // decode: the g query heads sharing a kv head become g rows of one attention, so K/V are read in
                 // place (no repeat); a padding mask [B,1,1,S] broadcasts over those rows
                 Tensor qg = q.reshape(b, nkv, g, hd);                                       // [B,nkv,g,hd]
-                o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(), 0.0, false,
+                o = torch.scaled_dot_product_attention(qg, keys, values, at.mask(dev), 0.0, false,
                         defaultScale, false);                                               // [B,nkv,g,hd]
                 // CUDA's attention kernels may return o with strides that no view can flatten: reshape copies then
                 o = o.reshape(b, 1, (long) nh * hd);                                        // [B,1,nh*hd]
             } else {
                 // prefill: causal (and padding) mask [B|1,1,T,S]; SDPA pairs query head j with kv head j / g
-                o = torch.scaled_dot_product_attention(q.transpose(1, 2), keys, values, at.mask(), 0.0, false,
+                o = torch.scaled_dot_product_attention(q.transpose(1, 2), keys, values, at.mask(dev), 0.0, false,
                         defaultScale, g > 1);                                               // [B,nh,T,hd]
                 o = o.transpose(1, 2).reshape(b, t, (long) nh * hd);
             }
@@ -417,9 +578,9 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /** Rotate-half RoPE: x*cos + roll(x, d/2)*[-sin, sin], x [B,T,heads,hd], tables [B|1,T,1,hd]. */
-    private Tensor rotate(Tensor x, Positions at) {
+    private Tensor rotate(Tensor x, Positions at, int dev) {
         Tensor r = torch.roll(x, new long[] {config.headDim() / 2}, new long[] {-1});
-        return x.mul(at.cos()).add_(r.mul_(at.sin()));
+        return x.mul(at.cos(dev)).add_(r.mul_(at.sin(dev)));
     }
 
     /** The stacked projections of x [B, T, in]: [B, T, sum of outs]. */
@@ -441,7 +602,7 @@ public final class LlamaModel implements AutoCloseable {
      * mv 27-28 GB/s, linear 5.5 GB/s). Decoding at batch 1 is nothing but reading the weights once per token.
      */
     private Tensor proj(Tensor x, Tensor w, TensorOptional bias, long b, long t) {
-        if (b * t != 1 || cuda || dtype != ScalarType.Float) {
+        if (b * t != 1 || x.is_cuda() || dtype != ScalarType.Float) {
             return torch.linear(x, w, bias);
         }
         Tensor y = torch.mv(w, x.reshape(x.size(-1)));                                     // [out]
@@ -453,6 +614,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Logits [B, V] in float32 of the last position of x [B, T, H]. */
     Tensor logitsLast(Tensor x, long t) {
+        x = onDevice(this.last, x);
         Tensor last = t == 1 ? x : x.narrow(1, t - 1, 1);
         Tensor n = rmsNorm(last, norm);                                                    // [B,1,H]
         Tensor logits = proj(n, head, none, n.size(0), 1);                                 // [B,1,V]
@@ -461,7 +623,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Logits [B, T, V] in float32 of every position of x [B, T, H]. */
     Tensor logitsAll(Tensor x) {
-        Tensor n = rmsNorm(x, norm);
+        Tensor n = rmsNorm(onDevice(last, x), norm);
         return torch.linear(n, head).to(ScalarType.Float);
     }
 
@@ -487,7 +649,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         try (PointerScope scope = new PointerScope()) {
             Tensor x = org.bytedeco.pytorch.AbstractTensor.create(flat, n, h)
-                    .to(device, dtype, false, true, null);                                 // [n,H]
+                    .to(last.device, dtype, false, true, null);                            // [n,H]
             Tensor normed = rmsNorm(x, norm);
             Tensor logits = torch.linear(normed, head).to(ScalarType.Float);              // [n,V]
             float[] out = toFloats(logits);
@@ -537,15 +699,45 @@ public final class LlamaModel implements AutoCloseable {
         return best;
     }
 
-    /** Tensor with the bytes of a Java long[] on the device, shape given. */
+    /** Tensor with the bytes of a Java long[] on the first device (token ids for the embedding), shape given. */
     Tensor longs(long[] v, long... shape) {
-        Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);
-        return cuda ? t.to(device, ScalarType.Long, false, false, null) : t;
+        return longs(deviceOfLayer[0], v, shape);
     }
 
-    Tensor bools(boolean[] v, long... shape) {
+    /** Tensor with the bytes of a Java long[] on device {@code i} (see {@link #deviceIndex}). */
+    Tensor longs(int i, long[] v, long... shape) {
         Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);
-        return cuda ? t.to(device, ScalarType.Bool, false, false, null) : t;
+        return devices[i].cuda ? t.to(devices[i].device, ScalarType.Long, false, false, null) : t;
+    }
+
+    /** A bool tensor on device {@code i} (see {@link #deviceIndex}). */
+    Tensor bools(int i, boolean[] v, long... shape) {
+        Tensor t = org.bytedeco.pytorch.AbstractTensor.create(v, shape);
+        return devices[i].cuda ? t.to(devices[i].device, ScalarType.Bool, false, false, null) : t;
+    }
+
+    /**
+     * The tensors of {@code xs} on one device (the first one's), for stacking states that live on several devices:
+     * each copied once, and only when it lives elsewhere.
+     */
+    static Tensor[] together(Tensor... xs) {
+        if (xs.length < 2) {
+            return xs;
+        }
+        boolean cuda0 = xs[0].is_cuda();
+        byte index0 = cuda0 ? xs[0].device().index() : -1;
+        Device target = null;
+        Tensor[] out = xs.clone();
+        for (int i = 1; i < xs.length; i++) {
+            boolean c = xs[i].is_cuda();
+            if (c != cuda0 || (c && xs[i].device().index() != index0)) {
+                if (target == null) {
+                    target = xs[0].device();
+                }
+                out[i] = xs[i].to(target, xs[i].scalar_type(), false, false, null);
+            }
+        }
+        return out;
     }
 
     /** Copies a tensor's values to a float[] (on the CPU, float32, contiguous). */
@@ -564,9 +756,13 @@ public final class LlamaModel implements AutoCloseable {
             return;
         }
         closed = true;
-        if (ropeCos != null) {
-            ropeCos.releaseReference();
-            ropeSin.releaseReference();
+        for (OnDevice d : devices) {
+            if (d.ropeCos != null) {
+                d.ropeCos.releaseReference();
+                d.ropeSin.releaseReference();
+                d.ropeCos = null;
+                d.ropeSin = null;
+            }
         }
         for (int i = owned.size() - 1; i >= 0; i--) {
             Pointer p = owned.get(i);
@@ -582,7 +778,7 @@ public final class LlamaModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return dir + " " + config + " on " + (cuda ? "cuda" : "cpu") + " " + dtypeName;
+        return dir + " " + config + " on " + describeCompute();
     }
 
 }

@@ -102,4 +102,15 @@ public final class NativeRuntime {
         loadTorch();
         org.bytedeco.pytorch.global.torch.set_num_threads(n);
     }
+
+    /** CUDA devices LibTorch sees (0 without the CUDA natives or a driver). */
+    public static synchronized int cudaDeviceCount() {
+        loadTorch();
+        try {
+            return org.bytedeco.pytorch.global.torch.cuda_is_available()
+                    ? org.bytedeco.pytorch.global.torch.cuda_device_count() : 0;
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
 }

@@ -44,9 +44,9 @@ public final class DemoRun {
         Path model = model(out.resolve("model"), seed, force);
         Path data = problems(out.resolve("data"));
         // out now holds the demo's own model/ and data/: the run's folder check has been made above
-        return new RunOptions(model, data.toString(), null, Map.of(), 0, -1, "all", maxNewTokens, "nhsic",
-                Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", threads, Shard.ALL, 128,
-                out, NOTICE, true, analysis, true);
+        return new RunOptions(dev.mipeaks.model.ModelSource.folder(model), data.toString(), null, Map.of(), 0, -1, "all",
+                maxNewTokens, "nhsic", Map.of("sigma", "50"), "raw", true, 0, 1, 0, DType.F32, "f32", "cpu", "cpu", null,
+                true, threads, Shard.ALL, 128, out, NOTICE, true, analysis, true);
     }
 
     /**

@@ -24,7 +24,12 @@ import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,20 +97,23 @@ public final class MiRun {
         Path dataFile = loader.resolve(o.dataset()).toAbsolutePath().normalize();
         Dataset ds = loader.load(o.dataset());
         List<DatasetRecord> mine = ds.records().stream().filter(r -> o.shard().owns(r.index())).toList();
-        Path modelDir = o.model().toAbsolutePath().normalize();
-        ModelConfig mc = ModelConfig.load(modelDir);
-        if (!Tokenizer.present(modelDir)) {
-            throw MipeaksException.invalid(modelDir.resolve("tokenizer.json") + ": no such file (mipeaks run needs the "
+        ModelSource src = o.model();
+        Path modelDir = src.dir();
+        ModelConfig mc = src.config();
+        if (!src.hasTokenizer()) {
+            throw MipeaksException.invalid(src.file("tokenizer.json") + ": no such file (mipeaks run needs the "
                     + "model's tokenizer to encode problems and solutions)");
         }
         int[] layers = resolveLayers(o.layers(), mc.numLayers());
-        Path gtDir = o.gtModel() == null ? null : o.gtModel().toAbsolutePath().normalize();
+        ModelSource gtSrc = o.gtModel();
+        Path gtDir = gtSrc == null ? null : gtSrc.dir();
         if (gtDir != null) {
             checkGtModel(gtDir, mc, modelDir, layers);
         }
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), modelDir);
-        String modelDevice = modelDevice(o);
-        String computeDtype = computeDtype(o.computeDtype(), modelDevice);
+        String modelDeviceOption = o.modelDevice() != null ? o.modelDevice() : o.device() == null ? "auto" : o.device();
+        // checked now: a device that fails only when the model loads would leave its config.json behind
+        LlamaModel.checkDevices(o.modelDevice() != null ? "--model-device" : "--device", modelDeviceOption);
 
         if (o.analysis() != null && o.analysis().layer() != null
                 && java.util.Arrays.stream(layers).noneMatch(l -> l == o.analysis().layer())) {
@@ -114,47 +122,63 @@ public final class MiRun {
         }
         OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
         OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
-        try (MiBackend backend = MiBackends.open(o.device(), o.estimator(), o.estimatorParams(), o.threads(), err);
+        try (MiBackend backend = MiBackends.open(miDevice(o.device()), o.estimator(), o.estimatorParams(), o.threads(),
+                err);
              FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
             GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
-            ObjectNode config = config(o, modelDir, dataFile, ds.name(), layers, backend, computeDtype);
-            if (gtDir != null) {
-                // absent without --gt-model, so folders of earlier versions resume
-                config.put("gt_model", gtDir.toString());
-                config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
-            }
-            List<ManifestEntry> finished = prepareFolder(dir, config);
-            Set<Integer> have = new TreeSet<>();
-            finished.forEach(e -> have.add(e.index()));
-            List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
-            int resumed = mine.size() - todo.size();
-            String notice = o.notice() == null ? "" : " [" + o.notice() + "]";
-            err.printf(Locale.ROOT, "run %s: %d problems of %s%s (%d finished before, %d to do); model %s (%s %s); "
-                            + "layers %s; MI %s on %s%s%n", dir, mine.size(), ds.name(),
-                    o.shard().whole() ? "" : " in shard " + o.shard().label(), resumed, todo.size(), modelDir,
-                    modelDevice, computeDtype, layerList(layers), o.estimator(), backend.describe(), notice);
-            err.flush();
-            RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
-            Thread onInterrupt = interruptNotice(err, dir, progress, resumed);
-            ExecutorService miWorker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "mipeaks-mi-stream");
-                t.setDaemon(true);
-                return t;
-            });
             Tokenizer tok = null;
+            ExecutorService miWorker = null;
+            Thread onInterrupt = null;
             try {
                 tok = Tokenizer.load(modelDir);
+                Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings(), gtDir == null);
+                MemoryPlan plan = MemoryPlan.choose(planRequest(o, mc, modelDir, lengths, layers, dir, backend),
+                        modelDeviceOption, o.layersPerDevice(), new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
+                String computeDtype = plan.computeDtype();
+                ObjectNode config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
+                if (gtSrc != null) {
+                    // absent without --gt-model, so folders of earlier versions resume
+                    config.put("gt_model", gtSrc.recorded());
+                    if (gtSrc.isHub()) {
+                        config.put("gt_model_snapshot", gtSrc.snapshot());
+                    }
+                    config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
+                }
+                List<ManifestEntry> finished = prepareFolder(dir, config);
+                Set<Integer> have = new TreeSet<>();
+                finished.forEach(e -> have.add(e.index()));
+                List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
+                int resumed = mine.size() - todo.size();
+                String notice = o.notice() == null ? "" : " [" + o.notice() + "]";
+                err.printf(Locale.ROOT, "run %s: %d problems of %s%s (%d finished before, %d to do); model %s (%s %s); "
+                                + "layers %s; MI %s on %s%s%n", dir, mine.size(), ds.name(),
+                        o.shard().whole() ? "" : " in shard " + o.shard().label(), resumed, todo.size(), src.label(),
+                        plan.placement().label(), computeDtype, layerList(layers), o.estimator(), backend.describe(),
+                        notice);
+                err.flush();
+                RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
+                onInterrupt = interruptNotice(err, dir, progress, resumed);
+                miWorker = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "mipeaks-mi-stream");
+                    t.setDaemon(true);
+                    return t;
+                });
+                if (!todo.isEmpty()) {
+                    plan.print(err);
+                    plan.check(o.memoryCheck());
+                }
                 Map<Integer, GroundTruth> gts = null;
                 if (!todo.isEmpty() && gtDir != null) {
-                    gts = groundTruths(gtDir, o, todo, layers, modelDevice, computeDtype, err);
+                    gts = groundTruths(gtSrc, o, todo, layers, plan, err);
                 }
                 if (!todo.isEmpty()) {
                     long tl = System.nanoTime();
-                    try (LlamaModel model = LlamaModel.load(modelDir, new LlamaModel.Options(modelDevice, computeDtype))) {
+                    try (LlamaModel model = LlamaModel.load(modelDir,
+                            LlamaModel.Options.of(plan.placement(), computeDtype))) {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
-                        Problem p = new Problem(o, dir, modelDir, layers, mc.hiddenSize(), gen, gc, tok, template,
-                                backend, miWorker, progress, gts);
+                        Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen,
+                                gc, tok, template, backend, miWorker, progress, gts);
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
@@ -172,21 +196,105 @@ public final class MiRun {
                 out.flush();
                 return s;
             } finally {
-                miWorker.shutdownNow();
+                if (miWorker != null) {
+                    miWorker.shutdownNow();
+                }
                 if (tok != null) {
                     tok.close();
                 }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
-                } catch (IllegalStateException shuttingDown) {
-                    // the notice prints
+                if (onInterrupt != null) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the notice prints
+                    }
                 }
             }
         }
     }
 
-    /** A problem's ground truth: the solution's ids and the last token's state after each captured layer. */
-    record GroundTruth(int[] ids, float[][] states) {
+    /** The MI backend's device: --device, or the first of a device list (the model's layers may span the list). */
+    static String miDevice(String device) {
+        if (device == null) {
+            return "auto";
+        }
+        int comma = device.indexOf(',');
+        return comma < 0 ? device : device.substring(0, comma).trim();
+    }
+
+    /**
+     * Token lengths of the problems of this session, for the memory plan and for skipping a problem whose prompt
+     * plus max new tokens, or whose solution, exceeds the model's positions.
+     *
+     * @param prompt    the longest prompt among the problems that fit (0 when none)
+     * @param solution  the longest solution among them (0 when another model gives the ground truths)
+     * @param minPrompt the shortest prompt of all (for the error when none fits)
+     */
+    record Lengths(int prompt, int promptIndex, int solution, int solutionIndex, int minPrompt, int fitting) {
+        static Lengths of(List<DatasetRecord> records, Tokenizer tok, UnaryOperator<String> template, RunOptions o,
+                          int maxPositions, boolean solutions) {
+            int prompt = 0;
+            int promptIndex = -1;
+            int solution = 0;
+            int solutionIndex = -1;
+            int minPrompt = Integer.MAX_VALUE;
+            int fitting = 0;
+            boolean chat = o.promptTemplate().equals("chat");
+            for (DatasetRecord r : records) {
+                if (r.solution() == null || r.solution().isBlank()) {
+                    continue;
+                }
+                int p = tok.encode(template.apply(r.problem()), o.addSpecialTokens() && !chat).length;
+                int g = solutions ? tok.encode(r.solution(), o.addSpecialTokens()).length : 0;
+                minPrompt = Math.min(minPrompt, p);
+                if (p + (long) o.maxNewTokens() > maxPositions || g > maxPositions) {
+                    continue;
+                }
+                fitting++;
+                if (p > prompt) {
+                    prompt = p;
+                    promptIndex = r.index();
+                }
+                if (g > solution) {
+                    solution = g;
+                    solutionIndex = r.index();
+                }
+            }
+            return new Lengths(prompt, promptIndex, solution, solutionIndex,
+                    minPrompt == Integer.MAX_VALUE ? 0 : minPrompt, fitting);
+        }
+    }
+
+    /** What the run will hold: the longest prompt (or solution) that fits, max new tokens, the captured states. */
+    static MemoryPlan.Request planRequest(RunOptions o, ModelConfig mc, Path modelDir, Lengths len, int[] layers,
+                                          Path dir, MiBackend backend) {
+        long prompt = len.fitting() == 0 ? len.minPrompt() : len.prompt();
+        long positions = Math.max(prompt + o.maxNewTokens(), len.solution());
+        String why = len.fitting() == 0 ? "shortest prompt " + prompt + " + max new tokens " + o.maxNewTokens()
+                : len.solution() > prompt + o.maxNewTokens()
+                ? "longest solution " + len.solution() + " (problem " + len.solutionIndex() + ")"
+                : "longest prompt " + prompt + " (problem " + len.promptIndex() + ") + max new tokens " + o.maxNewTokens();
+        MemoryPlan.Request req = MemoryPlan.Request.generation(mc, MemoryPlan.Weights.read(modelDir, mc),
+                        Placement.single("cpu", mc.numLayers()), o.computeDtype(), 1, prompt, o.maxNewTokens())
+                .withPositions(Math.max(prompt, len.solution()), positions, why)
+                .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, mc.hiddenSize(), o.stateDtype(),
+                        (long) (MiStream.IN_FLIGHT + 1) * o.chunk(), 16 + 16L * layers.length,
+                        dir.resolve(RunLayout.PROBLEMS_DIR)));
+        String mi = backend.describe();
+        if (mi.startsWith("cuda")) {
+            String d = mi.split("[ (]", 2)[0];
+            // pinned host and device buffers of the kernels: about 1.2 GB at m = 4096, in proportion to m
+            long bytes = Math.max(256L << 20, (long) (1.25 * (1L << 30) * mc.hiddenSize() / 4096.0));
+            req = req.withExtra(new MemoryPlan.Extra(d, "MI engine buffers", bytes));
+        }
+        return req;
+    }
+
+    /**
+     * A problem's ground truth: the solution's ids and the last token's state after each captured layer; states null
+     * with the reason when they could not be computed.
+     */
+    record GroundTruth(int[] ids, float[][] states, String skip) {
     }
 
     /** --gt-model: same hidden size, every captured layer present, a tokenizer (exit 2 naming what differs). */
@@ -210,31 +318,41 @@ public final class MiRun {
     }
 
     /** The ground truths of {@code todo} by the --gt-model checkpoint (loaded, used, closed before the model loads). */
-    static Map<Integer, GroundTruth> groundTruths(Path gtDir, RunOptions o, List<DatasetRecord> todo, int[] layers,
-                                                  String device, String dtype, PrintWriter err) {
+    static Map<Integer, GroundTruth> groundTruths(ModelSource gtSrc, RunOptions o, List<DatasetRecord> todo,
+                                                  int[] layers, MemoryPlan plan, PrintWriter err) {
+        Path gtDir = gtSrc.dir();
         Map<Integer, GroundTruth> out = new java.util.HashMap<>();
         long t0 = System.nanoTime();
+        ModelConfig gc = ModelConfig.load(gtDir);
+        // on the model's devices (loaded and closed before the model loads), its layers spread the same way
+        Placement p = plan.placement();
+        Placement gtPlace = p.isSplit() ? Placement.of(p.blocks().stream().map(Placement.Block::device).toList(), null,
+                gc.numLayers()) : Placement.single(p.first().device(), gc.numLayers());
         try (Tokenizer gtTok = Tokenizer.load(gtDir);
-             LlamaModel gt = LlamaModel.load(gtDir, new LlamaModel.Options(device, dtype))) {
+             LlamaModel gt = LlamaModel.load(gtDir, LlamaModel.Options.of(gtPlace, plan.computeDtype()))) {
             Generator g = new Generator(gt, gtTok);
             for (DatasetRecord r : todo) {
                 if (r.solution() == null || r.solution().isBlank()) {
                     continue;
                 }
                 int[] ids = gtTok.encode(r.solution(), o.addSpecialTokens());
-                out.put(r.index(), new GroundTruth(ids, ids.length == 0 ? null : g.forwardHidden(ids, layers)));
+                String skip = ids.length > gc.maxPositionEmbeddings() ? "the solution is " + ids.length + " tokens of "
+                        + "--gt-model, more than its max_position_embeddings " + gc.maxPositionEmbeddings() : null;
+                out.put(r.index(), new GroundTruth(ids, ids.length == 0 || skip != null ? null
+                        : g.forwardHidden(ids, layers), skip));
             }
         }
-        err.printf(Locale.ROOT, "ground truths of %d problems by %s in %.1f s%n", out.size(), gtDir,
+        err.printf(Locale.ROOT, "ground truths of %d problems by %s in %.1f s%n", out.size(), gtSrc.label(),
                 (System.nanoTime() - t0) / 1e9);
         err.flush();
         return out;
     }
 
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
-    private record Problem(RunOptions o, Path dir, Path modelDir, int[] layers, int hidden, Generator gen,
-                           GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template, MiBackend backend,
-                           ExecutorService miWorker, RunProgress progress, Map<Integer, GroundTruth> gts) {
+    private record Problem(RunOptions o, Path dir, ModelSource src, int[] layers, int hidden, int maxPositions,
+                           Generator gen, GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template,
+                           MiBackend backend, ExecutorService miWorker, RunProgress progress,
+                           Map<Integer, GroundTruth> gts) {
 
         void run(DatasetRecord r) throws IOException {
             String stem = RunLayout.stem(r.index());
@@ -256,6 +374,21 @@ public final class MiRun {
                 skip(r, "the solution encodes to no tokens");
                 return;
             }
+            if (promptIds.length + (long) o.maxNewTokens() > maxPositions) {
+                skip(r, "prompt " + promptIds.length + " tokens + max new tokens " + o.maxNewTokens() + " = "
+                        + (promptIds.length + o.maxNewTokens()) + " positions, more than the model's "
+                        + "max_position_embeddings " + maxPositions);
+                return;
+            }
+            if (gt != null && gt.skip() != null) {
+                skip(r, gt.skip());
+                return;
+            }
+            if (gt == null && gtIds.length > maxPositions) {
+                skip(r, "the solution is " + gtIds.length + " tokens, more than the model's max_position_embeddings "
+                        + maxPositions + " (its forward pass gives the ground-truth state)");
+                return;
+            }
             float[][] gtStates = gt != null ? gt.states() : gen.forwardHidden(gtIds, layers);
             long t1 = System.nanoTime();
             DType dtype = o.stateDtype();
@@ -270,7 +403,10 @@ public final class MiRun {
                 return;
             }
             try (TrajectoryWriter w = new TrajectoryWriter(tensors, layers, hidden, dtype)) {
-                w.metadata("model", modelDir.toString());
+                w.metadata("model", src.recorded());
+                if (src.isHub()) {
+                    w.metadata("model_snapshot", src.snapshot());
+                }
                 w.metadata("index", Integer.toString(r.index()));
                 w.metadata("id", r.id());
                 w.metadata("prompt_ids", TrajectoryWriter.jsonList(promptIds));
@@ -418,11 +554,11 @@ public final class MiRun {
         }
     }
 
-    static ObjectNode config(RunOptions o, Path modelDir, Path dataFile, String datasetName, int[] layers,
+    static ObjectNode config(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
                              MiBackend backend, String computeDtype) {
         ObjectNode c = RunIdentity.JSON.createObjectNode();
         c.put("format", FORMAT);
-        c.put("model", modelDir.toString());
+        src.describe(c);
         c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
         ArrayNode ls = c.putArray("layers");
         for (int l : layers) {
@@ -446,7 +582,7 @@ public final class MiRun {
         } else {
             c.putNull("notice");
         }
-        c.put("model_fingerprint", RunIdentity.modelFingerprint(modelDir));
+        c.put("model_fingerprint", RunIdentity.modelFingerprint(src.dir()));
         c.put("dataset_file", dataFile.toString());
         c.put("dataset_sha256", RunIdentity.sha256(dataFile));
         ObjectNode f = c.putObject("fields");
@@ -500,23 +636,6 @@ public final class MiRun {
     static String layerList(int[] layers) {
         return layers.length > 6 ? layers.length + " (" + layers[0] + ".." + layers[layers.length - 1] + ")"
                 : java.util.Arrays.toString(layers);
-    }
-
-    /** The model's device: --model-device, else --device (auto: cuda when LibTorch sees a CUDA device). */
-    static String modelDevice(RunOptions o) {
-        String d = o.modelDevice() != null ? o.modelDevice() : o.device() == null ? "auto" : o.device();
-        d = d.trim().toLowerCase(Locale.ROOT);
-        if (d.equals("auto")) {
-            return org.bytedeco.pytorch.global.torch.cuda_is_available() ? "cuda" : "cpu";
-        }
-        // checked now: a device that fails only when the model loads would leave its config.json behind
-        LlamaModel.checkDevice(o.modelDevice() != null ? "--model-device" : "--device", d);
-        return d;
-    }
-
-    /** The compute dtype recorded in config.json: f32 unless --dtype says otherwise, on every device. */
-    static String computeDtype(String given, String device) {
-        return dev.mipeaks.model.ComputeDtype.resolve(given);
     }
 
     /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */

@@ -4,6 +4,7 @@ import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.AnalysisOptions;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.io.DType;
+import dev.mipeaks.model.ModelSource;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * library is loaded). Fields marked (id) belong to the run's identity in config.json: a folder holding a run with
  * other values of them is refused rather than mixed.
  *
- * @param model            Hugging Face model folder (id: path and a fingerprint of its config, tokenizer and weights)
+ * @param model            the model folder or Hugging Face id, resolved (id: the folder or the hub id and its snapshot
+ *                         hash, and a fingerprint of config, tokenizer and weights)
  * @param dataset          a dataset name (math500, aime24, gsm8k) or a JSONL/CSV path (id: also the file's sha-256)
  * @param dataRoot         where named datasets live, or null for {@code DatasetLoader.defaultDataRoot()}
  * @param fields           canonical field to source field mapping for other files (id)
@@ -29,8 +31,10 @@ import java.util.Map;
  * @param stateDtype       F32 or BF16 storage of hidden states; MI is computed on exactly the stored values (id)
  * @param computeDtype     model compute dtype f32|bf16|f16, or null for the device default (id, resolved)
  * @param device           MI backend device: auto, cpu, cuda or cuda:N
- * @param modelDevice      model device cpu|cuda[:N], or null to follow {@code device} (auto: cuda when LibTorch
- *                         sees one)
+ * @param modelDevice      model device cpu|cuda[:N]|auto or a list of devices the layers are split over, or null to
+ *                         follow {@code device} (auto: the GPUs when the run fits them, see MemoryPlan.auto)
+ * @param layersPerDevice  layers of each model device (e.g. "40,40"), or null for an even split
+ * @param memoryCheck      refuse a run whose memory plan does not fit (positions are checked always)
  * @param threads          CPU threads for LibTorch and the CPU MI backend
  * @param shard            which problems this process owns (k % n == i)
  * @param chunk            steps per MI batch (states of at most ~2 chunks per layer are held in memory)
@@ -39,27 +43,29 @@ import java.util.Map;
  * @param report           write peaks, stats, thinking tokens, plots and report.md at the end
  * @param analysis         peak options for that report
  * @param force            write into a non-empty {@code out} folder that holds no run
- * @param gtModel          another checkpoint (same hidden size, at least as many layers) whose forward pass of the
- *                         solution gives the ground-truth states, as the reference's cal_mi.py --gt_model; null: the
- *                         model itself (id: path and fingerprint)
+ * @param gtModel          another checkpoint (folder or Hugging Face id; same hidden size, at least as many layers)
+ *                         whose forward pass of the solution gives the ground-truth states, as the reference's
+ *                         cal_mi.py --gt_model; null: the model itself (id: path or hub id and snapshot, fingerprint)
  */
-public record RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
-                         String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
-                         String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
-                         DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
+public record RunOptions(ModelSource model, String dataset, Path dataRoot, Map<String, String> fields, int offset,
+                         int limit, String layers, int maxNewTokens, String estimator,
+                         Map<String, String> estimatorParams, String promptTemplate, boolean addSpecialTokens,
+                         double temperature, double topP, long seed, DType stateDtype, String computeDtype,
+                         String device, String modelDevice, String layersPerDevice, boolean memoryCheck, int threads,
                          Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
-                         boolean force, Path gtModel) {
+                         boolean force, ModelSource gtModel) {
 
     /** Ground truth from the model itself. */
-    public RunOptions(Path model, String dataset, Path dataRoot, Map<String, String> fields, int offset, int limit,
-                      String layers, int maxNewTokens, String estimator, Map<String, String> estimatorParams,
-                      String promptTemplate, boolean addSpecialTokens, double temperature, double topP, long seed,
-                      DType stateDtype, String computeDtype, String device, String modelDevice, int threads,
+    public RunOptions(ModelSource model, String dataset, Path dataRoot, Map<String, String> fields, int offset,
+                      int limit, String layers, int maxNewTokens, String estimator,
+                      Map<String, String> estimatorParams, String promptTemplate, boolean addSpecialTokens,
+                      double temperature, double topP, long seed, DType stateDtype, String computeDtype,
+                      String device, String modelDevice, String layersPerDevice, boolean memoryCheck, int threads,
                       Shard shard, int chunk, Path out, String notice, boolean report, AnalysisOptions analysis,
                       boolean force) {
         this(model, dataset, dataRoot, fields, offset, limit, layers, maxNewTokens, estimator, estimatorParams,
                 promptTemplate, addSpecialTokens, temperature, topP, seed, stateDtype, computeDtype, device, modelDevice,
-                threads, shard, chunk, out, notice, report, analysis, force, null);
+                layersPerDevice, memoryCheck, threads, shard, chunk, out, notice, report, analysis, force, null);
     }
 
     public RunOptions {

@@ -169,7 +169,7 @@ public final class RrRunner {
                                       PrintWriter stdout, PrintWriter err) throws IOException {
         if (o.layer() >= ctx.config().numLayers()) {
             throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
-                    + ") of " + ctx.options().model());
+                    + ") of " + ctx.options().model().label());
         }
         ObjectNode cfg = config(ctx, o);
         ObjectNode runInfo = info == null ? RunFolder.JSON.createObjectNode() : info.deepCopy();
@@ -191,7 +191,7 @@ public final class RrRunner {
             int total = ctx.dataset().size();
             TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
             if (!todo.isEmpty()) {
-                ctx.loadModel();
+                ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
             }
             int finished = total - todo.size();
             try (TaskProgress.Notice notice = progress.interruptNotice(out)) {

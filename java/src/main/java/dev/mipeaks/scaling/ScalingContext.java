@@ -13,8 +13,14 @@ import dev.mipeaks.eval.PyStr;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,23 +39,30 @@ import java.util.function.UnaryOperator;
 public final class ScalingContext implements AutoCloseable {
 
     /**
-     * @param dataDir  root of the named datasets (null: the default, see {@link DatasetLoader#defaultDataRoot()})
-     * @param limit    at most this many problems (negative: all)
-     * @param dtype    compute dtype (null: f32 on every device)
-     * @param force    write into a non-empty output folder that holds no run (see {@link RunFolder#open})
-     * @param rules    the rule set of the headline verdict and accuracy (both are always graded)
+     * @param model           the model folder or Hugging Face id, resolved
+     * @param dataDir         root of the named datasets (null: the default, see {@link DatasetLoader#defaultDataRoot()})
+     * @param limit           at most this many problems (negative: all)
+     * @param device          cpu, cuda[:N], auto or a list of devices the layers are split over
+     * @param layersPerDevice layers of each listed device, or null for an even split
+     * @param dtype           compute dtype (null: f32 on every device)
+     * @param memoryCheck     refuse a run whose memory plan does not fit (positions are checked always)
+     * @param force           write into a non-empty output folder that holds no run (see {@link RunFolder#open})
+     * @param rules           the rule set of the headline verdict and accuracy (both are always graded)
      */
-    public record Options(Path model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
-                          String device, String dtype, boolean force, GradingRules rules) {
+    public record Options(ModelSource model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
+                          String device, String layersPerDevice, String dtype, boolean memoryCheck, boolean force,
+                          GradingRules rules) {
         public Options {
             if (rules == null) {
                 rules = GradingRules.STRICT;
             }
         }
 
-        public Options(Path model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
+        /** All layers on {@code device}, the memory check on, strict rules. */
+        public Options(ModelSource model, String dataset, Path dataDir, int offset, int limit, String promptTemplate,
                        String device, String dtype, boolean force) {
-            this(model, dataset, dataDir, offset, limit, promptTemplate, device, dtype, force, GradingRules.STRICT);
+            this(model, dataset, dataDir, offset, limit, promptTemplate, device, null, dtype, true, force,
+                    GradingRules.STRICT);
         }
 
         public String resolvedDtype() {
@@ -77,11 +90,11 @@ public final class ScalingContext implements AutoCloseable {
 
     /** Reads the model config, tokenizer and dataset; checks the options. The weights are not loaded yet. */
     public static ScalingContext open(Options o) {
-        // cpu, cuda or cuda:N, checked before the run folder: a CUDA-less machine says so now
-        LlamaModel.checkDevice("--device", o.device());
+        // cpu, cuda[:N] or a list of them, checked before the run folder: a CUDA-less machine says so now
+        LlamaModel.checkDevices("--device", o.device());
         o.resolvedDtype();
-        ModelConfig config = ModelConfig.load(o.model());
-        UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model());
+        ModelConfig config = o.model().config();
+        UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model().dir());
         DatasetLoader loader = new DatasetLoader().withOffset(o.offset()).withLimit(o.limit());
         if (o.dataDir() != null) {
             loader = loader.withDataRoot(o.dataDir());
@@ -93,21 +106,46 @@ public final class ScalingContext implements AutoCloseable {
                         + ") has no answer to grade against");
             }
         }
-        if (!Tokenizer.present(o.model())) {
-            throw MipeaksException.invalid(o.model().resolve("tokenizer.json")
+        if (!o.model().hasTokenizer()) {
+            throw MipeaksException.invalid(o.model().file("tokenizer.json")
                     + ": no such file (problems are text: the model folder needs its tokenizer)");
         }
-        Tokenizer tok = Tokenizer.load(o.model());
+        Tokenizer tok = Tokenizer.load(o.model().dir());
         return new ScalingContext(o, config, tok, ds, template);
     }
 
-    /** Loads the weights and the grader (slow); call after the run folder has been checked. */
-    public void loadModel() {
-        if (model == null) {
-            model = LlamaModel.load(options.model(), new LlamaModel.Options(options.device(), options.resolvedDtype()));
-            generator = new Generator(model, tokenizer);
-            graders = Graders.defaults(options.promptTemplate());
+    /**
+     * Loads the weights and the grader (slow); call after the run folder has been checked. First the memory plan for
+     * the longest prompt of {@code todo} followed by {@code after} more positions (of which all but
+     * {@code afterDecoded} may be one forward call) is printed to {@code log} and checked: positions beyond the model's
+     * max_position_embeddings are refused naming the problem, memory beyond what is available unless the memory
+     * check is off.
+     *
+     * @param afterWhy how {@code after} is made up, for the plan and its errors (e.g. "max new tokens 512")
+     */
+    public void loadModel(List<DatasetRecord> todo, long after, long afterDecoded, String afterWhy, PrintWriter log) {
+        if (model != null) {
+            return;
         }
+        int longest = 0;
+        DatasetRecord at = null;
+        for (DatasetRecord r : todo) {
+            int n = promptIds(r).length;
+            if (n > longest) {
+                longest = n;
+                at = r;
+            }
+        }
+        String why = "longest prompt " + longest + (at == null ? "" : " (" + dataset.source().getFileName() + " row "
+                + at.index() + ", id " + at.id() + ")") + " + " + afterWhy;
+        MemoryPlan.Request req = MemoryPlan.Request.generation(config, MemoryPlan.Weights.read(options.model().dir(),
+                        config), Placement.single("cpu", config.numLayers()), options.resolvedDtype(), 1, longest, after)
+                .withPositions(longest + after - afterDecoded, longest + after, why);
+        MemoryPlan plan = MemoryPlan.prepare(req, options.device(), options.layersPerDevice(), options.memoryCheck(),
+                new SystemMemory(), NativeRuntime::cudaDeviceCount, log);
+        model = LlamaModel.load(options.model().dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
+        generator = new Generator(model, tokenizer);
+        graders = Graders.defaults(options.promptTemplate());
     }
 
     public Options options() {
@@ -209,7 +247,7 @@ public final class ScalingContext implements AutoCloseable {
 
     /** The configuration fields both commands share (what decides the results). */
     public void describe(ObjectNode c) {
-        c.put("model", options.model().toAbsolutePath().normalize().toString());
+        options.model().describe(c);
         c.put("model_type", config.family().name().toLowerCase(Locale.ROOT));
         c.put("dataset", dataset.name());
         c.put("dataset_file", dataset.source().toAbsolutePath().normalize().toString());

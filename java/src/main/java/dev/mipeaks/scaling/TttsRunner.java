@@ -337,11 +337,21 @@ public final class TttsRunner {
                 }
             }
             TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+            int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
             if (already < total) {
-                ctx.loadModel();
+                List<DatasetRecord> todo = records.stream().filter(r -> !done.contains(key(r.index(), BASELINE))
+                        || !o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))).toList();
+                int wait = 0;
+                for (String t : o.tokens()) {
+                    wait = Math.max(wait, ctx.segmentIds(" " + t).length);
+                }
+                // the longest sequence: prompt, phase 1, thinking token, the largest phase 2, final prompt, the answer
+                long after = (long) o.baseBudget() + o.maxBudget() + wait + finalIds.length + FINAL_TOKENS;
+                ctx.loadModel(todo, after, FINAL_TOKENS, "base budget " + o.baseBudget() + " + largest budget "
+                        + o.maxBudget() + " + thinking token " + wait + " + final prompt " + finalIds.length
+                        + " + answer " + FINAL_TOKENS, err);
             }
             int finished = already;
-            int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
             try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
                 for (DatasetRecord r : records) {
                     if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {

@@ -64,7 +64,7 @@ public final class SuppressionReport {
     static ObjectNode metrics(SuppressionRun.Summary s) {
         SuppressionRun.Options o = s.options();
         ObjectNode root = ResultsFile.JSON.createObjectNode();
-        root.put("model", o.model().toString());
+        root.put("model", o.model().recorded());
         root.put("dataset", s.datasetName());
         root.put("problems", s.problems());
         root.put("offset", o.offset());
@@ -169,7 +169,7 @@ public final class SuppressionReport {
                         + "to -inf at every step. Thinking words: top N of %s. Random control: N words drawn with "
                         + "seed %d from the %d word-like tokens (ASCII letters after one leading space) that share no "
                         + "id with any thinking word.%n%n",
-                o.model(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
+                o.model().label(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
                 o.temperature() == 0 ? "greedy" : "temperature " + o.temperature() + " top-p " + o.topP(),
                 o.tokens(), o.seed(), s.plan().control().poolSize()));
         sb.append("![accuracy vs N](plots/").append(PLOT).append(".png)\n\n");

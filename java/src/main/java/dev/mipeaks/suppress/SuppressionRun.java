@@ -21,6 +21,12 @@ import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.model.LlamaModel;
+import dev.mipeaks.model.MemoryPlan;
+import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.model.ModelSource;
+import dev.mipeaks.model.NativeRuntime;
+import dev.mipeaks.model.Placement;
+import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,15 +53,19 @@ public final class SuppressionRun {
     public static final String CONFIG = "config.json";
 
     /**
+     * @param model     the model folder or Hugging Face id, resolved
      * @param dataRoot  where named datasets live (null: the default, ../shared/data or MIPEAKS_DATA)
      * @param tokens    a thinking-token table file or a comma-separated word list
      * @param limit     at most this many problems (-1: all)
+     * @param device    cpu, cuda[:N], auto or a list of devices the layers are split over
+     * @param layersPerDevice layers of each listed device, or null for an even split
+     * @param memoryCheck refuse a run whose memory plan does not fit (positions are checked always)
      * @param force     write into a non-empty output folder that holds no suppression run
      */
-    public record Options(Path model, String dataset, Path dataRoot, String tokens, List<Integer> counts,
+    public record Options(ModelSource model, String dataset, Path dataRoot, String tokens, List<Integer> counts,
                           String control, long seed, String promptTemplate, int maxNewTokens, int limit, int offset,
-                          int batch, double temperature, double topP, String device, String dtype, Path out,
-                          boolean force) {
+                          int batch, double temperature, double topP, String device, String layersPerDevice,
+                          String dtype, boolean memoryCheck, Path out, boolean force) {
     }
 
     /**
@@ -100,7 +110,7 @@ public final class SuppressionRun {
         if (o.batch() < 1) {
             throw MipeaksException.invalid("--batch must be >= 1, got " + o.batch());
         }
-        LlamaModel.checkDevice("--device", o.device() == null ? "cpu" : o.device());
+        LlamaModel.checkDevices("--device", o.device() == null ? "cpu" : o.device());
         DatasetLoader loader = new DatasetLoader().withOffset(o.offset()).withLimit(o.limit());
         if (o.dataRoot() != null) {
             loader = loader.withDataRoot(o.dataRoot());
@@ -116,19 +126,19 @@ public final class SuppressionRun {
                         + ") has no answer to grade against");
             }
         }
-        if (!Tokenizer.present(o.model())) {
-            throw MipeaksException.invalid(o.model().resolve("tokenizer.json") + ": no such file (suppression maps words"
+        if (!o.model().hasTokenizer()) {
+            throw MipeaksException.invalid(o.model().file("tokenizer.json") + ": no such file (suppression maps words"
                     + " to token ids and renders prompts with the tokenizer)");
         }
         TokenTable table = TokenTable.parse(o.tokens());
-        UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model());
+        UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model().dir());
         boolean special = !o.promptTemplate().equals("chat");
         GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
                 java.util.Set.of(), List.of());
-        try (Tokenizer tok = Tokenizer.load(o.model())) {
+        try (Tokenizer tok = Tokenizer.load(o.model().dir())) {
             WordIndex index = new WordIndex(tok.decodedVocabulary());
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
-            OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model(), "--model"));
+            OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
             OutputPaths.requireFolder("--out", o.out(), o.force(), "a folder of mipeaks suppress", CONFIG);
             try (FolderLock lock = FolderLock.acquire(o.out(), "suppress", err)) {
                 checkConfig(o, data, table);
@@ -145,7 +155,9 @@ public final class SuppressionRun {
         long nanos = 0;
         long decodeSteps = 0;
         long decodeNanos = 0;
-        try (LlamaModel model = LlamaModel.load(o.model(), new LlamaModel.Options(o.device(), o.dtype()));
+        MemoryPlan memory = memoryPlan(o, data, tok, template, special, err);
+        try (LlamaModel model = LlamaModel.load(o.model().dir(),
+                LlamaModel.Options.of(memory.placement(), memory.computeDtype()));
              Graders graders = Graders.defaults(o.promptTemplate())) {
             Generator gen = new Generator(model, tok);
             // progress over all (condition, problem) items; finished ones of an earlier session count as resumed
@@ -205,6 +217,29 @@ public final class SuppressionRun {
                 decodeNanos, new ArrayList<>());
         s.files().addAll(SuppressionReport.write(s, o.out()));
         return s;
+    }
+
+    /** The memory plan for batches of the longest prompts, printed and checked (see MemoryPlan). */
+    static MemoryPlan memoryPlan(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
+                                 PrintWriter err) {
+        ModelConfig c = o.model().config();
+        int longest = 0;
+        DatasetRecord at = null;
+        for (DatasetRecord r : data.records()) {
+            int n = tok.encode(template.apply(r.problem()), special).length;
+            if (n > longest) {
+                longest = n;
+                at = r;
+            }
+        }
+        MemoryPlan.Request req = MemoryPlan.Request.generation(c, MemoryPlan.Weights.read(o.model().dir(), c),
+                        Placement.single("cpu", c.numLayers()), o.dtype(), Math.min(o.batch(), data.size()), longest,
+                        o.maxNewTokens())
+                .withPositions(longest, longest + (long) o.maxNewTokens(), "longest prompt " + longest
+                        + (at == null ? "" : " (" + data.source().getFileName() + " row " + at.index() + ", id "
+                        + at.id() + ")") + " + max new tokens " + o.maxNewTokens());
+        return MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(), new SystemMemory(),
+                NativeRuntime::cudaDeviceCount, err);
     }
 
     /**
@@ -312,7 +347,7 @@ public final class SuppressionRun {
      */
     static void checkConfig(Options o, Dataset data, TokenTable table) throws IOException {
         ObjectNode want = ResultsFile.JSON.createObjectNode();
-        want.put("model", o.model().toAbsolutePath().normalize().toString());
+        o.model().describe(want);
         want.put("dataset", data.source().toAbsolutePath().normalize().toString());
         want.put("tokens", table.source().startsWith("table ")
                 ? "table " + Path.of(table.source().substring(6)).toAbsolutePath().normalize() : "list " + table.words());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,5 +85,49 @@ class TrajectoryWriterTest {
             assertEquals(List.of(), files.toList());
         }
         assertFalse(Files.exists(out));
+    }
+
+    private static List<String> hiddenFiles(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theExitHookDeletesTheSpillsOfAnOpenWriter() throws Exception {
+        Path out = tmp.resolve("h.safetensors");
+        try (TrajectoryWriter w = new TrajectoryWriter(out, new int[] {0, 1}, 4, DType.F32)) {
+            w.append(1, new float[][] {new float[4], new float[4]});
+            List<String> spills = hiddenFiles(tmp);
+            assertEquals(2, spills.size(), spills.toString());
+            assertTrue(spills.stream().allMatch(n -> n.contains("." + TempFiles.pidTag() + ".")), spills.toString());
+            assertTrue(TempFiles.live().containsAll(List.of(tmp.resolve(spills.get(0)).toAbsolutePath())));
+            TempFiles.deleteAll(); // what the JVM's shutdown hook runs on Ctrl-C
+            assertEquals(List.of(), hiddenFiles(tmp));
+        }
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void spillsAKilledProcessLeftAreDeletedByTheNextWriter() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path out = tmp.resolve("k.safetensors");
+            String dead = ".k.safetensors.hidden3.pid" + done.pid() + ".123.spill";
+            String live = ".k.safetensors.hidden3.pid" + alive.pid() + ".456.spill";
+            String other = ".other.safetensors.hidden3.pid" + done.pid() + ".789.spill";
+            for (String n : List.of(dead, live, other)) {
+                Files.writeString(tmp.resolve(n), "x");
+            }
+            try (TrajectoryWriter w = new TrajectoryWriter(out, new int[] {3}, 4, DType.F32)) {
+                w.finish("eos");
+            }
+            assertEquals(List.of(live, other).stream().sorted().toList(), hiddenFiles(tmp),
+                    "a dead process's spills of this output are gone; a running one's and another output's stay");
+        } finally {
+            alive.destroy();
+        }
     }
 }

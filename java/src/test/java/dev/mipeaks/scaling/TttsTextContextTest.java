@@ -76,11 +76,12 @@ class TttsTextContextTest {
             lines.add(RunFolder.JSON.readTree(s));
         }
         assertEquals(4, lines.size());
-        var o2 = new ScalingContext.Options(model, "math500", data, 0, 2, "deepseek-math", "cpu", null, false,
-                GradingRules.PAPER);
+        var o2 = new ScalingContext.Options(dev.mipeaks.model.ModelSource.folder(model), "math500", data, 0, 2,
+                "deepseek-math", "cpu", null, null, true, false, GradingRules.PAPER);
         int compared = 0;
         try (ScalingContext ctx = ScalingContext.open(o2)) {
-            ctx.loadModel();
+            ctx.loadModel(ctx.dataset().records(), 0, 0, "nothing generated",
+                    new java.io.PrintWriter(java.io.Writer.nullWriter()));
             List<DatasetRecord> recs = ctx.dataset().records();
             for (JsonNode l : lines) {
                 DatasetRecord r = recs.get(l.path("index").asInt());
