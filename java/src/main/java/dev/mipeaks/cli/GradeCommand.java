@@ -76,6 +76,16 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = "--no-cas", description = "Only string, number, structure and equation rules.")
     boolean noCas;
 
+    @Option(names = "--budget", defaultValue = "10.0", paramLabel = "SECONDS",
+            description = "Time limit per answer for extraction, normalisation, comparison and the CAS together; past it "
+                    + "the answer counts as wrong, rule timeout, with the stage in 'reason' (default: ${DEFAULT-VALUE}).")
+    double budget;
+
+    @Option(names = "--max-answer-chars", defaultValue = "10000", paramLabel = "N",
+            description = "Longer extracted answers (or ground truths) are not compared: wrong, rule undecided, with the "
+                    + "reason (default: ${DEFAULT-VALUE}).")
+    int maxAnswerChars;
+
     @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -88,8 +98,14 @@ public final class GradeCommand implements Callable<Integer> {
         if (threads < 1) {
             throw MipeaksException.invalid("--threads must be >= 1, got " + threads);
         }
-        if (!(casTimeout > 0)) {
-            throw MipeaksException.invalid("--cas-timeout must be > 0, got " + casTimeout);
+        if (!(casTimeout > 0) || Double.isInfinite(casTimeout)) {
+            throw MipeaksException.invalid("--cas-timeout must be a number of seconds > 0, got " + casTimeout);
+        }
+        if (!(budget > 0) || Double.isInfinite(budget)) {
+            throw MipeaksException.invalid("--budget must be a number of seconds > 0, got " + budget);
+        }
+        if (maxAnswerChars < 1) {
+            throw MipeaksException.invalid("--max-answer-chars must be >= 1, got " + maxAnswerChars);
         }
         if (field != null && !field.equals("response") && !field.equals("prediction")) {
             throw MipeaksException.invalid("--field must be response or prediction, got '" + field + "'");
@@ -105,9 +121,11 @@ public final class GradeCommand implements Callable<Integer> {
         List<Job> jobs = readPredictions(ds);
 
         MathGrader.Options opts = MathGrader.Options.defaults()
-                .withCasTimeout(Duration.ofMillis(Math.round(casTimeout * 1000)))
+                .withCasTimeout(Duration.ofNanos(Math.max(1, Math.round(casTimeout * 1e9))))
                 .withCasWorkers(threads)
-                .withCas(!noCas);
+                .withCas(!noCas)
+                .withBudget(Duration.ofNanos(Math.max(1, Math.round(budget * 1e9))))
+                .withMaxAnswerChars(maxAnswerChars);
         GradeSummary summary = new GradeSummary(ds.name());
         List<Verdict> verdicts = new ArrayList<>();
         try (MathGrader grader = new MathGrader(opts)) {
@@ -223,6 +241,7 @@ public final class GradeCommand implements Callable<Integer> {
                 m.put("correct", v.correct());
                 m.put("rule", v.rule().label());
                 m.put("extraction", v.extraction().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("reason", v.reason());
                 m.put("subject", r.subject());
                 m.put("level", r.level());
                 os.write(json.writeValueAsBytes(m));

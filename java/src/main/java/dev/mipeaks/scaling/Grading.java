@@ -36,6 +36,7 @@ final class Grading {
         o.put("correct", v.correct());
         o.put("rule", v.rule().label());
         o.put("extraction", v.extraction().name().toLowerCase(Locale.ROOT));
+        o.put("reason", v.reason());
     }
 
     /** The problem of a line (the fields {@link #putRecord} wrote). */
@@ -50,9 +51,11 @@ final class Grading {
     /** The verdict stored in {@code v} (a line or a cell of one). */
     static Verdict verdict(JsonNode v, String groundTruth) {
         JsonNode p = v.get("prediction");
+        JsonNode reason = v.get("reason");
         return new Verdict(v.path("correct").asBoolean(), Rule.valueOf(v.path("rule").asText("none").toUpperCase(Locale.ROOT)),
                 p == null || p.isNull() ? null : p.asText(), groundTruth,
-                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)));
+                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)),
+                reason == null || reason.isNull() ? null : reason.asText());
     }
 
     static void add(GradeSummary s, JsonNode line, JsonNode verdictNode) {

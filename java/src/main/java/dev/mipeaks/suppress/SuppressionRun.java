@@ -218,6 +218,7 @@ public final class SuppressionRun {
         o.put("prediction", v.prediction());
         o.put("answer", r.answer());
         o.put("rule", v.rule().name().toLowerCase(Locale.ROOT));
+        o.put("reason", v.reason());
         o.put("prompt_tokens", g.promptIds().length);
         o.put("tokens", g.tokens().length);
         o.put("stop_reason", g.stopReason().label());
