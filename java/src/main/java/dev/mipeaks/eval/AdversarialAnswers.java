@@ -125,6 +125,8 @@ public final class AdversarialAnswers {
                 Rule.STRING));
         c.add(answer("unordered list of 800 numbers vs rounded, reversed", numberList(800, false),
                 numberList(800, true), null, null));
+        c.add(answer("unordered list of 800 decimals vs rounded, reversed", numberList(800, false).replace(",", ".5,")
+                + ".5", numberList(800, true).replace(".00001", ".50001"), true, Rule.TUPLE));
         c.add(answer("unordered list of 1800 numbers, same order", numberList(1800, false), numberList(1800, false),
                 true, Rule.STRING));
         c.add(answer("tuple of 1500 numbers vs one changed", "(" + numberList(1500, false) + ")",

@@ -96,32 +96,38 @@ final class Numbers {
         return minus.isEmpty() ? v : v.negate();
     }
 
-    /** True when {@code a == b} exactly. */
-    static boolean equal(Num a, Num b) {
-        return close(a, b, 0);
+    /** Exact order of two numbers (-1, 0, 1), at a cost bounded by their digits whatever the exponents. */
+    static int compare(Num a, Num b) {
+        if (a.signum() != b.signum()) {
+            return Integer.compare(a.signum(), b.signum());
+        }
+        if (a.signum() == 0) {
+            return 0;
+        }
+        int magnitude = compareMagnitudes(a, b);
+        return a.signum() > 0 ? magnitude : -magnitude;
+    }
+
+    private static int compareMagnitudes(Num a, Num b) {
+        Aligned xy = aligned(a, b);
+        return xy.apart() != 0 ? xy.apart() : xy.x().compareTo(xy.y());
     }
 
     /**
-     * True when {@code |a - b| <= rtol * max(|a|, |b|)}, computed exactly ({@code rtol} is 0 or 10^-k for a small
-     * k, e.g. 1e-4). Zero equals only zero. Cost: bounded by the digits written, whatever the exponents: numbers
-     * whose orders of magnitude differ by more than one are told apart without being expanded.
+     * |a| and |b| as integers x, y with the same scale (x / y = |a| / |b|); or, when their orders of magnitude are
+     * more than two apart, {@code apart} = the sign of |a| - |b| (one is over 10 times the other) and no integers.
      */
-    static boolean close(Num a, Num b, double rtol) {
-        if (a.signum() != b.signum()) {
-            return false; // opposite signs, or zero against a non-zero: never within a relative tolerance < 1
-        }
-        if (a.signum() == 0) {
-            return true;
-        }
-        // a = x * 10^ea / (den_a den_b), b = y * 10^eb / (den_a den_b)
+    private record Aligned(int apart, BigInteger x, BigInteger y) {
+    }
+
+    private static Aligned aligned(Num a, Num b) {
         BigInteger x = a.num().abs().multiply(b.den());
         BigInteger y = b.num().abs().multiply(a.den());
         BigInteger shift = a.exp().subtract(b.exp());
         // orders of magnitude: x * 10^shift has (digits(x) - 1 + shift), y has (digits(y) - 1), each within 1
-        BigInteger magX = BigInteger.valueOf(digits(x)).add(shift);
-        BigInteger magY = BigInteger.valueOf(digits(y));
-        if (magX.subtract(magY).abs().compareTo(BigInteger.TWO) > 0) {
-            return false; // ratio beyond 10: unequal under any tolerance < 0.9
+        BigInteger gap = BigInteger.valueOf(digits(x) - digits(y)).add(shift);
+        if (gap.abs().compareTo(BigInteger.TWO) > 0) {
+            return new Aligned(gap.signum(), null, null);
         }
         // |shift| <= digits(x) + digits(y) + 2 here: expanding the power of ten is cheap
         int k = shift.intValueExact();
@@ -130,6 +136,32 @@ final class Numbers {
         } else {
             y = y.multiply(BigInteger.TEN.pow(-k));
         }
+        return new Aligned(0, x, y);
+    }
+
+    /** True when {@code a == b} exactly. */
+    static boolean equal(Num a, Num b) {
+        return close(a, b, 0);
+    }
+
+    /**
+     * True when {@code |a - b| <= rtol * max(|a|, |b|)}, computed exactly ({@code rtol} is 0 or 10^-k for a small
+     * k, e.g. 1e-4). Zero equals only zero. Cost: bounded by the digits written, whatever the exponents: numbers
+     * whose orders of magnitude differ by more than two are told apart without being expanded.
+     */
+    static boolean close(Num a, Num b, double rtol) {
+        if (a.signum() != b.signum()) {
+            return false; // opposite signs, or zero against a non-zero: never within a relative tolerance < 1
+        }
+        if (a.signum() == 0) {
+            return true;
+        }
+        Aligned xy = aligned(a, b);
+        if (xy.apart() != 0) {
+            return false; // ratio beyond 10: unequal under any tolerance < 0.9
+        }
+        BigInteger x = xy.x();
+        BigInteger y = xy.y();
         if (rtol == 0) {
             return x.equals(y);
         }

@@ -106,6 +106,7 @@ class NumbersTest {
             BigDecimal x = new BigDecimal(a);
             BigDecimal y = new BigDecimal(b);
             assertEquals(x.compareTo(y) == 0, Numbers.equal(n(a), n(b)), a + " vs " + b);
+            assertEquals(x.compareTo(y), Numbers.compare(n(a), n(b)), a + " <> " + b);
             boolean close = x.subtract(y).abs().multiply(BigDecimal.valueOf(10_000)).compareTo(x.abs().max(y.abs())) <= 0;
             assertEquals(close, Numbers.close(n(a), n(b), 1e-4), a + " ~ " + b);
             // fractions: a/b against the decimal quotient is never exact unless it terminates
@@ -115,6 +116,53 @@ class NumbersTest {
                 assertTrue(Numbers.close(frac, n(q.toString().replace("E+", "e").replace("E", "e")), 1e-4), a + "/" + b);
             }
         }
+    }
+
+    /**
+     * Unordered lists of numbers under one tolerance (all decimals, or all exact) are matched by sorting: the
+     * verdict equals an exhaustive search for a one-to-one matching of items within the tolerance (a greedy match
+     * could miss it: the tolerance is not transitive).
+     */
+    @Test
+    void unorderedListsMatchLikeAnExhaustiveSearch() {
+        String[][] sets = {
+            {"1.00005", "0.99995", "1.0001", "1.00015", "0.9999", "1.00001", "2.5", "-1.00005", "-0.99995", "0.001",
+                "0.0010001"},
+            {"1", "2", "-1", "3", "\\frac{2}{4}", "\\frac{1}{2}", "\\frac{3}{1}", "1\\frac{1}{2}", "\\frac{6}{4}"}};
+        Random r = new Random(11);
+        try (MathGrader g = new MathGrader(MathGrader.Options.defaults().withCas(false))) {
+            for (int round = 0; round < 4000; round++) {
+                String[] values = sets[round % 2];
+                int k = 2 + r.nextInt(4);
+                String[] a = new String[k];
+                String[] b = new String[k];
+                for (int i = 0; i < k; i++) {
+                    a[i] = values[r.nextInt(values.length)];
+                    b[i] = values[r.nextInt(values.length)];
+                }
+                boolean expected = matching(a, b, 0, new boolean[k]);
+                String pa = String.join(",", a);
+                String pb = String.join(",", b);
+                assertEquals(expected, g.compare(pa, pb).correct(), pa + " vs " + pb);
+            }
+        }
+    }
+
+    private static boolean matching(String[] a, String[] b, int i, boolean[] used) {
+        if (i == a.length) {
+            return true;
+        }
+        for (int j = 0; j < b.length; j++) {
+            boolean exact = n(a[i]).exact() && n(b[j]).exact();
+            if (!used[j] && Numbers.close(n(a[i]), n(b[j]), exact ? 0 : 1e-4)) {
+                used[j] = true;
+                if (matching(a, b, i + 1, used)) {
+                    return true;
+                }
+                used[j] = false;
+            }
+        }
+        return false;
     }
 
     private static String randomNumber(Random r) {
