@@ -40,6 +40,10 @@ import picocli.CommandLine.Option;
  * response, the answer is extracted; {@code prediction}: an already extracted answer; default: whichever is present)
  * and the dataset row it answers: {@code index} (0-based position in the dataset file) if present, else {@code id}
  * (MATH-500 unique_id, AIME id, GSM8K idx).
+ *
+ * <p>Each answer gets one time budget ({@code --budget}) and answers over {@code --max-answer-chars} are not
+ * compared; either way the verdict is wrong and its line says why in {@code reason} (null for decided answers), so
+ * a file of hostile responses is graded to the end.
  */
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Grade predictions (JSONL) against a dataset's answers; print accuracy by dataset, level, subject.")

@@ -252,15 +252,13 @@ public final class MathGrader implements AutoCloseable, AnswerRules {
                         || Numbers.close(a, b.scaleByPowerOfTen(2), RTOL));
     }
 
-    /** One CAS comparison, limited by the CAS timeout and what is left of the answer's budget. */
+    /**
+     * One CAS comparison, limited by the CAS timeout and what is left of the answer's budget (the CAS's one-time
+     * start-up, seconds on the first answer that needs it, counts for neither).
+     */
     private SymjaCas.Result cas(String a, String b, Budget budget) {
-        if (!SymjaCas.isInitialised()) {
-            long t0 = System.nanoTime();
-            SymjaCas.initialise(); // once per JVM, seconds: not this answer's time
-            budget.exclude(Duration.ofNanos(System.nanoTime() - t0));
-        }
         Duration limit = budget.cap(options.casTimeout(), CAS_STAGE);
-        SymjaCas.Result r = cas.equal(a, b, limit);
+        SymjaCas.Result r = cas.equal(a, b, limit, budget); // the CAS's start-up is excluded from the budget
         if (r == SymjaCas.Result.TIMEOUT) {
             budget.check(CAS_STAGE); // the budget, not the CAS limit, ran out: say so
         }

@@ -30,15 +30,16 @@ import org.matheclipse.core.interfaces.ISymbol;
  * constants within a relative 1e-4 when either side has a decimal (a rounded answer), else 1e-10 (an exact
  * difference that simplifies to a non-zero number is unequal outright); expressions with variables at three fixed
  * sample points within 1e-8 (an exact non-zero difference is unequal outright here too). Values that are not
- * finite doubles (overflow, NaN) never agree. LaTeX is parsed by Symja's {@code TeXParser}; an expression with anything the parser
- * does not really understand (unknown macros become multi-letter symbols, text becomes strings, {@code \pm}) is
- * {@link Result#UNSUPPORTED}, never guessed at.
+ * finite doubles (overflow, NaN) never agree. LaTeX is parsed by Symja's {@code TeXParser}; an expression with
+ * anything the parser does not really understand (unknown macros become multi-letter symbols, text becomes
+ * strings, {@code \pm}) is {@link Result#UNSUPPORTED}, never guessed at.
  *
  * <p>Symja's start-up (symbol tables, rule sets) takes seconds, so it is done once per JVM, and so are its size
  * limits (integers of at most 2^20 bits, polynomials of degree 1000, expressions of 100,000 elements: past them
- * Symja gives up at once instead of computing on in a thread that the timeout had to abandon). Evaluation state in Symja
- * is per thread ({@code EvalEngine}), so each worker is one thread owning one engine; {@link #equal} borrows a free
- * worker. <b>Thread safety:</b> an instance is safe for concurrent use; at most {@code workers} comparisons run at once.
+ * Symja gives up at once instead of computing on in a thread that the timeout had to abandon). Evaluation state
+ * in Symja is per thread ({@code EvalEngine}), so each worker is one thread owning one engine; {@link #equal}
+ * borrows a free worker. <b>Thread safety:</b> an instance is safe for concurrent use; at most {@code workers}
+ * comparisons run at once.
  * A comparison that runs past its timeout is asked to stop; a worker that does not stop within a grace period is
  * abandoned (its daemon thread dies with the JVM) and replaced.
  */
@@ -76,11 +77,6 @@ public final class SymjaCas implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #initialise} has run in this JVM. */
-    public static boolean isInitialised() {
-        return initialised;
-    }
-
     /** Loads Symja's tables once per JVM (seconds); later calls return at once. */
     public static void initialise() {
         if (initialised) {
@@ -106,13 +102,23 @@ public final class SymjaCas implements AutoCloseable {
 
     /**
      * Compares two LaTeX expressions (already normalised) within {@code timeout}, waiting for a free worker
-     * included: past it, {@link Result#TIMEOUT}.
+     * included: past it, {@link Result#TIMEOUT}. Start-up does not count: Symja's tables (once per JVM) and a
+     * worker's first evaluation (a new engine's rule sets: seconds in a cold JVM) run first, untimed.
      */
     public Result equal(String texA, String texB, Duration timeout) {
+        return equal(texA, texB, timeout, null);
+    }
+
+    /** {@link #equal(String, String, Duration)}; the start-up time, if any, is excluded from {@code budget}. */
+    Result equal(String texA, String texB, Duration timeout, Budget budget) {
         if (closed) {
             throw new IllegalStateException("SymjaCas is closed");
         }
-        initialise(); // here, not in the worker: the one-time start-up is not part of the comparison's time
+        long t0 = System.nanoTime();
+        initialise();
+        if (budget != null) {
+            budget.exclude(Duration.ofNanos(System.nanoTime() - t0));
+        }
         long start = System.nanoTime();
         Worker w;
         try {
@@ -125,7 +131,11 @@ public final class SymjaCas implements AutoCloseable {
             return Result.TIMEOUT; // every worker busy for the whole time
         }
         try {
-            Duration left = timeout.minusNanos(System.nanoTime() - start);
+            Duration setUp = w.warmUp();
+            if (budget != null) {
+                budget.exclude(setUp);
+            }
+            Duration left = timeout.minusNanos(System.nanoTime() - start).plus(setUp);
             return left.isNegative() || left.isZero() ? Result.TIMEOUT : w.run(texA, texB, left);
         } finally {
             free.add(w);
@@ -144,8 +154,13 @@ public final class SymjaCas implements AutoCloseable {
 
     /** One thread with its own EvalEngine. */
     private static final class Worker {
+        /** The longest a worker's first evaluation may take (a cold JVM on a loaded machine: seconds). */
+        private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+        private static final String[][] WARM_UP = {{"x+1", "1+x"}, {"(x+1)^2", "x^2+2x+1"},
+            {"\\frac{\\sqrt{3}}{2}", "\\frac{1}{2}\\sqrt{3}"}, {"\\sin^2 x+\\cos^2 x", "1"}, {"0.866", "\\frac{\\sqrt{3}}{2}"}};
         private ExecutorService exec;
         private volatile EvalEngine engine;
+        private boolean warm;
 
         Worker() {
             start();
@@ -158,6 +173,27 @@ public final class SymjaCas implements AutoCloseable {
                 return t;
             });
             engine = null;
+            warm = false;
+        }
+
+        /**
+         * The first evaluations on this worker's engine, one per kind of rule the grader leans on (polynomials,
+         * radicals, trigonometry), untimed up to a minute in all; zero when done before.
+         */
+        Duration warmUp() {
+            if (warm) {
+                return Duration.ZERO;
+            }
+            long t0 = System.nanoTime();
+            for (String[] p : WARM_UP) {
+                Duration left = WARM_UP_LIMIT.minusNanos(System.nanoTime() - t0);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                run(p[0], p[1], left);
+            }
+            warm = true;
+            return Duration.ofNanos(System.nanoTime() - t0);
         }
 
         Result run(String a, String b, Duration timeout) {

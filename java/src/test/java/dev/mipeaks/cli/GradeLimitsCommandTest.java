@@ -88,6 +88,32 @@ class GradeLimitsCommandTest {
         assertEquals("answer has 30 characters, over the 20-character cap", v.get("reason").asText());
     }
 
+    /**
+     * In a fresh JVM the CAS's start-up (Symja's tables, an engine's first evaluations: seconds) used to run inside
+     * the first comparison's timeout, so the first answers needing the CAS timed out; it is not their time now.
+     */
+    @Test
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void casStartUpIsNotTheFirstAnswersTime(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.jsonl"), "{\"problem\":\"p\",\"answer\":\"\\\\frac{\\\\sqrt{3}}{2}\"}\n"
+                + "{\"problem\":\"q\",\"answer\":\"x^2+2x+1\"}\n");
+        Files.writeString(dir.resolve("p.jsonl"), "{\"index\":0,\"prediction\":\"\\\\frac{1}{2}\\\\sqrt{3}\"}\n"
+                + "{\"index\":1,\"prediction\":\"(x+1)^2\"}\n");
+        Path vf = dir.resolve("v.jsonl");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.mipeaks.cli.Main", "grade",
+                "--predictions", dir.resolve("p.jsonl").toString(), "--dataset", dir.resolve("d.jsonl").toString(),
+                "--cas-timeout", "1", "--budget", "2", "--out", vf.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        for (String line : Files.readAllLines(vf)) {
+            JsonNode v = JSON.readTree(line);
+            assertEquals("cas", v.get("rule").asText(), line);
+            assertTrue(v.get("correct").asBoolean(), line);
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

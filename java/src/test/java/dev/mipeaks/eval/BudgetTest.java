@@ -84,6 +84,23 @@ class BudgetTest {
         }
     }
 
+    /**
+     * Symja's size limits: 9^(9^9) (a 1.2-billion-bit integer) would keep the CAS busy for hours, past any timeout
+     * (and on in the abandoned thread); with the limits it is given up at once and compared as unequal.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void hugePowersStopAtTheCasLimits() {
+        try (MathGrader g = new MathGrader(MathGrader.Options.defaults().withCasTimeout(Duration.ofSeconds(120))
+                .withBudget(Duration.ofSeconds(120)))) {
+            for (String huge : new String[] {"9^{9^{9}}", "2^{99999999}", "10^{2000000000}"}) {
+                Verdict v = g.compare(huge, "5");
+                assertFalse(v.correct(), v.toString());
+                assertEquals(Rule.CAS, v.rule(), v.toString());
+            }
+        }
+    }
+
     @Test
     void answersOverTheCapAreUndecidedWithTheReason() {
         try (MathGrader g = new MathGrader(MathGrader.Options.defaults().withMaxAnswerChars(20))) {
