@@ -10,10 +10,15 @@ public final class SharedData {
     private SharedData() {
     }
 
+    /**
+     * The shared folder: the {@code mipeaks.shared} system property when set (the Maven build always sets it; a
+     * missing folder there means "no shared data", as in a user's clone), else ../shared or ../../shared from the
+     * working directory (a test run from an IDE); null when absent.
+     */
     public static Path root() {
         String prop = System.getProperty("mipeaks.shared");
-        if (prop != null && Files.isDirectory(Path.of(prop))) {
-            return Path.of(prop).toAbsolutePath().normalize();
+        if (prop != null) {
+            return Files.isDirectory(Path.of(prop)) ? Path.of(prop).toAbsolutePath().normalize() : null;
         }
         for (Path p : new Path[] {Path.of("../shared"), Path.of("../../shared")}) {
             if (Files.isDirectory(p)) {

@@ -1,5 +1,6 @@
 package dev.mipeaks.bench;
 
+import dev.mipeaks.eval.AdversarialAnswers;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -17,9 +18,15 @@ import java.util.Map;
  * variants: \dfrac form, the next row's answer, the answer with "+1" appended (forces the CAS on expressions).
  * Reports rows/s per set after a warm-up pass, and which rules decided.
  *
+ * <p>{@code adversarial} mode grades the adversarial set ({@link AdversarialAnswers}: overflowing numbers, megabyte
+ * lines, deep nesting, ...) once with the default grader (10 s budget per answer, 2 s CAS timeout) and prints each
+ * answer's time and verdict, the slowest, the total and how many answers stayed within their budget; with an
+ * output folder it also writes the set as {@code dataset.jsonl} + {@code predictions.jsonl} for {@code grade}.
+ *
  * <pre>
  * mvn -q -o -pl java,bench package -DskipTests
  * java -cp "bench/target/mipeaks-bench.jar:bench/target/lib/*" dev.mipeaks.bench.GraderBench [dataDir] [threads]
+ * java -cp "bench/target/mipeaks-bench.jar:bench/target/lib/*" dev.mipeaks.bench.GraderBench adversarial [outDir]
  * </pre>
  */
 public final class GraderBench {
@@ -27,6 +34,10 @@ public final class GraderBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("adversarial")) {
+            adversarial(args.length > 1 ? Path.of(args[1]) : null);
+            System.exit(0);
+        }
         DatasetLoader loader = new DatasetLoader();
         if (args.length > 0) {
             loader = loader.withDataRoot(Path.of(args[0]));
@@ -51,6 +62,49 @@ public final class GraderBench {
             run(grader, perturbed, threads, "perturbed (1500)", true);
         }
         System.exit(0); // Symja starts a non-daemon initializer thread
+    }
+
+    private static void adversarial(Path out) throws Exception {
+        List<AdversarialAnswers.Case> cases = AdversarialAnswers.cases();
+        long chars = cases.stream().mapToLong(c -> c.text().length() + c.truth().length()).sum();
+        if (out != null) {
+            AdversarialAnswers.writeFiles(cases, out);
+            System.out.println("wrote " + out.resolve("dataset.jsonl") + " and " + out.resolve("predictions.jsonl"));
+        }
+        long t0 = System.nanoTime();
+        try (MathGrader grader = new MathGrader().warmUp()) {
+            System.out.printf("CAS start-up: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            double budget = grader.options().limits().budget().toNanos() / 1e9;
+            Map<Rule, Integer> rules = new EnumMap<>(Rule.class);
+            double total = 0;
+            double slowest = 0;
+            String slowestName = "";
+            int within = 0;
+            int expected = 0;
+            int prescribed = 0;
+            for (AdversarialAnswers.Case c : cases) {
+                long t = System.nanoTime();
+                Verdict v = c.isResponse() ? grader.grade(c.text(), c.truth()) : grader.compare(c.text(), c.truth());
+                double s = (System.nanoTime() - t) / 1e9;
+                total += s;
+                if (s > slowest) {
+                    slowest = s;
+                    slowestName = c.name();
+                }
+                within += s <= budget ? 1 : 0;
+                if (c.correct() != null || c.rule() != null) {
+                    prescribed++;
+                    expected += (c.correct() == null || c.correct() == v.correct())
+                            && (c.rule() == null || c.rule() == v.rule()) ? 1 : 0;
+                }
+                rules.merge(v.rule(), 1, Integer::sum);
+                System.out.printf("%8.3f s  %-5s %-9s %-52s %s%n", s, v.correct(), v.rule().label(), c.name(),
+                        v.reason() == null ? "" : v.reason());
+            }
+            System.out.printf("%d answers (%.1f MB of text) in %.2f s; slowest %.3f s (%s); within the %.0f s budget: "
+                            + "%d/%d; prescribed verdicts met: %d/%d; rules %s%n", cases.size(), chars / 1e6, total,
+                    slowest, slowestName, budget, within, cases.size(), expected, prescribed, rules);
+        }
     }
 
     private static void run(MathGrader grader, List<String[]> pairs, int threads, String name, boolean print)

@@ -42,6 +42,10 @@ import picocli.CommandLine.Option;
  * response, the answer is extracted; {@code prediction}: an already extracted answer; default: whichever is present)
  * and the dataset row it answers: {@code index} (0-based position in the dataset file) if present, else {@code id}
  * (MATH-500 unique_id, AIME id, GSM8K idx).
+ *
+ * <p>Each answer gets one time budget ({@code --budget}) and answers over {@code --max-answer-chars} are not
+ * compared; either way the verdict is wrong and its line says why in {@code reason} (null for decided answers), so
+ * a file of hostile responses is graded to the end.
  */
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Grade predictions (JSONL) against a dataset's answers; print accuracy by dataset, level, subject.")
@@ -78,6 +82,16 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = "--no-cas", description = "Only string, number, structure and equation rules.")
     boolean noCas;
 
+    @Option(names = "--budget", defaultValue = "10.0", paramLabel = "SECONDS",
+            description = "Time limit per answer for extraction, normalisation, comparison and the CAS together; past it "
+                    + "the answer counts as wrong, rule timeout, with the stage in 'reason' (default: ${DEFAULT-VALUE}).")
+    double budget;
+
+    @Option(names = "--max-answer-chars", defaultValue = "10000", paramLabel = "N",
+            description = "Longer extracted answers (or ground truths) are not compared: wrong, rule undecided, with the "
+                    + "reason (default: ${DEFAULT-VALUE}).")
+    int maxAnswerChars;
+
     @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -96,8 +110,14 @@ public final class GradeCommand implements Callable<Integer> {
         if (threads < 1) {
             throw MipeaksException.invalid("--threads must be >= 1, got " + threads);
         }
-        if (!(casTimeout > 0)) {
-            throw MipeaksException.invalid("--cas-timeout must be > 0, got " + casTimeout);
+        if (!(casTimeout > 0) || Double.isInfinite(casTimeout)) {
+            throw MipeaksException.invalid("--cas-timeout must be a number of seconds > 0, got " + casTimeout);
+        }
+        if (!(budget > 0) || Double.isInfinite(budget)) {
+            throw MipeaksException.invalid("--budget must be a number of seconds > 0, got " + budget);
+        }
+        if (maxAnswerChars < 1) {
+            throw MipeaksException.invalid("--max-answer-chars must be >= 1, got " + maxAnswerChars);
         }
         if (field != null && !field.equals("response") && !field.equals("prediction")) {
             throw MipeaksException.invalid("--field must be response or prediction, got '" + field + "'");
@@ -129,9 +149,11 @@ public final class GradeCommand implements Callable<Integer> {
         List<Job> jobs = readPredictions(ds);
 
         MathGrader.Options opts = MathGrader.Options.defaults()
-                .withCasTimeout(Duration.ofMillis(Math.round(casTimeout * 1000)))
+                .withCasTimeout(Duration.ofNanos(Math.max(1, Math.round(casTimeout * 1e9))))
                 .withCasWorkers(threads)
-                .withCas(!noCas);
+                .withCas(!noCas)
+                .withBudget(Duration.ofNanos(Math.max(1, Math.round(budget * 1e9))))
+                .withMaxAnswerChars(maxAnswerChars);
         GradeSummary summary = new GradeSummary(ds.name());
         List<Verdict> verdicts = new ArrayList<>();
         try (MathGrader grader = new MathGrader(opts);
@@ -260,6 +282,7 @@ public final class GradeCommand implements Callable<Integer> {
                 m.put("rules", ruleSet.label());
                 m.put("rule", v.rule().label());
                 m.put("extraction", v.extraction().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("reason", v.reason());
                 m.put("subject", r.subject());
                 m.put("level", r.level());
                 os.write(json.writeValueAsBytes(m));

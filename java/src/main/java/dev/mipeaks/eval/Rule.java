@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum Rule {
     /** Equal (or, for a wrong answer, only comparable) as normalised strings. */
     STRING,
-    /** Both plain numbers: relative tolerance 1e-4, percent variants when either side had a percent sign. */
+    /**
+     * Both plain numbers, compared exactly: equal for integers and fractions, within a relative 1e-4 when either
+     * side is a decimal; percent variants when either side had a percent sign.
+     */
     NUMERIC,
     /** Tuples, intervals, sets, lists, matrices compared element-wise. */
     TUPLE,
@@ -14,8 +17,13 @@ public enum Rule {
     EQUATION,
     /** Symja: Simplify(a-b) == 0 or numeric agreement. */
     CAS,
-    /** The CAS ran past its time limit: counted as not equal. */
+    /**
+     * Not decided in time, counted as not equal: the CAS ran past its limit, or the answer's time budget ran out
+     * (extraction, normalisation, comparison or the CAS; the verdict's reason names the stage).
+     */
     TIMEOUT,
+    /** Not compared, counted as not equal: the answer or the ground truth is longer than the cap (see the reason). */
+    UNDECIDED,
     /** No answer could be extracted from the response. */
     NONE;
 

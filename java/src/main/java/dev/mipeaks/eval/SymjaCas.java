@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hipparchus.complex.Complex;
+import org.matheclipse.core.basic.Config;
 import org.matheclipse.core.eval.EvalEngine;
 import org.matheclipse.core.eval.ExprEvaluator;
 import org.matheclipse.core.expression.F;
@@ -28,13 +29,17 @@ import org.matheclipse.core.interfaces.ISymbol;
  * <p>Two expressions are equal when {@code Simplify(a - b)} is 0, or, failing that, when they agree numerically:
  * constants within a relative 1e-4 when either side has a decimal (a rounded answer), else 1e-10 (an exact
  * difference that simplifies to a non-zero number is unequal outright); expressions with variables at three fixed
- * sample points within 1e-8. LaTeX is parsed by Symja's {@code TeXParser}; an expression with anything the parser
- * does not really understand (unknown macros become multi-letter symbols, text becomes strings, {@code \pm}) is
- * {@link Result#UNSUPPORTED}, never guessed at.
+ * sample points within 1e-8 (an exact non-zero difference is unequal outright here too). Values that are not
+ * finite doubles (overflow, NaN) never agree. LaTeX is parsed by Symja's {@code TeXParser}; an expression with
+ * anything the parser does not really understand (unknown macros become multi-letter symbols, text becomes
+ * strings, {@code \pm}) is {@link Result#UNSUPPORTED}, never guessed at.
  *
- * <p>Symja's start-up (symbol tables, rule sets) takes seconds, so it is done once per JVM. Evaluation state in Symja
- * is per thread ({@code EvalEngine}), so each worker is one thread owning one engine; {@link #equal} borrows a free
- * worker. <b>Thread safety:</b> an instance is safe for concurrent use; at most {@code workers} comparisons run at once.
+ * <p>Symja's start-up (symbol tables, rule sets) takes seconds, so it is done once per JVM, and so are its size
+ * limits (integers of at most 2^20 bits, polynomials of degree 1000, expressions of 100,000 elements: past them
+ * Symja gives up at once instead of computing on in a thread that the timeout had to abandon). Evaluation state
+ * in Symja is per thread ({@code EvalEngine}), so each worker is one thread owning one engine; {@link #equal}
+ * borrows a free worker. <b>Thread safety:</b> an instance is safe for concurrent use; at most {@code workers}
+ * comparisons run at once.
  * A comparison that runs past its timeout is asked to stop; a worker that does not stop within a grace period is
  * abandoned (its daemon thread dies with the JVM) and replaced.
  */
@@ -50,6 +55,10 @@ public final class SymjaCas implements AutoCloseable {
     private static final Set<String> GREEK = Set.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta",
             "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "rho", "sigma", "tau", "upsilon", "phi",
             "chi", "psi", "omega");
+    /** Limits on what Symja may build (see {@link #initialise}). */
+    static final int MAX_BITS = 1 << 20;
+    static final int MAX_POLYNOMIAL_DEGREE = 1000;
+    static final int MAX_AST_SIZE = 100_000;
     private static volatile boolean initialised;
 
     private final BlockingQueue<Worker> free;
@@ -79,26 +88,55 @@ public final class SymjaCas implements AutoCloseable {
                 System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
                 System.setProperty("org.apache.logging.log4j.simplelog.StatusLogger.level", "OFF");
                 System.setProperty("org.apache.logging.log4j.simplelog.level", "OFF");
+                // answers are short: a computation that builds a million-bit integer (2^{99999999}, 9^{9^9}), a
+                // degree-1000 polynomial or a 100,000-element expression is an adversarial input, not an answer.
+                // Without these limits it runs on (and fills the heap) in a thread the timeout had to abandon.
+                Config.MAX_BIT_LENGTH = MAX_BITS;
+                Config.MAX_POLYNOMIAL_DEGREE = MAX_POLYNOMIAL_DEGREE;
+                Config.MAX_AST_SIZE = MAX_AST_SIZE;
                 F.initSymbols();
                 initialised = true;
             }
         }
     }
 
-    /** Compares two LaTeX expressions (already normalised). */
+    /**
+     * Compares two LaTeX expressions (already normalised) within {@code timeout}, waiting for a free worker
+     * included: past it, {@link Result#TIMEOUT}. Start-up does not count: Symja's tables (once per JVM) and a
+     * worker's first evaluation (a new engine's rule sets: seconds in a cold JVM) run first, untimed.
+     */
     public Result equal(String texA, String texB, Duration timeout) {
+        return equal(texA, texB, timeout, null);
+    }
+
+    /** {@link #equal(String, String, Duration)}; the start-up time, if any, is excluded from {@code budget}. */
+    Result equal(String texA, String texB, Duration timeout, Budget budget) {
         if (closed) {
             throw new IllegalStateException("SymjaCas is closed");
         }
+        long t0 = System.nanoTime();
+        initialise();
+        if (budget != null) {
+            budget.exclude(Duration.ofNanos(System.nanoTime() - t0));
+        }
+        long start = System.nanoTime();
         Worker w;
         try {
-            w = free.take();
+            w = free.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.TIMEOUT;
         }
+        if (w == null) {
+            return Result.TIMEOUT; // every worker busy for the whole time
+        }
         try {
-            return w.run(texA, texB, timeout);
+            Duration setUp = w.warmUp();
+            if (budget != null) {
+                budget.exclude(setUp);
+            }
+            Duration left = timeout.minusNanos(System.nanoTime() - start).plus(setUp);
+            return left.isNegative() || left.isZero() ? Result.TIMEOUT : w.run(texA, texB, left);
         } finally {
             free.add(w);
         }
@@ -116,8 +154,13 @@ public final class SymjaCas implements AutoCloseable {
 
     /** One thread with its own EvalEngine. */
     private static final class Worker {
+        /** The longest a worker's first evaluation may take (a cold JVM on a loaded machine: seconds). */
+        private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+        private static final String[][] WARM_UP = {{"x+1", "1+x"}, {"(x+1)^2", "x^2+2x+1"},
+            {"\\frac{\\sqrt{3}}{2}", "\\frac{1}{2}\\sqrt{3}"}, {"\\sin^2 x+\\cos^2 x", "1"}, {"0.866", "\\frac{\\sqrt{3}}{2}"}};
         private ExecutorService exec;
         private volatile EvalEngine engine;
+        private boolean warm;
 
         Worker() {
             start();
@@ -130,6 +173,27 @@ public final class SymjaCas implements AutoCloseable {
                 return t;
             });
             engine = null;
+            warm = false;
+        }
+
+        /**
+         * The first evaluations on this worker's engine, one per kind of rule the grader leans on (polynomials,
+         * radicals, trigonometry), untimed up to a minute in all; zero when done before.
+         */
+        Duration warmUp() {
+            if (warm) {
+                return Duration.ZERO;
+            }
+            long t0 = System.nanoTime();
+            for (String[] p : WARM_UP) {
+                Duration left = WARM_UP_LIMIT.minusNanos(System.nanoTime() - t0);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                run(p[0], p[1], left);
+            }
+            warm = true;
+            return Duration.ofNanos(System.nanoTime() - t0);
         }
 
         Result run(String a, String b, Duration timeout) {
@@ -201,10 +265,12 @@ public final class SymjaCas implements AutoCloseable {
                 if (d.isZero()) {
                     return Result.EQUAL;
                 }
+                if (d.isNumber() && d.isExactNumber()) {
+                    // exact and non-zero: 13535+1 is not 13535, x+10^20+1 is not x+10^20, whatever the tolerance
+                    // (doubles at the sample points could not tell them apart)
+                    return Result.UNEQUAL;
+                }
                 if (vars.isEmpty()) {
-                    if (d.isNumber() && d.isExactNumber()) {
-                        return Result.UNEQUAL; // exact and non-zero: 13535+1 is not 13535, whatever the tolerance
-                    }
                     Complex ca = ev.evalComplex(a);
                     Complex cb = ev.evalComplex(b);
                     // a rounded decimal (0.866) may match an exact constant within 1e-4; two exact expressions

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Verdicts in result lines (rr, ttts, suppress) and back. A line holds the headline verdict's fields at the top
- * ({@code prediction}, {@code correct}, {@code rule}, {@code extraction}) with {@code rules} naming the rule set that
+ * ({@code prediction}, {@code correct}, {@code rule}, {@code extraction}, {@code reason}) with {@code rules} naming the rule set that
  * decided them, and every rule set's verdict under {@code by_rules}, each naming its rules too:
  * <pre>{"correct": false, "rules": "strict", ..., "by_rules": {"strict": {"rules": "strict", "correct": false, ...},
  *  "paper": {"rules": "paper", "correct": true, ...}}}</pre>
@@ -37,6 +37,7 @@ public final class VerdictFields {
         o.put("correct", v.correct());
         o.put("rule", v.rule().label());
         o.put("extraction", v.extraction().name().toLowerCase(Locale.ROOT));
+        o.put("reason", v.reason());                 // why no decision was reached (budget, length cap), or null
     }
 
     /**
@@ -54,8 +55,10 @@ public final class VerdictFields {
 
     private static Verdict one(JsonNode v, String groundTruth) {
         JsonNode p = v.get("prediction");
+        JsonNode reason = v.get("reason");
         return new Verdict(v.path("correct").asBoolean(), Rule.valueOf(v.path("rule").asText("none")
                 .toUpperCase(Locale.ROOT)), p == null || p.isNull() ? null : p.asText(), groundTruth,
-                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)));
+                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)),
+                reason == null || reason.isNull() ? null : reason.asText());
     }
 }

@@ -72,10 +72,9 @@ class Math500AnswersTest {
             // "x=5" and "5" are the same answer: compare the values after a one-letter "x=" prefix
             String na = MathNormalizer.normalize(a).replaceFirst("^[a-z]=", "");
             String nb = MathNormalizer.normalize(b).replaceFirst("^[a-z]=", "");
-            Double x = Numbers.parse(na);
-            Double y = Numbers.parse(nb);
-            boolean sameValue = na.equals(nb)
-                    || x != null && y != null && x.doubleValue() == y.doubleValue();
+            Numbers.Num x = Numbers.parse(na);
+            Numbers.Num y = Numbers.parse(nb);
+            boolean sameValue = na.equals(nb) || x != null && y != null && Numbers.equal(x, y);
             Verdict v = grader.compare(a, b);
             if (sameValue) {
                 equalPairs++;
