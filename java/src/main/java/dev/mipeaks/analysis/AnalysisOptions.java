@@ -11,8 +11,10 @@ import java.util.List;
  * @param layer        the layer whose peaks give the thinking tokens and whose trajectories are plotted; null = the
  *                     run's last layer
  * @param trajectories how many problems (the first ones) keep their whole trajectory for plots
+ * @param includeSpecial keep special tokens ({@code <|eos|>}, ...) in the thinking-token table (default: left out)
  */
-public record AnalysisOptions(int topK, List<PeakRule> rules, Integer layer, int trajectories) {
+public record AnalysisOptions(int topK, List<PeakRule> rules, Integer layer, int trajectories,
+                              boolean includeSpecial) {
 
     public AnalysisOptions {
         if (topK < 1) {
@@ -22,6 +24,16 @@ public record AnalysisOptions(int topK, List<PeakRule> rules, Integer layer, int
             throw MipeaksException.invalid("--rule: at least one peak rule is needed");
         }
         rules = List.copyOf(rules);
+    }
+
+    /** Special tokens left out of the thinking-token table. */
+    public AnalysisOptions(int topK, List<PeakRule> rules, Integer layer, int trajectories) {
+        this(topK, rules, layer, trajectories, false);
+    }
+
+    /** The same options for another layer. */
+    public AnalysisOptions withLayer(Integer l) {
+        return new AnalysisOptions(topK, rules, l, trajectories, includeSpecial);
     }
 
     public static AnalysisOptions defaults() {
@@ -45,6 +57,9 @@ public record AnalysisOptions(int topK, List<PeakRule> rules, Integer layer, int
     public PeakRule tokenRule() {
         return rules.contains(PeakRule.TOPK) ? PeakRule.TOPK : PeakRule.IQR;
     }
+
+    /** Top-k marks at least this fraction of a trajectory's steps: the analysis warns (top-k is then no peak rule). */
+    public static final double TOPK_WARN_FRACTION = 0.25;
 
     /** The layer to use for {@code config}: the given one (checked) or the last layer of the run. */
     public int resolveLayer(RunConfig config, String runLabel) {

@@ -61,6 +61,12 @@ public final class AnalysisWriter {
             }
             ArrayNode toks = ro.putArray("tokens");
             lp.tokens(r).forEach(toks::add);
+            ArrayNode ids = ro.putArray("token_ids");
+            ArrayNode shown = ro.putArray("shown");
+            for (int i = 0; i < lp.ids(r).length; i++) {
+                ids.add(lp.ids(r)[i]);
+                shown.add(TokenText.show(lp.tokens(r).get(i), lp.ids(r)[i]));
+            }
         }
         return o;
     }
@@ -105,6 +111,8 @@ public final class AnalysisWriter {
             t.put("layer", a.layer());
             t.put("rule", a.options().tokenRule().key());
             t.put("peak_steps", a.thinkingTokens().total());
+            t.put("special_tokens", a.thinkingTokens().includesSpecial() ? "included" : "left out");
+            t.put("special_steps_left_out", tokensInfo.specialSteps());
             t.put("token_ids", tokensInfo.vocabulary()
                     ? "every vocabulary id whose single-id decoding has the word"
                     : "ids seen at peaks only (no vocabulary/tokenizer given)");
@@ -112,8 +120,14 @@ public final class AnalysisWriter {
         return o;
     }
 
-    /** Whether the thinking-token table's ids came from a vocabulary. */
-    public record ThinkingTokensInfo(boolean vocabulary) {
+    /**
+     * Whether the thinking-token table's ids came from a vocabulary, and how many peak steps at special tokens it
+     * left out.
+     */
+    public record ThinkingTokensInfo(boolean vocabulary, long specialSteps) {
+        public ThinkingTokensInfo(boolean vocabulary) {
+            this(vocabulary, 0);
+        }
     }
 
     static ObjectNode layerJson(LayerStats ls) {
@@ -153,7 +167,10 @@ public final class AnalysisWriter {
                 JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(statsJson(a, info)) + "\n");
     }
 
-    /** thinking_tokens.jsonl in the paper's table shape, sorted by freq descending then word. */
+    /**
+     * thinking_tokens.jsonl in the paper's table shape, sorted by freq descending then word, plus "shown" (the
+     * word as {@link TokenText} shows it, with its ids).
+     */
     public static void writeThinkingTokens(List<ThinkingTokens.Row> rows, Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (ThinkingTokens.Row r : rows) {
@@ -164,6 +181,7 @@ public final class AnalysisWriter {
             for (int id : r.tokenIds()) {
                 ids.add(id);
             }
+            o.put("shown", r.shown());
             sb.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * emit. Reads a run's problems/NNNNN.safetensors ({@code hidden.{l}} [T,H]) and the MI trajectories of
  * problems/NNNNN.json, finds the peaks of each layer (IQR and top-k rules, {@link Peaks}) and writes:
  * <ul>
- *   <li>lens.jsonl: one line per problem and layer: the lens token id and text at every peak step (and, with
+ *   <li>lens.jsonl: one line per problem and layer: the lens token id, text and {@link TokenText} form at every
+ *       peak step (and, with
  *       {@code allSteps}, at every step), beside the generated token, and the fraction of computed steps where the
  *       two agree;</li>
  *   <li>lens_tokens.jsonl: per layer, the lens tokens at peak steps counted by word, in the shape of
@@ -110,7 +111,7 @@ public final class LogitLens {
         Map<Integer, ThinkingTokens> counts = new LinkedHashMap<>();
         Map<Integer, long[]> agree = new LinkedHashMap<>();
         for (int l : layers) {
-            counts.put(l, new ThinkingTokens());
+            counts.put(l, new ThinkingTokens(options.includeSpecial()));
             agree.put(l, new long[2]);
         }
         Files.createDirectories(outDir);
@@ -217,12 +218,15 @@ public final class LogitLens {
         ArrayNode gi = o.putArray("generated_ids");
         ArrayNode li = o.putArray("lens_ids");
         ArrayNode lt = o.putArray("lens_tokens");
+        ArrayNode ls = o.putArray("lens_shown");
         for (int step : steps) {
             int id = ll.lensAt(step);
             s.add(step);
             gi.add(ll.generatedIds()[java.util.Arrays.binarySearch(ll.steps(), step)]);
             li.add(id);
-            lt.add(decode.apply(id));
+            String text = decode.apply(id);
+            lt.add(text);
+            ls.add(TokenText.show(text, id));
         }
     }
 
@@ -239,6 +243,7 @@ public final class LogitLens {
                 for (int id : r.tokenIds()) {
                     ids.add(id);
                 }
+                o.put("shown", r.shown());
                 sb.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
             }
         }

@@ -22,9 +22,9 @@ final class Md {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** A token as a markdown code span (escaped for tables). */
+    /** A token as a markdown code span of its {@link TokenText#quote} form (escaped for tables). */
     static String code(String token) {
-        String d = Charts.display(token).replace("|", "\\|");
+        String d = TokenText.quote(token).replace("|", "\\|");
         return d.contains("`") ? "`` " + d + " ``" : "`" + d + "`";
     }
 

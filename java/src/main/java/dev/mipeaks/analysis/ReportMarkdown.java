@@ -22,7 +22,22 @@ final class ReportMarkdown {
             counts every problem-layer pair as one trajectory.
             """;
 
-    static String run(RunAnalysis a, List<ThinkingTokens.Row> rows, boolean vocab, JsonNode sweep, boolean tokenPlot) {
+    /**
+     * What report.md is made of.
+     *
+     * @param special    peak steps at special tokens left out of {@code rows}
+     * @param vocab      whether token ids came from the tokenizer's vocabulary
+     * @param sweep      sigma_sweep.json, or null
+     * @param lens       the lens outputs in the folder, or null
+     * @param lastLayer  the model's last layer, or null when unknown
+     */
+    record Inputs(RunAnalysis a, List<ThinkingTokens.Row> rows, long special, boolean vocab, JsonNode sweep,
+                  boolean sweepPlot, LensSummary lens, boolean lensPlot, Integer lastLayer) {
+    }
+
+    static String run(Inputs in) {
+        RunAnalysis a = in.a();
+        List<ThinkingTokens.Row> rows = in.rows();
         RunConfig c = a.run().config();
         StringBuilder sb = new StringBuilder();
         sb.append("# MI peaks report: ").append(a.run().name()).append("\n\n");
@@ -39,12 +54,19 @@ final class ReportMarkdown {
         sb.append("| max new tokens | ").append(c.maxNewTokens()).append(" |\n");
         sb.append("| created | ").append(Md.cell(c.created())).append(" |\n");
         sb.append("| problems analysed | ").append(a.problems().size()).append(" |\n");
-        sb.append("| problems skipped | ").append(a.skippedCount()).append(" |\n\n");
+        sb.append("| problems skipped | ").append(a.skippedCount()).append(" |\n");
+        sb.append("| peak rules | ").append(rulesText(a.options())).append(" |\n\n");
+        String warn = a.topKWarning();
+        if (warn != null) {
+            sb.append("> **Warning:** ").append(Md.cell(warn)).append(".\n\n");
+        }
         if (!a.skippedReasons().isEmpty()) {
             sb.append("Skipped problems by reason:\n\n| reason | count |\n|---|---|\n");
             a.skippedReasons().forEach((r, n) -> sb.append("| ").append(Md.cell(r)).append(" | ").append(n).append(" |\n"));
             sb.append('\n');
         }
+        sb.append("Tokens are shown as their text in quotes with control characters escaped, then their id: ")
+                .append("`\"\\tSo\" (78012)`; an empty decoding is `(empty)`.\n\n");
         sb.append("## Peak statistics (the paper's Table 1)\n\n");
         table1(sb, a);
         sb.append("\n## MI distribution: mean, std, AOM (the paper's Table 2 statistics)\n\n");
@@ -53,41 +75,88 @@ final class ReportMarkdown {
         sb.append("![MI per layer](plots/mi_per_layer.png)\n\n");
         sb.append("![MI histogram](plots/mi_histogram.png)\n\n");
         sb.append("## MI trajectories (layer ").append(a.layer()).append(")\n\n");
-        sb.append("The first ").append(a.trajectories().size())
-                .append(" problems. Red dots: IQR peaks (labelled with their tokens); orange rings: top-")
-                .append(a.options().topK()).append("; dashed: Q3 + 1.5 IQR. SVG versions sit beside the PNGs.\n\n");
+        sb.append("The first ").append(a.trajectories().size()).append(" problems. ");
+        if (a.options().rules().contains(PeakRule.IQR)) {
+            sb.append("Red dots: IQR peaks, the highest labelled with their token; dashed: Q3 + 1.5 IQR (noted under "
+                    + "the panel's title when it lies far outside the data). ");
+        }
+        if (a.options().rules().contains(PeakRule.TOPK)) {
+            sb.append("Orange rings: the top-").append(a.options().topK()).append(" steps")
+                    .append(a.options().rules().contains(PeakRule.IQR) ? "" : ", the highest labelled with their token")
+                    .append(". ");
+        }
+        sb.append("SVG versions sit beside the PNGs.\n\n");
         sb.append("![MI trajectories](plots/trajectories.png)\n\n");
         sb.append("## Thinking tokens (layer ").append(a.layer()).append(", ").append(a.options().tokenRule().key())
                 .append(" peaks)\n\n");
         sb.append(a.thinkingTokens().total()).append(" peak steps; ").append(rows.size()).append(" distinct words. ");
-        sb.append(vocab ? "token_ids: every vocabulary id whose single-id decoding has the word.\n\n"
-                : "**No vocabulary was available** (analysis without the tokenizer): token_ids list only the ids seen at "
+        if (in.special() > 0) {
+            sb.append(in.special()).append(" steps at special tokens (EOS, chat markers) are left out (`--include-special` "
+                    + "keeps them). ");
+        } else if (a.thinkingTokens().includesSpecial()) {
+            sb.append("Special tokens are included (`--include-special`). ");
+        }
+        sb.append(in.vocab() ? "token ids: the ids seen at peaks and every vocabulary id whose single-id decoding has "
+                + "the word; undecodable tokens (empty, or a lone byte shown as \"\uFFFD\") have one row per id.\n\n"
+                : "**No vocabulary was available** (analysis without the tokenizer): token ids list only the ids seen at "
                 + "peaks.\n\n");
         sb.append("| # | word | freq | token ids |\n|---|---|---|---|\n");
-        for (int i = 0; i < Math.min(20, rows.size()); i++) {
+        for (int i = 0; i < Math.min(RunOutputs.TOKEN_BARS, rows.size()); i++) {
             ThinkingTokens.Row r = rows.get(i);
             sb.append("| ").append(i + 1).append(" | ").append(Md.code(r.word())).append(" | ").append(r.freq())
-                    .append(" | ").append(ids(r.tokenIds())).append(" |\n");
+                    .append(" | ").append(TokenText.ids(r.tokenIds(), 12)).append(" |\n");
         }
-        if (tokenPlot) {
+        if (!rows.isEmpty()) {
             sb.append("\n![Thinking tokens](plots/thinking_tokens.png)\n");
         }
-        if (sweep != null) {
-            sb.append("\n## Kernel-width sweep (sigma_sweep.json)\n\n").append(SweepJson.markdown(sweep));
+        if (in.lens() != null) {
+            lens(sb, in);
+        }
+        if (in.sweep() != null) {
+            sb.append("\n## Kernel-width sweep (sigma_sweep.json)\n\n")
+                    .append(SweepJson.markdown(in.sweep(), a.options().rules(), a.options().topK(), in.sweepPlot()));
         }
         return sb.toString();
     }
 
-    private static String ids(int[] ids) {
+    static String rulesText(AnalysisOptions o) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < ids.length; i++) {
-            if (i == 12) {
-                sb.append(", ... (").append(ids.length).append(" ids)");
-                break;
-            }
-            sb.append(i == 0 ? "" : ", ").append(ids[i]);
+        for (PeakRule r : o.rules()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(r == PeakRule.IQR ? "iqr (MI > Q3 + 1.5 IQR)"
+                    : "top-k (k=" + o.topK() + ")");
         }
         return sb.toString();
+    }
+
+    private static void lens(StringBuilder sb, Inputs in) {
+        LensSummary l = in.lens();
+        sb.append("\n## Logit lens at MI peaks (lens.jsonl)\n\n");
+        sb.append(l.problems()).append(" problems. Agreement: the share of lensed steps (the peak steps, or every step "
+                + "with `lens --all-steps`) where lm_head(final_norm(h)) of that layer's state is the generated token. ");
+        if (in.lastLayer() != null) {
+            sb.append("The model's last layer (").append(in.lastLayer()).append(") agrees by construction under greedy "
+                    + "decoding: its lens is the output that chose the token");
+            sb.append(l.agreement().containsKey(in.lastLayer()) ? "" : " (not among the lensed layers)");
+            sb.append(". ");
+        } else {
+            sb.append("The model's last layer agrees by construction under greedy decoding (its lens is the output that "
+                    + "chose the token). ");
+        }
+        sb.append("Earlier layers show how early the choice can be read off the residual stream.\n\n");
+        sb.append("| layer | lensed steps | agreement | top lens tokens |\n|---|---|---|---|\n");
+        l.agreement().forEach((layer, v) -> {
+            sb.append("| ").append(layer).append(layer.equals(in.lastLayer()) ? " (last)" : "").append(" | ")
+                    .append(l.lensed().get(layer)).append(" | ")
+                    .append(v == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v)).append(" | ");
+            List<ThinkingTokens.Row> t = l.tokens().getOrDefault(layer, List.of());
+            for (int i = 0; i < Math.min(5, t.size()); i++) {
+                sb.append(i == 0 ? "" : ", ").append(Md.code(t.get(i).word())).append(" ").append(t.get(i).freq());
+            }
+            sb.append(" |\n");
+        });
+        if (in.lensPlot()) {
+            sb.append("\n![Logit-lens agreement by layer](plots/lens_agreement.png)\n");
+        }
     }
 
     static void table1(StringBuilder sb, RunAnalysis a) {

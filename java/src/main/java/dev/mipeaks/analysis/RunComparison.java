@@ -84,7 +84,9 @@ public final class RunComparison {
         return out;
     }
 
-    public record Written(Path out, List<String> differences, Map<String, RunAnalysis> analyses, int layer, List<Path> files) {
+    /** @param notes what a reader should know although the runs are comparable (e.g. models of different depth) */
+    public record Written(Path out, List<String> differences, List<String> notes, Map<String, RunAnalysis> analyses,
+                          int layer, List<Path> files) {
     }
 
     /**
@@ -101,7 +103,9 @@ public final class RunComparison {
         check(runs, force);
         List<String> diffs = differences(runs);
         int layer = sharedLayer(runs, options.layer());
-        AnalysisOptions perRun = new AnalysisOptions(options.topK(), options.rules(), layer, options.trajectories());
+        String depth = depthNote(runs, layer);
+        List<String> notes = depth == null ? List.of() : List.of(depth);
+        AnalysisOptions perRun = options.withLayer(layer);
         Map<String, RunAnalysis> analyses = new LinkedHashMap<>();
         List<String> labels = labels(runs);
         for (int i = 0; i < runs.size(); i++) {
@@ -115,11 +119,16 @@ public final class RunComparison {
             hist.put(k, a.layerValues());
             perLayer.put(k, a.perLayer());
         });
-        files.addAll(Figure.single(Charts.histograms(hist, layer, 60), 900, 500).save(plots, "mi_histograms"));
-        files.addAll(Figure.single(Charts.miPerLayer(perLayer), 900, 500).save(plots, "mi_per_layer"));
+        RunConfig c0 = runs.get(0).config();
+        String miLabel = Charts.miLabel(c0);
+        String context = "runs " + String.join(", ", labels) + ", dataset " + Charts.shortName(
+                c0.dataset() == null ? "?" : c0.dataset());
+        files.addAll(Figure.single(Charts.histograms(hist, layer, 60, miLabel, context), 900, 500)
+                .save(plots, "mi_histograms"));
+        files.addAll(Figure.single(Charts.miPerLayer(perLayer, miLabel, context), 900, 500).save(plots, "mi_per_layer"));
         List<String> shared = sharedIds(runs, Math.min(options.trajectories(), 9));
         if (!shared.isEmpty()) {
-            files.addAll(overlayFigure(runs, labels, shared, layer).save(plots, "trajectories"));
+            files.addAll(overlayFigure(runs, labels, shared, layer, miLabel, context).save(plots, "trajectories"));
         }
         PeakRule rule = options.rules().get(0);
         StringBuilder sb = new StringBuilder("# MI peaks comparison\n\n");
@@ -128,6 +137,7 @@ public final class RunComparison {
             diffs.forEach(d -> sb.append("- ").append(Md.cell(d)).append('\n'));
             sb.append('\n');
         }
+        notes.forEach(n -> sb.append("**Note:** ").append(Md.cell(n)).append(".\n\n"));
         sb.append("Runs: ");
         for (int i = 0; i < runs.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append('`').append(labels.get(i)).append("` (").append(runs.get(i).dir()).append(')');
@@ -160,7 +170,7 @@ public final class RunComparison {
         Path js = out.resolve("compare.json");
         AtomicFiles.writeString(js, JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(analyses, diffs, layer)) + "\n");
         files.add(js);
-        return new Written(out, diffs, analyses, layer, files);
+        return new Written(out, diffs, notes, analyses, layer, files);
     }
 
     private static ObjectNode json(Map<String, RunAnalysis> analyses, List<String> diffs, int layer) {
@@ -191,6 +201,31 @@ public final class RunComparison {
         return common.get(common.size() - 1);
     }
 
+    /**
+     * A note when layer {@code layer} sits at different relative depths in the runs' models (compared by index: layer
+     * 1 is the middle of a 3-layer model but the last of a 2-layer one; layer 0 is the first of both), or null. Depth is the model's num_hidden_layers when its folder
+     * is here, else the run's last captured layer + 1.
+     */
+    static String depthNote(List<RunData> runs, int layer) {
+        List<String> parts = new ArrayList<>();
+        java.util.Set<Long> depths = new java.util.HashSet<>();
+        for (RunData r : runs) {
+            Integer n = r.config().modelLayers();
+            boolean known = n != null;
+            if (n == null) {
+                n = r.config().layers().stream().mapToInt(Integer::intValue).max().orElse(layer) + 1;
+            }
+            depths.add(n <= 1 ? 0L : Math.round(1e6 * layer / (n - 1.0))); // relative depth: 0 first, 1 last
+            parts.add(r.dir() + ": layer " + layer + " of 0.." + (n - 1) + (layer == n - 1 ? " (the last)" : "")
+                    + (known ? "" : " (deeper if the model has more layers than the run captured)"));
+        }
+        if (depths.size() < 2) {
+            return null;
+        }
+        return "layer " + layer + " is compared by index but the models differ in depth (" + String.join("; ", parts)
+                + ")";
+    }
+
     /** The first {@code n} problem ids (in the first run's order) that every run has. */
     static List<String> sharedIds(List<RunData> runs, int n) {
         List<String> out = new ArrayList<>();
@@ -205,7 +240,8 @@ public final class RunComparison {
         return out;
     }
 
-    private static Figure overlayFigure(List<RunData> runs, List<String> labels, List<String> ids, int layer) {
+    private static Figure overlayFigure(List<RunData> runs, List<String> labels, List<String> ids, int layer,
+                                        String miLabel, String context) {
         List<org.jfree.chart.JFreeChart> charts = new ArrayList<>();
         for (String id : ids) {
             Map<String, double[]> series = new LinkedHashMap<>();
@@ -214,8 +250,11 @@ public final class RunComparison {
                 ManifestEntry e = r.okEntries().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
                 series.put(labels.get(i), r.problem(e).mi(layer));
             }
-            charts.add(Charts.overlay(id + " (layer " + layer + ")", series, true));
+            charts.add(Charts.overlay(id, series, miLabel));
         }
-        return new Figure(charts, 3, 560, 320);
+        return Figure.grid(charts, 600, 360)
+                .withTitle("MI trajectories of the same problems at layer " + layer + " (" + ids.size() + " problems)",
+                        context)
+                .withLegend(Charts.overlayLegend(labels));
     }
 }

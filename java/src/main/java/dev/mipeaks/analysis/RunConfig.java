@@ -24,4 +24,21 @@ public record RunConfig(String model, String dataset, List<Integer> layers, Stri
                 .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
         return sb.toString();
     }
+
+    /**
+     * The number of decoder layers of the run's model (num_hidden_layers of its config.json), or null when the model
+     * folder is not here or does not say: reports use it to say which layer is the model's last.
+     */
+    public Integer modelLayers() {
+        try {
+            java.nio.file.Path f = java.nio.file.Path.of(model).resolve("config.json");
+            if (!java.nio.file.Files.isRegularFile(f)) {
+                return null;
+            }
+            com.fasterxml.jackson.databind.JsonNode n = JsonFields.MAPPER.readTree(f.toFile()).get("num_hidden_layers");
+            return n != null && n.canConvertToInt() && n.asInt() > 0 ? n.asInt() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // a model folder we cannot read only costs the note
+        }
+    }
 }

@@ -30,9 +30,34 @@ public final class RunReader {
         if (!Files.isRegularFile(configFile)) {
             throw MipeaksException.invalid(dir + ": not a run folder (no " + RunLayout.CONFIG + ")");
         }
+        JsonNode raw = JsonFields.readFile(configFile);
+        String kind = otherKind(raw);
+        if (kind != null) {
+            throw MipeaksException.invalid(dir + ": not an MI run folder (it holds " + kind + "; its report is "
+                    + dir.resolve(RunLayout.REPORT) + "); peaks, report, lens and compare read folders written by "
+                    + "run, merge or demo");
+        }
         RunConfig config = readConfig(configFile);
         List<ManifestEntry> manifest = readManifest(dir.resolve(RunLayout.MANIFEST));
         return new RunData(dir, config, manifest);
+    }
+
+    /**
+     * What another command's output folder holds ("the output of `mipeaks rr`"), or null when config.json looks like
+     * an MI run's (it has 'layers', or names no other command).
+     */
+    static String otherKind(JsonNode config) {
+        JsonNode cmd = config.get("command");
+        if (cmd != null && cmd.isTextual() && !config.has("layers")) {
+            return "the output of `mipeaks " + cmd.asText() + "`";
+        }
+        if (!config.has("layers") && config.has("control") && config.has("tokens")) {
+            return "the output of `mipeaks suppress`";
+        }
+        if (!config.has("layers") && !config.has("estimator")) {
+            return "a config.json without 'layers' or 'estimator'";
+        }
+        return null;
     }
 
     static RunConfig readConfig(Path file) {

@@ -23,10 +23,15 @@ public final class AnalysisCliOptions {
             description = "Problems plotted in the trajectory grid (default: ${DEFAULT-VALUE}).")
     int trajectories;
 
+    @Option(names = "--include-special",
+            description = "Keep special tokens (<|eos|>, BOS, chat markers) in the thinking-token table (default: left "
+                    + "out and counted).")
+    boolean includeSpecial;
+
     AnalysisOptions toOptions() {
         if (trajectories < 1) {
             throw dev.mipeaks.MipeaksException.invalid("--trajectories must be >= 1, got " + trajectories);
         }
-        return new AnalysisOptions(topK, AnalysisOptions.parseRules(rule), layer, trajectories);
+        return new AnalysisOptions(topK, AnalysisOptions.parseRules(rule), layer, trajectories, includeSpecial);
     }
 }

@@ -63,6 +63,9 @@ public final class CompareCommand implements Callable<Integer> {
         for (String d : w.differences()) {
             spec.commandLine().getErr().println("mipeaks: warning: " + d + " (compared because of --force)");
         }
+        for (String n : w.notes()) {
+            spec.commandLine().getErr().println("mipeaks: note: " + n);
+        }
         w.analyses().forEach((k, a) -> {
             var ls = a.perLayer().get(w.layer());
             o.printf(java.util.Locale.ROOT, "%s layer %d: mean MI %s std %s AOM %s%n", k, w.layer(),

@@ -32,9 +32,10 @@ public final class LensCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
     Path run;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
+    @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]",
             description = "The run's model: a folder (config.json, weights; tokenizer.json for token texts) or a "
-                    + "Hugging Face id found offline in the local hub cache.")
+                    + "Hugging Face id found offline in the local hub cache (default: the model the run's config.json "
+                    + "names, at its recorded snapshot).")
     String model;
 
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
@@ -53,7 +54,12 @@ public final class LensCommand implements Callable<Integer> {
             description = "Apply the lens at every step (lens.jsonl then lists every step's lens id), not only at peaks.")
     boolean allSteps;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder).")
+    @Option(names = "--include-special",
+            description = "Count special tokens (<|eos|>, ...) in lens_tokens.jsonl (default: left out).")
+    boolean includeSpecial;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder; "
+            + "`mipeaks report` shows the lens when it is the run folder).")
     Path out;
 
     @Option(names = "--force", description = "Write into a non-empty --out folder that holds no lens output or run.")
@@ -68,10 +74,11 @@ public final class LensCommand implements Callable<Integer> {
             throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
         }
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
-        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1);
+        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1, includeSpecial);
         var data = dev.mipeaks.analysis.RunReader.open(run);
+        dev.mipeaks.model.ModelSource source = model != null ? dev.mipeaks.model.ModelSource.resolve(model)
+                : runModel(run, data.config().model());
         Path dir = out == null ? run : out;
-        var source = dev.mipeaks.model.ModelSource.resolve(model);
         OutputPaths.requireNotInput("--out", dir, Map.of(source.dir(), "--model"));
         OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
                 RunLayout.CONFIG);
@@ -82,5 +89,22 @@ public final class LensCommand implements Callable<Integer> {
                     runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
         }
         return 0;
+    }
+
+    /**
+     * The model a run's config.json names: its folder, or its Hugging Face id at the recorded snapshot
+     * ({@code model_snapshot}), found here.
+     */
+    static dev.mipeaks.model.ModelSource runModel(Path run, String recorded) {
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = dev.mipeaks.pipeline.RunIdentity.read(run);
+        String snapshot = cfg == null ? null : cfg.path("model_snapshot").asText(null);
+        String ref = snapshot == null ? recorded : recorded + "@" + snapshot;
+        try {
+            return dev.mipeaks.model.ModelSource.resolve(ref);
+        } catch (MipeaksException e) {
+            throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + ref + ", which is "
+                    + "not a model folder or a Hugging Face id in the local cache here; give --model DIR|ORG/NAME ("
+                    + e.getMessage() + ")");
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.AnalysisOptions;
-import dev.mipeaks.analysis.Charts;
 import dev.mipeaks.analysis.LogitLens;
 import dev.mipeaks.analysis.RunData;
 import dev.mipeaks.analysis.Vocabulary;
@@ -50,21 +49,11 @@ final class LensRun {
             if (tok != null) {
                 List<String> d = tok.decodedVocabulary();
                 decode = id -> id < d.size() ? d.get(id) : ""; // as the tokenizer decodes an id it lacks
-                vocab = new Vocabulary() {
-                    @Override
-                    public int size() {
-                        return d.size();
-                    }
-
-                    @Override
-                    public String decode(int id) {
-                        return d.get(id);
-                    }
-                };
+                vocab = new dev.mipeaks.pipeline.TokenizerVocabulary(tok);
             } else {
                 err.println("mipeaks: warning: " + modelDir.resolve("tokenizer.json")
-                        + " absent: lens tokens are shown as <id N>");
-                decode = id -> "<id " + id + ">";
+                        + " absent: lens tokens have no text and are shown by id");
+                decode = id -> "";
                 vocab = null;
             }
             LogitLens.Result r = LogitLens.run(data, layers, model::lensArgmax, decode, vocab, options, allSteps,
@@ -72,13 +61,14 @@ final class LensRun {
             out.printf(Locale.ROOT, "lens over %d problems, layers %s, %s steps; counted at %s peaks%n", r.problems(),
                     r.layers(), allSteps ? "all" : "peak", r.rule().key());
             for (int l : r.layers()) {
-                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
-                        + "%s of lensed steps; top lens tokens:", l, pct(r.agreement().get(l))));
-                LogitLens.rows(r, l, null).stream().limit(10)
-                        .forEach(row -> sb.append(' ').append(Charts.display(row.word())).append('=').append(row.freq()));
-                out.println(sb);
+                out.println(PeaksCommand.tokenLine(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
+                        + "%s of lensed steps; top lens tokens", l, pct(r.agreement().get(l))),
+                        LogitLens.rows(r, l, vocab), 10));
             }
             out.println("wrote " + String.join(", ", r.files().stream().map(Path::toString).toList()));
+            if (outDir.toAbsolutePath().normalize().equals(data.dir().toAbsolutePath().normalize())) {
+                out.println("'mipeaks report " + data.dir() + "' adds the agreement by layer to report.md");
+            }
             out.flush();
             return r;
         } finally {

@@ -65,9 +65,12 @@ public final class Main implements Runnable {
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> System.lineSeparator());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setExecutionStrategy(parseResult -> {
+            dev.mipeaks.Diagnostics.setDebug(debugRequested(parseResult));
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean dbg = parseResult.hasMatchedOption("--debug")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+            boolean dbg = debugRequested(parseResult);
             Throwable t = ex;
             if (t instanceof MipeaksException me) {
                 commandLine.getErr().println("mipeaks: error: " + me.getMessage());
@@ -102,6 +105,12 @@ public final class Main implements Runnable {
             return ExitCode.INVALID_INPUT.code();
         });
         return cl;
+    }
+
+    /** Whether --debug was given (before or after the subcommand). */
+    static boolean debugRequested(CommandLine.ParseResult parseResult) {
+        return parseResult.hasMatchedOption("--debug")
+                || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
     }
 
     /** The I/O failure behind {@code t} (itself, or the cause of an UncheckedIOException), or null. */

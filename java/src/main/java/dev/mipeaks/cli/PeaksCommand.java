@@ -96,11 +96,24 @@ public final class PeaksCommand implements Callable<Integer> {
                     fmt(ls.mi().aom()), ls.mi().aomProblems()));
             out.println(sb);
         }
-        StringBuilder tt = new StringBuilder("  thinking tokens (layer " + a.layer() + ", "
-                + a.options().tokenRule().key() + "):");
-        rows.stream().limit(10).forEach(r -> tt.append(' ').append(dev.mipeaks.analysis.Charts.display(r.word()))
-                .append('=').append(r.freq()));
-        out.println(tt);
+        out.println(tokenLine("  thinking tokens (layer " + a.layer() + ", " + a.options().tokenRule().key()
+                + " peaks)", rows, 10));
+        String warn = a.topKWarning();
+        if (warn != null) {
+            out.println("  warning: " + warn);
+        }
+    }
+
+    /** {@code label: "So" (2100, 4516) x394, "Wait" (14524) x120, ...}: the first {@code n} rows. */
+    static String tokenLine(String label, List<ThinkingTokens.Row> rows, int n) {
+        StringBuilder sb = new StringBuilder(label).append(':');
+        if (rows.isEmpty()) {
+            return sb.append(" none").toString();
+        }
+        for (int i = 0; i < Math.min(n, rows.size()); i++) {
+            sb.append(i == 0 ? " " : ", ").append(rows.get(i).shown()).append(" x").append(rows.get(i).freq());
+        }
+        return sb.toString();
     }
 
     static String fmt(Double v) {

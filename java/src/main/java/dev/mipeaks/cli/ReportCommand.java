@@ -48,6 +48,10 @@ public final class ReportCommand implements Callable<Integer> {
         try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
             w = RunOutputs.report(run, analysis.toOptions(), RunVocabulary.load(run, err), requested);
         }
+        String warn = w.analysis().topKWarning();
+        if (warn != null) {
+            err.println("mipeaks: warning: " + warn);
+        }
         Path plots = run.resolve(RunLayout.PLOTS_DIR);
         long plotFiles = w.files().stream().filter(f -> f.startsWith(plots)).count();
         out.println("wrote " + run.resolve(RunLayout.REPORT) + ", " + run.resolve(RunLayout.REPORT_HTML) + " and "

@@ -61,6 +61,11 @@ public final class RrCommand implements Callable<Integer> {
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = "A greedy baseline folder (rr with the same options and --probability 0): report.md and "
+                    + "metrics.json then compare recycled against greedy on the problems both finished.")
+    Path baseline;
+
     @Override
     public Integer call() throws Exception {
         if (triggerIds != null && triggerTable != null) {
@@ -82,9 +87,13 @@ public final class RrCommand implements Callable<Integer> {
             }
             var o = new dev.mipeaks.scaling.RrRunner.Options(layer, triggers, probability, seed, maxNewTokens);
             var err = spec.commandLine().getErr();
-            err.printf("rr: %d trigger ids (%s%s)%n", triggers.ids().length, triggers.source(),
-                    triggers.words().isEmpty() ? "" : ": " + String.join(" ", triggers.words()));
-            dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), spec.commandLine().getOut(), err);
+            err.println("rr: " + triggers.describe(ctx.tokenizer()));
+            String warn = triggers.mappingWarning();
+            if (warn != null && probability > 0) {
+                err.println("mipeaks: warning: " + warn);
+            }
+            dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), baseline,
+                    spec.commandLine().getOut(), err);
         }
         return 0;
     }

@@ -112,8 +112,8 @@ public final class SuppressCommand implements Callable<Integer> {
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {
-            w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %.3f (%d/%d)%n", a.condition().name(), a.condition().n(),
-                    a.accuracy(), a.correct(), a.total());
+            w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %s%n", a.condition().name(), a.condition().n(),
+                    dev.mipeaks.eval.Accuracy.format(a.correct(), a.total()));
         }
         w.printf(Locale.ROOT, "generated %d tokens in %.1f s: %.1f tokens/s with prefill, %.1f tokens/s decoding "
                 + "(grading excluded)%n", s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(),

@@ -94,9 +94,9 @@ public final class GradeSummary {
     /** A human-readable table. */
     public String format() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%-28s %6d / %-6d %6.2f%%%n", dataset, overall.correct, overall.total, 100 * overall.accuracy()));
-        byLevel.forEach((k, c) -> b.append(String.format("  level %-20s %6d / %-6d %6.2f%%%n", k, c.correct, c.total, 100 * c.accuracy())));
-        bySubject.forEach((k, c) -> b.append(String.format("  %-26s %6d / %-6d %6.2f%%%n", k, c.correct, c.total, 100 * c.accuracy())));
+        b.append(String.format("%-28s %s%n", dataset, Accuracy.format(overall)));
+        byLevel.forEach((k, c) -> b.append(String.format("  level %-20s %s%n", k, Accuracy.format(c))));
+        bySubject.forEach((k, c) -> b.append(String.format("  %-26s %s%n", k, Accuracy.format(c))));
         b.append("  decided by: ").append(byRule).append(System.lineSeparator());
         return b.toString();
     }

@@ -50,39 +50,30 @@ final class PythonStringMethods extends ELResolver {
         return p.length > i && p[i] != null ? String.valueOf(p[i]) : null;
     }
 
-    /** Python strip: {@code chars} null means whitespace. */
+    /** Python strip / lstrip / rstrip ({@link PyStr}): {@code chars} null means Python's whitespace. */
     static String strip(String s, String chars, boolean left, boolean right) {
-        int a = 0;
-        int b = s.length();
-        while (left && a < b && (chars == null ? Character.isWhitespace(s.charAt(a)) : chars.indexOf(s.charAt(a)) >= 0)) {
-            a++;
+        if (chars == null) {
+            return left && right ? PyStr.strip(s) : left ? PyStr.lstrip(s) : right ? PyStr.rstrip(s) : s;
         }
-        while (right && b > a && (chars == null ? Character.isWhitespace(s.charAt(b - 1)) : chars.indexOf(s.charAt(b - 1)) >= 0)) {
-            b--;
-        }
-        return s.substring(a, b);
+        return left && right ? PyStr.strip(s, chars) : left ? PyStr.lstrip(s, chars) : right ? PyStr.rstrip(s, chars) : s;
     }
 
+    /** Python split ({@link PyStr}): {@code sep} null splits on runs of whitespace (maxSplit then ignored if < 0). */
     static List<String> split(String s, String sep, int maxSplit) {
-        List<String> out = new ArrayList<>();
-        if (sep == null) {
-            for (String w : s.trim().split("\\s+", maxSplit < 0 ? 0 : maxSplit + 1)) {
-                if (!w.isEmpty()) {
-                    out.add(w);
-                }
-            }
-            return out;
+        if (sep != null) {
+            return PyStr.split(s, sep, maxSplit);
         }
-        int from = 0;
-        while (maxSplit < 0 || out.size() < maxSplit) {
-            int at = s.indexOf(sep, from);
-            if (at < 0) {
-                break;
-            }
-            out.add(s.substring(from, at));
-            from = at + sep.length();
+        List<String> words = PyStr.splitWhitespace(s);
+        if (maxSplit < 0 || words.size() <= maxSplit + 1) {
+            return words;
         }
-        out.add(s.substring(from));
+        // Python keeps the rest of the string, from the (maxSplit+1)-th word on, as the last piece
+        List<String> out = new ArrayList<>(words.subList(0, maxSplit));
+        String rest = PyStr.lstrip(s);
+        for (int i = 0; i < maxSplit; i++) {
+            rest = PyStr.lstrip(rest.substring(words.get(i).length()));
+        }
+        out.add(rest);  // Python keeps the remainder's trailing whitespace
         return out;
     }
 

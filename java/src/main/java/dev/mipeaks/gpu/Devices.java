@@ -87,11 +87,21 @@ public final class Devices {
             }
             autoFailure = why;
             if (log != null) {
-                log.println("mipeaks: GPU not used (" + why + "): computing on the CPU");
+                log.println(fallbackNotice(why, dev.mipeaks.Diagnostics.debug()));
                 log.flush();
             }
             return new CpuMiBackend(est, threads);
         }
+    }
+
+    /**
+     * The one line {@code --device auto} prints when it falls back to the CPU: quiet by default ("no GPU found, MI on
+     * the CPU"; "GPU kernels not built" when the jar has none), the probe's reason only with {@code --debug}.
+     */
+    static String fallbackNotice(String why, boolean debug) {
+        boolean noKernels = why != null && why.contains("not built");
+        String line = noKernels ? "mipeaks: GPU kernels not built, MI on the CPU" : "mipeaks: no GPU found, MI on the CPU";
+        return debug && why != null ? line + " (" + why + ")" : line;
     }
 
     static CudaMiBackend openCuda(int index, KernelBinding binding, EstimatorParams params, Estimator cpu, PrintWriter log) {

@@ -53,25 +53,10 @@ public final class Rope {
 
     /**
      * cos and sin tables for positions [0, n) in the full head layout [n][headDim] (the half repeated twice),
-     * flattened row-major, as float.
+     * flattened row-major, as float, from the exact angles pos * invFreq.
      */
     public float[][] tables(int n) {
-        int half = invFreq.length;
-        int d = 2 * half;
-        float[] cos = new float[n * d];
-        float[] sin = new float[n * d];
-        for (int p = 0; p < n; p++) {
-            for (int i = 0; i < half; i++) {
-                double a = p * invFreq[i];
-                float c = (float) Math.cos(a);
-                float s = (float) Math.sin(a);
-                cos[p * d + i] = c;
-                cos[p * d + i + half] = c;
-                sin[p * d + i] = s;
-                sin[p * d + i + half] = s;
-            }
-        }
-        return new float[][] {cos, sin};
+        return tables(n, false);
     }
 
     /**
@@ -82,13 +67,17 @@ public final class Rope {
      * entry, and matching it keeps greedy runs on Hugging Face's bf16 path.
      */
     public float[][] tablesFloat32Angles(int n) {
+        return tables(n, true);
+    }
+
+    private float[][] tables(int n, boolean float32Angles) {
         int half = invFreq.length;
         int d = 2 * half;
         float[] cos = new float[n * d];
         float[] sin = new float[n * d];
         for (int p = 0; p < n; p++) {
             for (int i = 0; i < half; i++) {
-                float a = (float) p * (float) invFreq[i];
+                double a = float32Angles ? (float) p * (float) invFreq[i] : p * invFreq[i];
                 float c = (float) Math.cos(a);
                 float s = (float) Math.sin(a);
                 cos[p * d + i] = c;

@@ -25,12 +25,14 @@ public final class Tokenizer implements AutoCloseable {
     private final Map<Integer, String> pieces;
     private final Map<String, Integer> ids;
     private final int vocabSize;
+    private final java.util.BitSet special;
     private String[] decoded;
 
-    private Tokenizer(Path file, HuggingFaceTokenizer tok, Map<Integer, String> pieces) {
+    private Tokenizer(Path file, HuggingFaceTokenizer tok, Map<Integer, String> pieces, java.util.BitSet special) {
         this.file = file;
         this.tok = tok;
         this.pieces = pieces;
+        this.special = special;
         Map<String, Integer> inv = new HashMap<>();
         int max = -1;
         for (Map.Entry<Integer, String> e : pieces.entrySet()) {
@@ -53,22 +55,22 @@ public final class Tokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw MipeaksException.invalid(file + ": no such file");
         }
-        Map<Integer, String> pieces = vocabulary(file);
+        JsonNode root = ModelConfig.readJson(file, true);
+        Map<Integer, String> pieces = vocabulary(file, root);
         Map<String, String> opts = new HashMap<>();
         opts.put("addSpecialTokens", "true");
         opts.put("truncation", "false");
         opts.put("padding", "false");
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(dir, opts);
-            return new Tokenizer(file, t, pieces);
+            return new Tokenizer(file, t, pieces, specialIds(root));
         } catch (IOException | RuntimeException e) {
             throw MipeaksException.invalid(file + ": cannot load tokenizer (" + e.getMessage() + ")", e);
         }
     }
 
     /** id -> piece of the model vocabulary plus added tokens. */
-    private static Map<Integer, String> vocabulary(Path file) {
-        JsonNode root = ModelConfig.readJson(file, true);
+    private static Map<Integer, String> vocabulary(Path file, JsonNode root) {
         Map<Integer, String> out = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel: piece -> id
@@ -87,6 +89,22 @@ public final class Tokenizer implements AutoCloseable {
             out.put(a.path("id").asInt(), a.path("content").asText());
         }
         return out;
+    }
+
+    /** Ids of tokenizer.json's {@code added_tokens} marked {@code "special": true}. */
+    private static java.util.BitSet specialIds(JsonNode root) {
+        java.util.BitSet s = new java.util.BitSet();
+        for (JsonNode a : root.path("added_tokens")) {
+            if (a.path("special").asBoolean(false) && a.path("id").canConvertToInt() && a.path("id").asInt() >= 0) {
+                s.set(a.path("id").asInt());
+            }
+        }
+        return s;
+    }
+
+    /** Whether tokenizer.json marks {@code id} as a special token (BOS, EOS, padding, chat markers). */
+    public boolean isSpecial(int id) {
+        return id >= 0 && special.get(id);
     }
 
     public Path file() {

@@ -10,9 +10,20 @@ import java.util.List;
  */
 public final class TokenizerVocabulary implements Vocabulary {
     private final List<String> decoded;
+    private final java.util.BitSet special = new java.util.BitSet();
 
     public TokenizerVocabulary(Tokenizer tokenizer) {
         this.decoded = tokenizer.decodedVocabulary();
+        for (int id = 0; id < decoded.size(); id++) {
+            if (tokenizer.isSpecial(id)) {
+                special.set(id);
+            }
+        }
+    }
+
+    @Override
+    public boolean special(int id) {
+        return id >= 0 && special.get(id);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
-import java.util.Locale;
 import java.util.Map;
 
 /** Markdown pieces shared by the RR and TTTS reports. */
@@ -12,11 +12,11 @@ final class ReportText {
     }
 
     static String pct(GradeSummary.Count c) {
-        return String.format(Locale.ROOT, "%.2f%% (%d/%d)", 100 * c.accuracy(), c.correct(), c.total());
+        return Accuracy.format(c);
     }
 
     static String pct(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "n/a";
+        return Accuracy.percent(v);
     }
 
     static String cell(String s) {

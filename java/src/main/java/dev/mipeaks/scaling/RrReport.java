@@ -3,8 +3,11 @@ package dev.mipeaks.scaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
+import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.GradingRules;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,9 +15,160 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** metrics.json and report.md of an RR run folder, rebuilt from every line of results.jsonl. */
+/**
+ * metrics.json and report.md of an RR run folder, rebuilt from every line of results.jsonl: accuracy, recycling
+ * counts, warnings when the triggers cannot or did not fire, and (given a greedy baseline folder) recycled against
+ * greedy on the problems both ran.
+ */
 public final class RrReport {
     private RrReport() {
+    }
+
+    /** config.json's run_info field listing the trigger words that gave no id. */
+    static final String WORDS_WITHOUT_ID = "trigger_words_without_id";
+
+    /** Config fields a baseline folder must share with the recycled run (what decides greedy outputs). */
+    static final List<String> BASELINE_FIELDS = List.of("model", "model_type", "dataset", "dataset_file",
+            "prompt_template", "dtype", "decoding", "max_new_tokens");
+
+    /**
+     * A greedy baseline: an {@code rr --probability 0} folder on the same model, data and settings.
+     *
+     * @param lines its results.jsonl lines by dataset index
+     */
+    public record Baseline(Path dir, Map<Integer, JsonNode> lines) {
+        /** Reads {@code dir} (config.json and results.jsonl, a torn last line ignored) and checks it against cfg. */
+        public static Baseline open(Path dir, ObjectNode cfg) {
+            Path c = dir.resolve(RunFolder.CONFIG);
+            if (!Files.isRegularFile(c)) {
+                throw MipeaksException.invalid("--baseline " + dir + ": not an rr output folder (no " + RunFolder.CONFIG + ")");
+            }
+            JsonNode bc;
+            try {
+                bc = RunFolder.JSON.readTree(c.toFile());
+            } catch (IOException e) {
+                throw MipeaksException.invalid(c + ": invalid JSON (" + e.getMessage() + ")");
+            }
+            if (!"rr".equals(bc.path("command").asText())) {
+                throw MipeaksException.invalid("--baseline " + dir + ": not an rr output folder (" + c
+                        + " has no \"command\": \"rr\")");
+            }
+            if (bc.path("probability").asDouble(-1) != 0) {
+                throw MipeaksException.invalid("--baseline " + dir + ": field 'probability' is "
+                        + bc.path("probability") + " (a greedy baseline is rr --probability 0)");
+            }
+            for (String f : BASELINE_FIELDS) {
+                String a = String.valueOf(bc.get(f));
+                String b = String.valueOf(cfg.get(f));
+                if (!a.equals(b)) {
+                    throw MipeaksException.invalid("--baseline " + dir + ": field '" + f + "' is " + a
+                            + " there but " + b + " in this run (not a baseline of the same setting)");
+                }
+            }
+            Map<Integer, JsonNode> lines = new TreeMap<>();
+            Path r = dir.resolve(RunFolder.RESULTS);
+            List<String> text;
+            try {
+                text = Files.isRegularFile(r) ? Files.readAllLines(r) : List.of();
+            } catch (IOException e) {
+                throw MipeaksException.invalid(r + ": cannot read (" + e.getMessage() + ")");
+            }
+            for (int i = 0; i < text.size(); i++) {
+                if (text.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode n = RunFolder.JSON.readTree(text.get(i));
+                    lines.put(n.path("index").asInt(), n);
+                } catch (IOException e) {
+                    if (i < text.size() - 1) {
+                        throw MipeaksException.invalid(r + ":" + (i + 1) + ": not a JSON object");
+                    }
+                }
+            }
+            return new Baseline(dir, lines);
+        }
+    }
+
+    /**
+     * Recycled against greedy on the problems both folders finished, both graded under {@code rules} (a line of an
+     * older run without by_rules counts with its own verdict).
+     *
+     * @param identical problems whose generated token ids are the same in both (recycling changed nothing)
+     */
+    public record Comparison(Path baseline, int problems, int recycledCorrect, int greedyCorrect, int onlyRecycled,
+                             int onlyGreedy, int identical, long recycledTokens, long greedyTokens) {
+    }
+
+    static Comparison compare(List<JsonNode> lines, Baseline b, GradingRules rules) {
+        int n = 0;
+        int rc = 0;
+        int gc = 0;
+        int onlyR = 0;
+        int onlyG = 0;
+        int same = 0;
+        long rt = 0;
+        long gt = 0;
+        for (JsonNode l : lines) {
+            JsonNode g = b.lines().get(l.path("index").asInt());
+            if (g == null) {
+                continue;
+            }
+            n++;
+            boolean r = headline(l, rules).path("correct").asBoolean();
+            boolean gr = headline(g, rules).path("correct").asBoolean();
+            rc += r ? 1 : 0;
+            gc += gr ? 1 : 0;
+            onlyR += r && !gr ? 1 : 0;
+            onlyG += gr && !r ? 1 : 0;
+            same += l.path("token_ids").equals(g.path("token_ids")) ? 1 : 0;
+            rt += l.path("generated_tokens").asLong();
+            gt += g.path("generated_tokens").asLong();
+        }
+        return new Comparison(b.dir(), n, rc, gc, onlyR, onlyG, same, rt, gt);
+    }
+
+    /**
+     * What a reader must know about the triggers: most words without an id ({@link #mappingWarning}), triggers
+     * that never came up, or came up but were never recycled ({@link #firingWarning}).
+     */
+    static List<String> warnings(ObjectNode cfg, Totals t) {
+        List<String> out = new ArrayList<>();
+        String m = mappingWarning(cfg);
+        if (m != null) {
+            out.add(m);
+        }
+        String f = firingWarning(cfg, t);
+        if (f != null) {
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** More than half of the trigger words gave no id (recorded in config.json's run_info), or null. */
+    static String mappingWarning(ObjectNode cfg) {
+        int words = cfg.path("trigger_words").size();
+        JsonNode noId = cfg.path(RunFolder.INFO).path(WORDS_WITHOUT_ID);
+        if (words == 0 || 2 * noId.size() <= words) {
+            return null;
+        }
+        List<String> w = new ArrayList<>();
+        noId.forEach(x -> w.add(dev.mipeaks.analysis.TokenText.quote(x.asText())));
+        return noId.size() + " of " + words + " trigger words have no single-token id in this model's vocabulary ("
+                + String.join(", ", w) + ")";
+    }
+
+    /** With p > 0: the triggers never came up (the run is greedy decoding), or were never recycled; else null. */
+    static String firingWarning(ObjectNode cfg, Totals t) {
+        double p = cfg.path("probability").asDouble();
+        if (p > 0 && t.problems() > 0 && t.candidates() == 0) {
+            return "the triggers never fired: no generated step's candidate token was a trigger id, so this run is "
+                    + "plain greedy decoding (the same as --probability 0)";
+        }
+        if (p > 0 && t.candidates() > 0 && t.recycled() == 0) {
+            return "the triggers came up " + t.candidates() + " times but no step was recycled (probability " + p + ")";
+        }
+        return null;
     }
 
     /** Totals over the folder's finished problems; {@code summary} is the headline rules' ({@code rules}). */
@@ -52,10 +206,12 @@ public final class RrReport {
         return new Totals(lines.size(), gen, rec, cand, secs, s.get(rules), stops, rules, s);
     }
 
-    static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules) throws IOException {
+    static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
         List<JsonNode> lines = new ArrayList<>(folder.finished());
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
+        Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);
+        List<String> warnings = warnings(cfg, t);
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "rr");
         m.put("problems", t.problems());
@@ -79,20 +235,45 @@ public final class RrReport {
         m.set("stop_reasons", RunFolder.JSON.valueToTree(t.stopReasons()));
         m.put("generation_seconds", t.decodeSeconds());
         m.put("tokens_per_second", t.tokensPerSecond());
+        m.put("triggers_fired", t.candidates() > 0);
+        m.set("warnings", RunFolder.JSON.valueToTree(warnings));
+        if (cmp != null) {
+            ObjectNode bo = m.putObject("baseline");
+            bo.put("folder", cmp.baseline().toString());
+            bo.put("rules", rules.label());
+            bo.put("problems", cmp.problems());
+            bo.put("recycled_correct", cmp.recycledCorrect());
+            bo.put("greedy_correct", cmp.greedyCorrect());
+            bo.put("only_recycled_correct", cmp.onlyRecycled());
+            bo.put("only_greedy_correct", cmp.onlyGreedy());
+            bo.put("identical_outputs", cmp.identical());
+        }
         folder.writeJson(RunFolder.METRICS, m);
-        folder.writeText(RunFolder.REPORT, markdown(cfg, t, lines));
+        folder.writeText(RunFolder.REPORT, markdown(cfg, t, lines, warnings, cmp));
         return t;
     }
 
-    static String markdown(ObjectNode cfg, Totals t, List<JsonNode> lines) {
+    static String markdown(ObjectNode cfg, Totals t, List<JsonNode> lines, List<String> warnings, Comparison cmp) {
         StringBuilder b = new StringBuilder();
         double p = cfg.path("probability").asDouble();
         b.append("# Representation Recycling: ").append(cfg.path("dataset").asText()).append("\n\n");
+        b.append("Model `").append(ReportText.cell(cfg.path("model").asText())).append("`, dataset ")
+                .append(ReportText.cell(cfg.path("dataset").asText())).append(", ").append(t.problems())
+                .append(" problems. ");
         b.append(p == 0 ? "Baseline run (probability 0: plain greedy decoding; the trigger steps are only counted).\n\n"
                 : String.format(Locale.ROOT, "Layer %d applied twice at trigger steps with probability %s.%n%n",
                 cfg.path("layer").asInt(), cfg.path("probability").asText()));
+        for (String w : warnings) {
+            b.append("> **Warning:** ").append(ReportText.cell(w)).append(".\n\n");
+        }
         b.append("## Accuracy\n\n");
         ReportText.accuracyTables(b, t.rules(), t.byRules());
+        if (cmp != null) {
+            comparison(b, cfg, cmp, t.rules());
+        } else if (p > 0) {
+            b.append("No greedy baseline compared: run `rr` with the same options, `--probability 0` and another "
+                    + "`--out`, then pass that folder with `--baseline`.\n\n");
+        }
         b.append("## Recycling\n\n| | value |\n|---|---|\n");
         b.append("| problems | ").append(t.problems()).append(" |\n");
         b.append("| generated tokens | ").append(t.generated()).append(" |\n");
@@ -104,6 +285,12 @@ public final class RrReport {
         b.append("| stop reasons | ").append(t.stopReasons()).append(" |\n");
         b.append(String.format(Locale.ROOT, "| generation speed | %.1f tokens/s (prefill + decode time) |%n%n",
                 t.tokensPerSecond()));
+        b.append("## Triggers\n\n");
+        List<String> ids = new ArrayList<>();
+        cfg.path("trigger_ids").forEach(x -> ids.add(x.asText()));
+        b.append("Source: ").append(cfg.path("trigger_source").asText()).append("; ").append(ids.size())
+                .append(ids.size() == 1 ? " id" : " ids").append(": ").append(String.join(", ", ids.size() > 40
+                        ? ids.subList(0, 40) : ids)).append(ids.size() > 40 ? ", ..." : "").append(".\n\n");
         b.append("## Configuration\n\n");
         ReportText.configTable(b, cfg);
         b.append("## Problems\n\nprediction and correct under the ").append(t.rules().label())
@@ -123,6 +310,22 @@ public final class RrReport {
                     .append(headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no").append(" |\n");
         }
         return b.toString();
+    }
+
+    private static void comparison(StringBuilder b, ObjectNode cfg, Comparison c, GradingRules rules) {
+        b.append("## Recycled vs greedy baseline\n\n");
+        b.append("On the ").append(c.problems()).append(" problems both folders finished (baseline: `")
+                .append(ReportText.cell(c.baseline().toString())).append("`), both graded under the ")
+                .append(rules.label()).append(" rules.\n\n");
+        b.append("| | recycled (p = ").append(cfg.path("probability").asText()).append(", layer ")
+                .append(cfg.path("layer").asInt()).append(") | greedy baseline |\n|---|---|---|\n");
+        b.append("| accuracy | ").append(dev.mipeaks.eval.Accuracy.format(c.recycledCorrect(), c.problems())).append(" | ")
+                .append(dev.mipeaks.eval.Accuracy.format(c.greedyCorrect(), c.problems())).append(" |\n");
+        b.append("| correct only here | ").append(c.onlyRecycled()).append(" | ").append(c.onlyGreedy()).append(" |\n");
+        b.append(String.format(Locale.ROOT, "| mean generated tokens | %.1f | %.1f |%n",
+                c.problems() == 0 ? 0.0 : (double) c.recycledTokens() / c.problems(),
+                c.problems() == 0 ? 0.0 : (double) c.greedyTokens() / c.problems()));
+        b.append("| identical outputs | ").append(c.identical()).append(" of ").append(c.problems()).append(" |  |\n\n");
     }
 
     /** The line's verdict fields under {@code rules} (the line itself for a line of an older run). */

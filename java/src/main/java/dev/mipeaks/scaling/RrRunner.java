@@ -158,12 +158,25 @@ public final class RrRunner {
     /** Runs every unfinished problem of the context's dataset slice into {@code out}, then writes metrics and report. */
     public static RrReport.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
                                       PrintWriter err) throws IOException {
+        return run(ctx, out, o, info, null, stdout, err);
+    }
+
+    /**
+     * As {@link #run(ScalingContext, Path, Options, ObjectNode, PrintWriter, PrintWriter)}, with the report comparing
+     * the recycled run against a greedy baseline folder ({@code rr --probability 0}; null: none).
+     */
+    public static RrReport.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, Path baseline,
+                                      PrintWriter stdout, PrintWriter err) throws IOException {
         if (o.layer() >= ctx.config().numLayers()) {
             throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
                     + ") of " + ctx.options().model().label());
         }
         ObjectNode cfg = config(ctx, o);
-        cfg.set(RunFolder.INFO, info);
+        ObjectNode runInfo = info == null ? RunFolder.JSON.createObjectNode() : info.deepCopy();
+        ArrayNode noId = runInfo.putArray(RrReport.WORDS_WITHOUT_ID);
+        o.triggers().unmapped().forEach(noId::add);
+        cfg.set(RunFolder.INFO, runInfo);
+        RrReport.Baseline base = baseline == null ? null : RrReport.Baseline.open(baseline, cfg);
         try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
             Set<Integer> done = new HashSet<>();
             for (JsonNode l : folder.finished()) {
@@ -195,13 +208,18 @@ public final class RrRunner {
                             oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
                 }
             }
-            RrReport.Totals t = RrReport.write(folder, cfg, ctx.rules());
+            RrReport.Totals t = RrReport.write(folder, cfg, ctx.rules(), base);
+            String fired = RrReport.firingWarning(cfg, t); // the mapping warning came before the run (RrCommand)
+            if (fired != null) {
+                err.println("mipeaks: warning: " + fired);
+                err.flush();
+            }
             GradeSummary other = t.byRules().get(ctx.rules().other());
-            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %.2f%% (%d/%d) under %s rules, %.2f%% (%d/%d) under "
-                            + "%s rules, %d recycled of %d steps; wrote %s%n",
-                    t.problems(), 100 * t.summary().overall().accuracy(), t.summary().overall().correct(), t.problems(),
-                    ctx.rules().label(), 100 * other.overall().accuracy(), other.overall().correct(),
-                    other.overall().total(), ctx.rules().other().label(), t.recycled(), t.generated(), out);
+            stdout.printf(Locale.ROOT, "rr: %d problems, accuracy %s under %s rules, %s under %s rules, %d recycled of "
+                            + "%d steps; wrote %s%n",
+                    t.problems(), dev.mipeaks.eval.Accuracy.format(t.summary().overall()), ctx.rules().label(),
+                    dev.mipeaks.eval.Accuracy.format(other.overall()), ctx.rules().other().label(), t.recycled(),
+                    t.generated(), out);
             stdout.flush();
             return t;
         }

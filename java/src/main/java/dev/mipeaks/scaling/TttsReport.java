@@ -24,11 +24,14 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * metrics.json, report.md and the accuracy-vs-budget figure (ttts_accuracy.png/.svg: one panel per thinking token,
- * its accuracy against the baseline's) of a TTTS run folder, rebuilt from every line of results.jsonl.
+ * metrics.json, report.md and the accuracy-vs-budget figure (plots/ttts_accuracy.png/.svg: one panel per thinking
+ * token, its accuracy against the baseline's, one title with model, dataset and problem count, one legend) of a TTTS
+ * run folder, rebuilt from every line of results.jsonl.
  */
 public final class TttsReport {
     public static final String FIGURE = "ttts_accuracy";
+    /** The figure's folder inside the run folder. */
+    public static final String PLOTS = "plots";
 
     private TttsReport() {
     }
@@ -54,7 +57,8 @@ public final class TttsReport {
             b.append(String.format(Locale.ROOT, "ttts accuracy under %s rules (%s rules in brackets)%n", rules.label(),
                     rules.other().label()));
             grades().forEach((row, byBudget) -> {
-                b.append(String.format(Locale.ROOT, "ttts %-12s", row));
+                b.append(String.format(Locale.ROOT, "ttts %-12s",
+                        row.equals(TttsRunner.BASELINE) ? row : dev.mipeaks.analysis.TokenText.quote(row)));
                 byBudget.forEach((budget, s) -> b.append(String.format(Locale.ROOT, "  %d: %s [%s]", budget,
                         ReportText.pct(s.overall()), ReportText.pct(other.get(row).get(budget).overall().accuracy()))));
                 b.append('\n');
@@ -121,7 +125,10 @@ public final class TttsReport {
         m.put("generation_seconds", r.seconds());
         m.put("tokens_per_second", r.tokensPerSecond());
         folder.writeJson(RunFolder.METRICS, m);
-        figure(r, o).save(folder.dir(), FIGURE);
+        java.util.Set<Integer> problems = new java.util.HashSet<>();
+        folder.finished().forEach(l -> problems.add(l.path("index").asInt()));
+        figure(r, o, dev.mipeaks.analysis.Charts.context(cfg.path("model").asText(null), dataset, problems.size()))
+                .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
         return r;
     }
@@ -137,38 +144,61 @@ public final class TttsReport {
         });
     }
 
-    static Figure figure(Result r, TttsRunner.Options o) {
+    private static final Color TOKEN = new Color(0xd62728);
+    private static final Color BASE = new Color(0x1f77b4);
+    private static final BasicStroke BASE_STROKE = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+            10f, new float[] {6f, 4f}, 0f);
+
+    /** One panel per thinking token (titled with it), one figure title with {@code context}, one legend. */
+    static Figure figure(Result r, TttsRunner.Options o, String context) {
         Map<Integer, GradeSummary> base = r.grades().get(TttsRunner.BASELINE);
         List<JFreeChart> charts = new ArrayList<>();
         for (String t : o.tokens()) {
             charts.add(chart(t, r.grades().get(t), base));
         }
-        int cols = Math.min(4, charts.size());
-        return new Figure(charts, cols, 420, 300);
+        org.jfree.chart.LegendItemCollection legend = new org.jfree.chart.LegendItemCollection();
+        legend.add(legendLine("with the panel's thinking token", TOKEN, new BasicStroke(1.8f)));
+        if (base != null) {
+            legend.add(legendLine("baseline (no thinking token)", BASE, BASE_STROKE));
+        }
+        return Figure.grid(charts, 440, 320)
+                .withTitle("Thinking-token test-time scaling: accuracy vs phase-2 budget (base " + o.baseBudget()
+                        + " tokens)", context)
+                .withLegend(legend);
+    }
+
+    private static org.jfree.chart.LegendItem legendLine(String label, Color c, BasicStroke s) {
+        org.jfree.chart.LegendItem li = new org.jfree.chart.LegendItem(label);
+        li.setLine(new java.awt.geom.Line2D.Double(-10, 0, 10, 0));
+        li.setLineVisible(true);
+        li.setLinePaint(c);
+        li.setLineStroke(s);
+        li.setShapeVisible(false);
+        return li;
     }
 
     private static JFreeChart chart(String token, Map<Integer, GradeSummary> tok, Map<Integer, GradeSummary> base) {
         XYSeriesCollection ds = new XYSeriesCollection();
-        ds.addSeries(series("\"" + token + "\"", tok));
+        ds.addSeries(series(dev.mipeaks.analysis.TokenText.quote(token), tok));
         if (base != null) {
             ds.addSeries(series("baseline (no thinking token)", base));
         }
-        JFreeChart c = ChartFactory.createXYLineChart("Thinking token \"" + token + "\"", "token budget (phase 2)",
-                "accuracy (%)", ds, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart c = ChartFactory.createXYLineChart(dev.mipeaks.analysis.TokenText.quote(token),
+                "token budget (phase 2)", "accuracy (%)", ds, PlotOrientation.VERTICAL, false, false, false);
         c.setBackgroundPaint(Color.WHITE);
+        c.getTitle().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
         XYPlot p = c.getXYPlot();
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(new Color(0xdddddd));
         p.setRangeGridlinePaint(new Color(0xdddddd));
         XYLineAndShapeRenderer rr = new XYLineAndShapeRenderer(true, true);
-        rr.setSeriesPaint(0, new Color(0xd62728));
+        rr.setSeriesPaint(0, TOKEN);
         rr.setSeriesStroke(0, new BasicStroke(1.8f));
-        rr.setSeriesPaint(1, new Color(0x1f77b4));
-        rr.setSeriesStroke(1, new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
+        rr.setSeriesPaint(1, BASE);
+        rr.setSeriesStroke(1, BASE_STROKE);
         p.setRenderer(rr);
-        NumberAxis y = (NumberAxis) p.getRangeAxis();
-        y.setRange(0, 100);
+        dev.mipeaks.analysis.Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
+        dev.mipeaks.analysis.Charts.zeroLine(p);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setAutoRangeIncludesZero(false);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -185,9 +215,23 @@ public final class TttsReport {
         return s;
     }
 
+    /** Problems graded in the widest row (every problem has one line per thinking token and for the baseline). */
+    static int problems(Result r) {
+        int n = 0;
+        for (Map<Integer, GradeSummary> byBudget : r.grades().values()) {
+            for (GradeSummary s : byBudget.values()) {
+                n = Math.max(n, s.overall().total());
+            }
+        }
+        return n;
+    }
+
     static String markdown(ObjectNode cfg, TttsRunner.Options o, Result r) {
         StringBuilder b = new StringBuilder();
         b.append("# Thinking-token test-time scaling: ").append(cfg.path("dataset").asText()).append("\n\n");
+        b.append("Model `").append(ReportText.cell(cfg.path("model").asText())).append("`, dataset ")
+                .append(ReportText.cell(cfg.path("dataset").asText())).append(", ").append(problems(r))
+                .append(" problems.\n\n");
         b.append(String.format(Locale.ROOT, "Phase 1 up to %d tokens; then \" \" + thinking token and up to the budget "
                 + "in phase 2; then `%s` and %d tokens, graded. The baseline continues phase 1 to base + budget tokens "
                 + "without a thinking token. Greedy decoding; budgets share one phase-2 generation (see `TttsRunner`). "
@@ -195,7 +239,8 @@ public final class TttsReport {
                 o.baseBudget(), TttsRunner.FINAL_PROMPT.trim(), TttsRunner.FINAL_TOKENS,
                 o.context() == TttsRunner.Context.TEXT ? "text, stripped and re-tokenized (the reference's construction)"
                         : "token ids (exact prefix reuse)"));
-        b.append("![accuracy vs budget](").append(FIGURE).append(".png) ([SVG](").append(FIGURE).append(".svg))\n\n");
+        b.append("![accuracy vs budget](").append(PLOTS).append('/').append(FIGURE).append(".png) ([SVG](")
+                .append(PLOTS).append('/').append(FIGURE).append(".svg))\n\n");
         Map<String, Map<Integer, GradeSummary>> other = r.byRules().get(r.rules().other());
         b.append("## Accuracy by budget\n\nEach cell: ").append(r.rules().label()).append(" rules / ")
                 .append(r.rules().other().label()).append(" rules (the headline first; `--rules` picks it).\n\n| token |");
@@ -208,7 +253,8 @@ public final class TttsReport {
         }
         b.append('\n');
         r.grades().forEach((row, byBudget) -> {
-            b.append("| ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : "`" + ReportText.cell(row) + "`")
+            b.append("| ").append(row.equals(TttsRunner.BASELINE) ? "baseline"
+                            : "`" + ReportText.cell(dev.mipeaks.analysis.TokenText.quote(row)) + "`")
                     .append(" |");
             byBudget.forEach((x, s) -> b.append(' ').append(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall())
                     + " / " + ReportText.pct(other.get(row).get(x).overall())).append(" |"));

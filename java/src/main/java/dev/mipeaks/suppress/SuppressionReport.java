@@ -3,6 +3,8 @@ package dev.mipeaks.suppress;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.analysis.Charts;
+import dev.mipeaks.analysis.TokenText;
+import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.io.AtomicFiles;
 import java.awt.BasicStroke;
@@ -22,6 +24,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -131,12 +134,13 @@ public final class SuppressionReport {
             }
             ds.addSeries(series);
         }
-        JFreeChart c = ChartFactory.createXYLineChart(
-                "Accuracy when N tokens are suppressed (" + s.datasetName() + ", " + s.problems() + " problems)",
+        JFreeChart c = ChartFactory.createXYLineChart("Accuracy when N thinking tokens are suppressed",
                 "N (words masked: every id, with and without a leading space)", "accuracy (%)", ds,
                 PlotOrientation.VERTICAL, true, false, false);
         c.setBackgroundPaint(Color.WHITE);
         c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        c.addSubtitle(0, new TextTitle(Charts.context(s.options().model().toString(), s.datasetName(), s.problems()),
+                new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
         XYPlot p = c.getXYPlot();
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(new Color(0xdddddd));
@@ -151,8 +155,8 @@ public final class SuppressionReport {
         p.setRenderer(r);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis y = (NumberAxis) p.getRangeAxis();
-        y.setRange(0, 100);
+        Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
+        Charts.zeroLine(p);
         return c;
     }
 
@@ -199,22 +203,16 @@ public final class SuppressionReport {
     }
 
     private static String acc(SuppressionRun.Arm a) {
-        if (a == null || a.total() == 0) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * a.accuracy(), a.correct(), a.total());
+        return a == null ? "n/a" : Accuracy.format(a.correct(), a.total());
     }
 
     private static String paperAcc(SuppressionRun.Arm a) {
-        if (a == null || a.paperTotal() == 0) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * a.paperAccuracy(), a.paperCorrect(), a.paperTotal());
+        return a == null ? "n/a" : Accuracy.format(a.paperCorrect(), a.paperTotal());
     }
 
     /** Words as shown to people: quoted, control characters escaped. */
     static String show(List<String> words) {
-        return words.stream().map(w -> "\"" + Charts.display(w) + "\"").collect(Collectors.joining(", "));
+        return words.stream().map(TokenText::quote).collect(Collectors.joining(", "));
     }
 
     private static String md(String s) {

@@ -43,6 +43,8 @@ final class SyntheticRun {
     /** indices written to the manifest as skipped instead of ok */
     List<Integer> skipped = List.of();
     String idPrefix = "test/p";
+    /** problems stop on EOS: the last step is id 15 (".") with the highest MI, stop_reason "eos" */
+    boolean endWithEos;
 
     Path write(Path dir) throws IOException {
         Random rnd = new Random(seed);
@@ -63,6 +65,10 @@ final class SyntheticRun {
                 ids[i] = rnd.nextInt(10) == 0 ? rnd.nextInt(6) : 6 + rnd.nextInt(VOCAB.length - 6);
                 tokens.add(VOCAB[ids[i]]);
             }
+            if (endWithEos) {
+                ids[t - 1] = 15;
+                tokens.set(t - 1, VOCAB[15]);
+            }
             Map<Integer, double[]> mi = new LinkedHashMap<>();
             Map<Integer, float[]> hidden = new LinkedHashMap<>();
             Map<Integer, float[]> gt = new LinkedHashMap<>();
@@ -72,6 +78,9 @@ final class SyntheticRun {
                 for (int i = 0; i < t; i++) {
                     double base = 0.2 + 0.05 * rnd.nextDouble() + 0.001 * l;
                     m[i] = miScale * (ids[i] < 6 ? base + 0.5 + 0.1 * rnd.nextDouble() : base);
+                    if (endWithEos && i == t - 1) {
+                        m[i] = miScale * 2;
+                    }
                     for (int j = 0; j < HIDDEN; j++) {
                         h[i * HIDDEN + j] = (float) (60 * rnd.nextGaussian());
                     }
@@ -89,7 +98,7 @@ final class SyntheticRun {
                 lids[i] = ids[i];
             }
             ProblemRecord rec = new ProblemRecord(p, id, "Problem " + p, Integer.toString(p), String.join("", tokens),
-                    "max_new_tokens", new int[]{1, 2, 3}, ids, tokens, layers, estimator, mi);
+                    endWithEos ? "eos" : "max_new_tokens", new int[]{1, 2, 3}, ids, tokens, layers, estimator, mi);
             String file = RunWriter.writeProblem(dir, rec);
             RunWriter.writeTensors(dir, p, lids, HIDDEN, hidden, gt, mi);
             RunWriter.appendManifest(dir, new ManifestEntry(p, id, RunLayout.STATUS_OK, null, file));

@@ -69,7 +69,7 @@ class GradeCommandTest {
         int code = run("grade", "--predictions", pf.toString(), "--dataset", "math500", "--data-dir", data.toString(),
                 "--out", vf.toString(), "--threads", "2");
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("10 / 20"), out.toString());
+        assertTrue(out.toString().contains("50.0% (10/20)"), out.toString());
         List<String> lines = Files.readAllLines(vf);
         assertEquals(20, lines.size());
         JsonNode v0 = JSON.readTree(lines.get(0));
@@ -99,7 +99,7 @@ class GradeCommandTest {
         int code = run("grade", "--predictions", pf.toString(), "--dataset", "gsm8k", "--data-dir", data.toString(),
                 "--field", "prediction", "--no-cas");
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("1 / 2"), out.toString());
+        assertTrue(out.toString().contains("50.0% (1/2)"), out.toString());
     }
 
     @Test

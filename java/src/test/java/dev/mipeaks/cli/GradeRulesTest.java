@@ -41,12 +41,12 @@ class GradeRulesTest {
         String[] strict = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
                 "--out", dir.resolve("s/verdicts.jsonl").toString());
         assertEquals("0", strict[0], strict[2]);
-        assertTrue(strict[1].contains("1 / 4"), strict[1]);
+        assertTrue(strict[1].contains("25.0% (1/4)"), strict[1]);
         assertTrue(strict[1].contains("rules: strict"), strict[1]);
         String[] paper = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
                 "--rules", "paper", "--out", dir.resolve("p/verdicts.jsonl").toString());
         assertEquals("0", paper[0], paper[2]);
-        assertTrue(paper[1].contains("4 / 4"), paper[1]);
+        assertTrue(paper[1].contains("100.0% (4/4)"), paper[1]);
         List<String> lines = Files.readAllLines(dir.resolve("p/verdicts.jsonl"));
         assertEquals(4, lines.size());
         for (String l : lines) {

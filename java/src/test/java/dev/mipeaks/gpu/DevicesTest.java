@@ -61,10 +61,52 @@ class DevicesTest {
             assertTrue(b instanceof CpuMiBackend, b.describe());
         }
         assertEquals(1, log.toString().lines().count(), "one fallback line per process, got: " + log);
-        assertTrue(log.toString().contains("computing on the CPU"), log.toString());
+        assertTrue(log.toString().contains("MI on the CPU") && !log.toString().contains("Exception"), log.toString());
         MipeaksException e = assertThrows(MipeaksException.class, () -> Devices.open("cuda", p, defaults(p), 1, null));
         assertEquals(ExitCode.DEVICE_UNAVAILABLE, e.exitCode());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void theFallbackNoticeIsOneQuietLineWithTheReasonOnlyOnDebug() {
+        String why = "no CUDA device: UnsatisfiedLinkError: Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"";
+        assertEquals("mipeaks: no GPU found, MI on the CPU", Devices.fallbackNotice(why, false));
+        String dbg = Devices.fallbackNotice(why, true);
+        assertTrue(dbg.startsWith("mipeaks: no GPU found, MI on the CPU (") && dbg.contains("UnsatisfiedLinkError"), dbg);
+        assertEquals("mipeaks: GPU kernels not built, MI on the CPU",
+                Devices.fallbackNotice("kernels not built (no kernels.list on the classpath)", false));
+    }
+
+    @Test
+    void theCliPrintsTheQuietLineAndTheReasonWithDebug(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String reason = GpuTestSupport.noDeviceReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason != null, "a CUDA device is present: no fallback to show");
+        java.nio.file.Path f = dir.resolve("p.safetensors");
+        new dev.mipeaks.io.SafetensorsWriter()
+                .addF32("x", new long[] {2, 4}, new float[] {1, 2, 3, 4, 4, 3, 2, 1})
+                .addF32("y", new long[] {1, 4}, new float[] {1, 2, 3, 5})
+                .write(f);
+        for (boolean debug : new boolean[] {false, true}) {
+            Devices.forgetProbe();
+            StringWriter err = new StringWriter();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("estimate", "--pairs", f.toString(),
+                    "--x", "x", "--y", "y", "--device", "auto", "--quiet"));
+            if (debug) {
+                args.add("--debug");
+            }
+            int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(new String[0]));
+            assertEquals(0, code, err.toString());
+            java.util.List<String> notice = err.toString().lines().filter(l -> l.contains("on the CPU")).toList();
+            assertEquals(1, notice.size(), err.toString());
+            if (debug) {
+                assertTrue(notice.get(0).contains(" ("), notice.get(0));
+            } else {
+                assertTrue(notice.get(0).equals("mipeaks: no GPU found, MI on the CPU")
+                        || notice.get(0).equals("mipeaks: GPU kernels not built, MI on the CPU"), notice.get(0));
+            }
+        }
+        dev.mipeaks.Diagnostics.setDebug(false);
     }
 
     @Test

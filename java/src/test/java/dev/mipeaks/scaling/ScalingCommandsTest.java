@@ -64,7 +64,10 @@ class ScalingCommandsTest {
         Path rr = tmp.resolve("rr");
         Run r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
         assertEquals(0, r.code, r.err);
-        assertTrue(r.err.contains("mapped: So Let Hmm I The Okay That First Now Wait"), r.err);
+        // the byte-level tokenizer spells only "I" as one token: said, with the words that map to nothing
+        assertTrue(r.err.contains("trigger id from 1 of 10 words (mapped through the model's tokenizer): \"I\" ("), r.err);
+        assertTrue(r.err.contains("no single-token id: \"So\", \"Let\", \"Hmm\", \"The\""), r.err);
+        assertEquals(1, r.err.split("9 of 10 trigger words have no single-token id", -1).length - 1, r.err);
         assertTrue(r.err.contains("rr: 1/1 problems") && r.err.contains("ETA"), r.err);
         assertRunFolder(rr, 1);
         JsonNode line = RunFolder.JSON.readTree(lines(rr.resolve(RunFolder.RESULTS)).get(0));
@@ -76,6 +79,14 @@ class ScalingCommandsTest {
         JsonNode cfg = RunFolder.JSON.readTree(rr.resolve(RunFolder.CONFIG).toFile());
         assertEquals("mapped", cfg.path("trigger_source").asText());
         assertEquals(dataset, cfg.path("dataset").asText());
+        JsonNode metrics = RunFolder.JSON.readTree(rr.resolve(RunFolder.METRICS).toFile());
+        String report = Files.readString(rr.resolve(RunFolder.REPORT));
+        assertTrue(report.contains("> **Warning:** 9 of 10 trigger words have no single-token id"), report);
+        boolean fired = metrics.path("trigger_candidates").asLong() > 0;
+        assertEquals(fired, metrics.path("triggers_fired").asBoolean());
+        assertEquals(!fired, r.err.contains("the triggers never fired"), r.err);
+        assertEquals(!fired, report.contains("the triggers never fired"), report);
+        assertTrue(report.contains("No greedy baseline compared"), report);
 
         Path base = tmp.resolve("baseline");
         r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0").toArray(new String[0]));
@@ -84,13 +95,28 @@ class ScalingCommandsTest {
         JsonNode b = RunFolder.JSON.readTree(lines(base.resolve(RunFolder.RESULTS)).get(0));
         assertEquals(0, b.path("recycled_steps").asInt());
         assertTrue(Files.readString(base.resolve(RunFolder.REPORT)).contains("Baseline run"));
+        // the recycled folder again (nothing left to run) against the greedy baseline
+        r = run(rr(model, dataset, rr, "--limit", "1", "--baseline", base.toString()).toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        report = Files.readString(rr.resolve(RunFolder.REPORT));
+        assertTrue(report.contains("## Recycled vs greedy baseline") && report.contains("| accuracy | "), report);
+        metrics = RunFolder.JSON.readTree(rr.resolve(RunFolder.METRICS).toFile());
+        assertEquals(1, metrics.path("baseline").path("problems").asInt(), metrics.toString());
+        if (!fired) {
+            assertEquals(1, metrics.path("baseline").path("identical_outputs").asInt(), "never fired = greedy");
+        }
+        // a baseline must be a greedy run of the same setting
+        r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0", "--baseline", rr.toString())
+                .toArray(new String[0]));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--baseline " + rr + ": field 'probability' is 0.5"), r.err);
 
         Path tt = tmp.resolve("ttts");
         r = run(ttts(model, dataset, tt, "--limit", "1").toArray(new String[0]));
         assertEquals(0, r.code, r.err);
         assertRunFolder(tt, 2);
-        assertTrue(Files.size(tt.resolve(TttsReport.FIGURE + ".png")) > 1000);
-        assertTrue(Files.readString(tt.resolve(RunFolder.REPORT)).contains("| `Wait` |"));
+        assertTrue(Files.size(tt.resolve(TttsReport.PLOTS).resolve(TttsReport.FIGURE + ".png")) > 1000);
+        assertTrue(Files.readString(tt.resolve(RunFolder.REPORT)).contains("| `\"Wait\"` |"));
     }
 
     private static void assertRunFolder(Path dir, int lines) throws Exception {

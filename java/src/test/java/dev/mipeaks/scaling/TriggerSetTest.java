@@ -50,6 +50,12 @@ class TriggerSetTest {
             assertEquals("mapped", m.source());
             assertDecodeToWords(m, tok);
             assertTrue(contains(m.ids(), 14524) && contains(m.ids(), 2100));
+            // every word of the Llama 3 vocabulary has ids: nothing unmapped, no warning; ids shown with their text
+            assertTrue(m.unmapped().isEmpty());
+            assertEquals(null, m.mappingWarning());
+            String d = t.describe(tok);
+            assertTrue(d.startsWith(t.ids().length + " trigger ids from 10 of 10 words (the table's ids): "), d);
+            assertTrue(d.contains("\" So\" (2100)"), d);
         }
     }
 
@@ -104,6 +110,19 @@ class TriggerSetTest {
         // re.match('^[a-zA-Z]+$') accepts a final newline; re.fullmatch('[A-Za-z]+') does not; both keep file order
         assertEquals(List.of("So\n", "Wait"), t.rrTriggerWords(2).stream().map(ThinkingTable.Entry::word).toList());
         assertEquals(List.of("Wait", "Hmm"), t.topAlphabetic(-1).stream().map(ThinkingTable.Entry::word).toList());
+    }
+
+    @Test
+    void wordsWithoutAnIdAreNamedAndWarnedAbout() {
+        TriggerSet most = new TriggerSet(new int[] {40}, TOP10, "mapped", List.of("So", "Let", "Hmm", "The", "Okay",
+                "That", "First", "Now", "Wait"));
+        String w = most.mappingWarning();
+        assertTrue(w != null && w.startsWith("9 of 10 trigger words have no single-token id"), w);
+        assertTrue(most.describe(null).contains("1 trigger id from 1 of 10 words (mapped through the model's tokenizer): 40;"
+                + " no single-token id: \"So\""), most.describe(null));
+        TriggerSet half = new TriggerSet(new int[] {1, 2}, List.of("a", "b", "c", "d"), "mapped", List.of("c", "d"));
+        assertEquals(null, half.mappingWarning(), "a warning only when most words have no id");
+        assertEquals(null, TriggerSet.explicit(new int[] {3}, 10).mappingWarning());
     }
 
     @Test

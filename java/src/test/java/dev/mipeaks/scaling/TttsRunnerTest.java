@@ -138,8 +138,8 @@ class TttsRunnerTest {
                 assertEquals(2, metrics.path("grades").path(row).path(Integer.toString(b)).path("total").asInt());
             }
         }
-        assertTrue(Files.size(out.resolve(TttsReport.FIGURE + ".png")) > 1000);
-        assertTrue(Files.size(out.resolve(TttsReport.FIGURE + ".svg")) > 1000);
+        assertTrue(Files.size(out.resolve(TttsReport.PLOTS).resolve(TttsReport.FIGURE + ".png")) > 1000);
+        assertTrue(Files.size(out.resolve(TttsReport.PLOTS).resolve(TttsReport.FIGURE + ".svg")) > 1000);
     }
 
     private static void assertPhase3(JsonNode cell) {
