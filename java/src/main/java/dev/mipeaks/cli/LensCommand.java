@@ -35,7 +35,7 @@ public final class LensCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]",
             description = "The run's model: a folder (config.json, weights; tokenizer.json for token texts) or a "
                     + "Hugging Face id found offline in the local hub cache (default: the model the run's config.json "
-                    + "names).")
+                    + "names, at its recorded snapshot).")
     String model;
 
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
@@ -76,17 +76,8 @@ public final class LensCommand implements Callable<Integer> {
         var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
         var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1, includeSpecial);
         var data = dev.mipeaks.analysis.RunReader.open(run);
-        dev.mipeaks.model.ModelSource source;
-        if (model != null) {
-            source = dev.mipeaks.model.ModelSource.resolve(model);
-        } else {
-            try {
-                source = dev.mipeaks.model.ModelSource.resolve(data.config().model());
-            } catch (MipeaksException e) {
-                throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names "
-                        + data.config().model() + ", which is not found here (" + e.getMessage() + "); give --model");
-            }
-        }
+        dev.mipeaks.model.ModelSource source = model != null ? dev.mipeaks.model.ModelSource.resolve(model)
+                : runModel(run, data.config().model());
         Path dir = out == null ? run : out;
         OutputPaths.requireNotInput("--out", dir, Map.of(source.dir(), "--model"));
         OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
@@ -98,5 +89,22 @@ public final class LensCommand implements Callable<Integer> {
                     runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
         }
         return 0;
+    }
+
+    /**
+     * The model a run's config.json names: its folder, or its Hugging Face id at the recorded snapshot
+     * ({@code model_snapshot}), found here.
+     */
+    static dev.mipeaks.model.ModelSource runModel(Path run, String recorded) {
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = dev.mipeaks.pipeline.RunIdentity.read(run);
+        String snapshot = cfg == null ? null : cfg.path("model_snapshot").asText(null);
+        String ref = snapshot == null ? recorded : recorded + "@" + snapshot;
+        try {
+            return dev.mipeaks.model.ModelSource.resolve(ref);
+        } catch (MipeaksException e) {
+            throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + ref + ", which is "
+                    + "not a model folder or a Hugging Face id in the local cache here; give --model DIR|ORG/NAME ("
+                    + e.getMessage() + ")");
+        }
     }
 }
