@@ -2,7 +2,8 @@
 # GPU check of the model runtime, on a bare GPU machine, from the bundle of scripts/make-runtime-bundle.sh. Steps
 # (each with its own timeout; a failing step is reported and the next one runs; budget MIPEAKS_CHECK_BUDGET, 480 s):
 #   0 machine: GPU, driver, torch, transformers, JNI symbols missing from the machine's libtorch
-#   1 GpuRuntimeTest (JUnit): f32 goldens, bf16 vs the HF bf16 emulation, left-padded batches, recycling, lens
+#   1 GpuRuntimeTest (JUnit): f32 goldens, bf16 vs the HF bf16 emulation, left-padded batches, recycling, lens;
+#     GpuLayerSplitTest: cuda:0,cuda:0 equals unsplit bit for bit, the driver's memory drop matches the plan
 #   2 decode speed, batch 1, all layers captured, 1B-shaped random Llama: ours vs HF eager + hooks, f32 and bf16
 #   3 run --device cuda (MI on the GPU) vs run --model-device cuda --device cpu: 3 MATH-500 problems, 512 tokens,
 #     all layers; ids/states identical, MI within 1e-9
@@ -51,8 +52,9 @@ say "- torch: $(python3 -c 'import torch; print(torch.__version__, "CUDA", torch
 say "- transformers: $(python3 -c 'import transformers; print(transformers.__version__)' 2>&1 | tail -1)"
 step "0 JNI symbols the machine's libtorch lacks" 60 bash "$run" --symbols
 
-step "1 GpuRuntimeTest (JUnit console)" 150 bash "$run" --junit --select-class dev.mipeaks.model.GpuRuntimeTest
-grep -E "torch f32 vs golden|incremental hidden|bf16 greedy|batch row|recycled logits|tests (successful|failed|skipped)" \
+step "1 GpuRuntimeTest + GpuLayerSplitTest (JUnit console)" 180 bash "$run" --junit \
+  --select-class dev.mipeaks.model.GpuRuntimeTest --select-class dev.mipeaks.model.GpuLayerSplitTest
+grep -E "torch f32 vs golden|incremental hidden|bf16 greedy|batch row|recycled logits|split|plan|tests (successful|failed|skipped)" \
   "$logs" | sed 's/^/    /' >>"$res"
 
 m1="${MIPEAKS_MODEL_1B:-$tmp/llama1b}"; m8="${MIPEAKS_MODEL_8B:-$tmp/llama8b}"
