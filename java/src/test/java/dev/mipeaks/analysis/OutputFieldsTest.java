@@ -95,6 +95,23 @@ class OutputFieldsTest {
     }
 
     @Test
+    void sigmaSweepWritesItsWidthsAsNumbersAndStillReadsThemAsText() throws Exception {
+        Path dir = new SyntheticRun().write(tmp.resolve("s"));
+        RunOutputs.peaks(dir, AnalysisOptions.defaults(), null, List.of("50", "2e2"),
+                SigmaSweep.fromRegistry(RunReader.open(dir).config()), 1);
+        JsonNode sweep = JsonFields.readFile(dir.resolve(RunLayout.SIGMA_SWEEP));
+        assertEquals(set("estimator", "sigmas", "problems", "top_k", "jaccard", "per_layer"), names(sweep));
+        assertEquals(set("layer", "mean_mi", "rules"), names(sweep.get("per_layer").get(0)));
+        assertTrue(sweep.get("sigmas").get(0).isNumber() && sweep.get("sigmas").get(1).isNumber(), sweep.toString());
+        assertEquals(List.of("50", "200"), SweepJson.sigmas(sweep));
+        assertTrue(SweepJson.markdown(sweep, AnalysisOptions.defaults().rules(), 20, false)
+                .startsWith("Widths: sigma=50, sigma=200 over"));
+        // a file written before (widths as text) reads as it did
+        JsonNode old = JsonFields.MAPPER.readTree("{\"sigmas\": [\"50\", \"median\"]}");
+        assertEquals(List.of("50", "median"), SweepJson.sigmas(old));
+    }
+
+    @Test
     void estimatorDescriptionsWriteNumbersPlainly() {
         Map<String, Object> params = new HashMap<>();
         params.put("sigma", 50.0);
