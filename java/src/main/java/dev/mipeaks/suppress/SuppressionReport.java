@@ -68,7 +68,7 @@ public final class SuppressionReport {
         root.put("dataset", s.datasetName());
         root.put("problems", s.problems());
         root.put("offset", o.offset());
-        root.put("tokens", o.tokens());
+        root.put("thinking_token_source", o.tokens());   // as ttts names it; config.json keeps "tokens" (identity)
         root.put("control", o.control());
         root.put("seed", o.seed());
         root.put("prompt_template", o.promptTemplate());
