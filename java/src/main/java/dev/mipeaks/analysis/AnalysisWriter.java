@@ -19,7 +19,10 @@ public final class AnalysisWriter {
     private AnalysisWriter() {
     }
 
-    /** One line per problem and layer: steps, quartiles, peak steps and tokens per rule. */
+    /**
+     * One line per problem and layer: steps (the count), quartiles, and per rule the peak steps in step order with
+     * their tokens (top-k also with each step's rank).
+     */
     public static void writePeaks(RunAnalysis a, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -55,17 +58,24 @@ public final class AnalysisWriter {
             if (r == PeakRule.TOPK) {
                 ro.put("k", a.options().topK());
             }
-            ArrayNode steps = ro.putArray("steps");
-            for (int v : s.peaks(r)) {
-                steps.add(v);
-            }
+            // every list in step order, aligned; top-k also says each step's rank (1 = largest MI)
+            int[] peaks = s.peaks(r);
+            int[] order = Peaks.stepOrder(peaks);
+            ArrayNode steps = ro.putArray("peak_steps");
+            ArrayNode ranks = r == PeakRule.TOPK ? ro.putArray("ranks") : null;
             ArrayNode toks = ro.putArray("tokens");
-            lp.tokens(r).forEach(toks::add);
             ArrayNode ids = ro.putArray("token_ids");
             ArrayNode shown = ro.putArray("shown");
-            for (int i = 0; i < lp.ids(r).length; i++) {
-                ids.add(lp.ids(r)[i]);
-                shown.add(TokenText.show(lp.tokens(r).get(i), lp.ids(r)[i]));
+            for (int i : order) {
+                steps.add(peaks[i]);
+                if (ranks != null) {
+                    ranks.add(i + 1);
+                }
+                String tok = lp.tokens(r).get(i);
+                int id = lp.ids(r)[i];
+                toks.add(tok);
+                ids.add(id);
+                shown.add(TokenText.show(tok, id));
             }
         }
         return o;
@@ -110,7 +120,7 @@ public final class AnalysisWriter {
             ObjectNode t = o.putObject("thinking_tokens");
             t.put("layer", a.layer());
             t.put("rule", a.options().tokenRule().key());
-            t.put("peak_steps", a.thinkingTokens().total());
+            t.put("counted_peaks", a.thinkingTokens().total());   // a count; "peak_steps" is always a list
             t.put("special_tokens", a.thinkingTokens().includesSpecial() ? "included" : "left out");
             t.put("special_steps_left_out", tokensInfo.specialSteps());
             t.put("token_ids", tokensInfo.vocabulary()

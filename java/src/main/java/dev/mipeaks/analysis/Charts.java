@@ -91,16 +91,9 @@ public final class Charts {
         return "MI (" + c.estimator() + ", sigma=" + number(sigma) + ")";
     }
 
-    /** 50.0 -> "50", 0.5 -> "0.5", "median" -> "median". */
+    /** 50.0 -> "50", 0.5 -> "0.5", "median" -> "median" ({@link PlainNumber}). */
     static String number(Object v) {
-        if (v instanceof Number n) {
-            double d = n.doubleValue();
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-                return Long.toString((long) d);
-            }
-            return String.valueOf(d);
-        }
-        return String.valueOf(v);
+        return PlainNumber.format(v);
     }
 
     /** "model M, dataset D, N problems": the line every figure of a run carries under its title. */

@@ -202,8 +202,8 @@ public final class LogitLens {
         o.put("steps", ll.totalSteps());
         o.put("lensed_steps", ll.steps().length);
         o.put("agreement", ll.steps().length == 0 ? null : (double) ll.agreeing() / ll.steps().length);
-        peaks(o.putObject("iqr"), ll, ll.iqrPeaks(), decode);
-        peaks(o.putObject("topk"), ll, ll.topkPeaks(), decode);
+        peaks(o.putObject("iqr"), ll, ll.iqrPeaks(), false, decode);
+        peaks(o.putObject("topk"), ll, ll.topkPeaks(), true, decode);
         if (ll.steps().length == ll.totalSteps() && ll.totalSteps() > 0) {
             ArrayNode all = o.putArray("lens_ids");
             for (int id : ll.lensIds()) {
@@ -213,15 +213,22 @@ public final class LogitLens {
         return o;
     }
 
-    private static void peaks(ObjectNode o, LayerLens ll, int[] steps, java.util.function.IntFunction<String> decode) {
-        ArrayNode s = o.putArray("steps");
+    /** A rule's peaks in step order (top-k also with each step's rank, 1 = largest MI), aligned lists. */
+    private static void peaks(ObjectNode o, LayerLens ll, int[] steps, boolean ranked,
+                              java.util.function.IntFunction<String> decode) {
+        ArrayNode s = o.putArray("peak_steps");
+        ArrayNode rk = ranked ? o.putArray("ranks") : null;
         ArrayNode gi = o.putArray("generated_ids");
         ArrayNode li = o.putArray("lens_ids");
         ArrayNode lt = o.putArray("lens_tokens");
         ArrayNode ls = o.putArray("lens_shown");
-        for (int step : steps) {
+        for (int i : Peaks.stepOrder(steps)) {
+            int step = steps[i];
             int id = ll.lensAt(step);
             s.add(step);
+            if (rk != null) {
+                rk.add(i + 1);
+            }
             gi.add(ll.generatedIds()[java.util.Arrays.binarySearch(ll.steps(), step)]);
             li.add(id);
             String text = decode.apply(id);

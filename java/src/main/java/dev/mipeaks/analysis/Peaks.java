@@ -33,6 +33,15 @@ public final class Peaks {
     }
 
     /**
+     * The positions of {@code steps} in step order: {@code steps[order[0]] < steps[order[1]] < ...}. Output files list
+     * peak steps in step order; a top-k list (largest MI first) keeps its rank as position + 1 in the original.
+     */
+    public static int[] stepOrder(int[] steps) {
+        return IntStream.range(0, steps.length).boxed()
+                .sorted((a, b) -> Integer.compare(steps[a], steps[b])).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * The paper's outlier rule: steps with m > Q3 + 1.5 IQR, in step order (quartiles as {@link Quartiles}).
      * With IQR = 0 the rule reads m > Q3. An empty trajectory has no peaks.
      */

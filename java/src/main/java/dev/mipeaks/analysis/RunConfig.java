@@ -17,11 +17,14 @@ public record RunConfig(String model, String dataset, List<Integer> layers, Stri
         params = Map.copyOf(params);
     }
 
-    /** "nhsic sigma=50.0 eps=1.0E-5": the estimator and its parameters, for reports and compatibility checks. */
+    /**
+     * "nhsic eps=0.00001 sigma=50": the estimator and its parameters (sorted by name, numbers written plainly by
+     * {@link PlainNumber}), for reports and compatibility checks.
+     */
     public String estimatorDescription() {
         StringBuilder sb = new StringBuilder(estimator);
         params.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
+                .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(PlainNumber.format(e.getValue())));
         return sb.toString();
     }
 

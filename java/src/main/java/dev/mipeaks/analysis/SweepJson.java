@@ -17,7 +17,14 @@ public final class SweepJson {
         ObjectNode o = JsonFields.MAPPER.createObjectNode();
         o.put("estimator", estimator);
         ArrayNode s = o.putArray("sigmas");
-        r.sigmas().forEach(s::add);
+        for (String sigma : r.sigmas()) {
+            Double v = number(sigma);
+            if (v != null) {
+                s.add(v);          // numbers as numbers; a rule such as "median" stays text
+            } else {
+                s.add(sigma);
+            }
+        }
         o.put("problems", r.problems());
         o.put("top_k", r.topK());
         o.put("jaccard", "mean over problems of |A ∩ B| / |A ∪ B| of the peak steps at widths a and b (1 when both are empty)");
@@ -56,8 +63,18 @@ public final class SweepJson {
     /** The widths of a sigma_sweep.json, in sweep order. */
     static java.util.List<String> sigmas(JsonNode o) {
         java.util.List<String> out = new java.util.ArrayList<>();
-        o.path("sigmas").forEach(n -> out.add(n.asText()));
+        // numbers written plainly (50, not 50.0); files written before held the widths as text, read as they are
+        o.path("sigmas").forEach(n -> out.add(n.isNumber() ? PlainNumber.format(n.doubleValue()) : n.asText()));
         return out;
+    }
+
+    private static Double number(String sigma) {
+        try {
+            double v = Double.parseDouble(sigma.trim());
+            return Double.isFinite(v) ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The Jaccard matrix of one layer entry and rule, or null when the file has none. */
@@ -109,11 +126,11 @@ public final class SweepJson {
      */
     static String markdown(JsonNode o, java.util.List<PeakRule> rules, int reportTopK, boolean plot) {
         StringBuilder sb = new StringBuilder();
-        JsonNode sig = o.get("sigmas");
+        java.util.List<String> sig = sigmas(o);
         int sweepK = o.path("top_k").asInt();
         sb.append("Widths: ");
         for (int i = 0; i < sig.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append("sigma=").append(sig.get(i).asText());
+            sb.append(i == 0 ? "" : ", ").append("sigma=").append(sig.get(i));
         }
         sb.append(" over ").append(o.path("problems").asInt()).append(" problems");
         if (rules.contains(PeakRule.TOPK)) {
@@ -136,12 +153,12 @@ public final class SweepJson {
                 sb.append("**Layer ").append(l.get("layer").asInt()).append(", ").append(rule.key()).append(" peaks**\n\n");
                 sb.append("| sigma | mean MI | mean peaks |");
                 for (int i = 0; i < sig.size(); i++) {
-                    sb.append(" J vs ").append(sig.get(i).asText()).append(" |");
+                    sb.append(" J vs ").append(sig.get(i)).append(" |");
                 }
                 sb.append("\n|---|---|---|");
                 sb.append("---|".repeat(sig.size())).append('\n');
                 for (int a = 0; a < sig.size(); a++) {
-                    sb.append("| ").append(sig.get(a).asText()).append(" | ").append(Md.num(l.get("mean_mi").get(a).asDouble()))
+                    sb.append("| ").append(sig.get(a)).append(" | ").append(Md.num(l.get("mean_mi").get(a).asDouble()))
                             .append(" | ").append(Md.num2(ro.get("mean_peaks").get(a).asDouble())).append(" |");
                     for (int b = 0; b < sig.size(); b++) {
                         sb.append(' ').append(Md.num2(ro.get("jaccard").get(a).get(b).asDouble())).append(" |");

@@ -277,7 +277,7 @@ public final class GradeCommand implements Callable<Integer> {
                 m.put("index", r.index());
                 m.put("id", r.id());
                 m.put("prediction", v.prediction());
-                m.put("ground_truth", v.groundTruth());
+                m.put("answer", v.groundTruth());          // the ground truth (one name across outputs)
                 m.put("correct", v.correct());
                 m.put("rules", ruleSet.label());
                 m.put("rule", v.rule().label());

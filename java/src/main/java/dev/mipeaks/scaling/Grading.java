@@ -11,18 +11,29 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Verdicts in result lines and back: a line stores the problem's identity (index, id, ground truth, subject, level)
+ * Verdicts in result lines and back: a line stores the problem's identity (index, id, answer = the ground truth,
+ * subject, level)
  * and its verdicts under both rule sets ({@link VerdictFields}), so metrics can be rebuilt from results.jsonl alone
  * (also for problems finished by an earlier, resumed run), under either rules.
  */
 final class Grading {
+    /** The ground-truth answer's field; lines written before the field names were unified call it {@link #OLD_ANSWER}. */
+    static final String ANSWER = "answer";
+    static final String OLD_ANSWER = "ground_truth";
+
     private Grading() {
+    }
+
+    /** The ground-truth answer of a line, under its current name or the name older lines used. */
+    static String answer(JsonNode line) {
+        JsonNode a = line.get(ANSWER);
+        return (a != null && !a.isNull() ? a : line.path(OLD_ANSWER)).asText();
     }
 
     static void putRecord(ObjectNode o, DatasetRecord r) {
         o.put("index", r.index());
         o.put("id", r.id());
-        o.put("ground_truth", r.answer());
+        o.put(ANSWER, r.answer());
         if (r.subject() != null) {
             o.put("subject", r.subject());
         }
@@ -40,7 +51,7 @@ final class Grading {
         JsonNode level = line.get("level");
         JsonNode subject = line.get("subject");
         return new DatasetRecord(line.path("index").asInt(), line.path("id").asText(), "", "",
-                line.path("ground_truth").asText(), subject == null ? null : subject.asText(),
+                answer(line), subject == null ? null : subject.asText(),
                 level == null || level.isNull() ? null : level.asInt(), Map.of());
     }
 

@@ -306,7 +306,7 @@ public final class RrReport {
                     .append(" | ").append(l.path("generated_tokens").asInt()).append(" | ")
                     .append(l.path("recycled_steps").asInt()).append(" | ").append(l.path("stop_reason").asText())
                     .append(" | ").append(ReportText.cell(headline(l, t.rules()).path("prediction").asText("")))
-                    .append(" | ").append(ReportText.cell(l.path("ground_truth").asText())).append(" | ")
+                    .append(" | ").append(ReportText.cell(Grading.answer(l))).append(" | ")
                     .append(headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no").append(" |\n");
         }
         return b.toString();

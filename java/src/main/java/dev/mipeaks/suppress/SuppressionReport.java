@@ -68,7 +68,7 @@ public final class SuppressionReport {
         root.put("dataset", s.datasetName());
         root.put("problems", s.problems());
         root.put("offset", o.offset());
-        root.put("tokens", o.tokens());
+        root.put("thinking_token_source", o.tokens());   // as ttts names it; config.json keeps "tokens" (identity)
         root.put("control", o.control());
         root.put("seed", o.seed());
         root.put("prompt_template", o.promptTemplate());
@@ -90,10 +90,10 @@ public final class SuppressionReport {
             o2.put("total", a.total());
             if (a.total() > 0) {
                 o2.put("accuracy", a.accuracy());
-                o2.put("mean_tokens", (double) a.tokens() / a.total());
+                o2.put("mean_generated_tokens", (double) a.tokens() / a.total());
             } else {
                 o2.putNull("accuracy");
-                o2.putNull("mean_tokens");
+                o2.putNull("mean_generated_tokens");
             }
             o2.put("stopped_by_max_new_tokens", a.stoppedByLength());
             o2.put("rules", "strict");

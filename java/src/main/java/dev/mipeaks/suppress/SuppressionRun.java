@@ -283,7 +283,7 @@ public final class SuppressionRun {
         o.put("answer", r.answer());
         VerdictFields.put(o, GradingRules.STRICT, vs);
         o.put("prompt_tokens", g.promptIds().length);
-        o.put("tokens", g.tokens().length);
+        o.put("generated_tokens", g.tokens().length);
         o.put("stop_reason", g.stopReason().label());
         o.put("response", text);
         return o;
@@ -312,12 +312,18 @@ public final class SuppressionRun {
                 paperTotal++;
                 paperCorrect += paper.correct() ? 1 : 0;
             }
-            tokens += n.path("tokens").asLong();
+            tokens += generatedTokens(n);
             if ("max_new_tokens".equals(n.path("stop_reason").asText())) {
                 byLength++;
             }
         }
         return new Arm(c, correct, total, tokens, byLength, paperCorrect, paperTotal);
+    }
+
+    /** A line's count of generated tokens; lines written before the field names were unified call it "tokens". */
+    static long generatedTokens(JsonNode line) {
+        JsonNode n = line.get("generated_tokens");
+        return (n != null ? n : line.path("tokens")).asLong();
     }
 
     private static void describe(SuppressionPlan plan, PrintWriter out, PrintWriter err) {

@@ -29,6 +29,23 @@ public final class AnalysisTestRuns {
         return GoldenRun.loadOrSkip().writeRun(dir);
     }
 
+    /**
+     * A peaks.jsonl / lens.jsonl rule object's steps in rank order (largest MI first), rebuilt from "peak_steps" (which
+     * must be in step order) and "ranks"; without "ranks" (the IQR rule) the steps as written.
+     */
+    public static int[] stepsInRankOrder(com.fasterxml.jackson.databind.JsonNode rule) {
+        com.fasterxml.jackson.databind.JsonNode steps = rule.get("peak_steps");
+        com.fasterxml.jackson.databind.JsonNode ranks = rule.get("ranks");
+        int[] out = new int[steps.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (i > 0 && steps.get(i).asInt() <= steps.get(i - 1).asInt()) {
+                throw new AssertionError("peak_steps not in step order: " + rule);
+            }
+            out[ranks == null ? i : ranks.get(i).asInt() - 1] = steps.get(i).asInt();
+        }
+        return out;
+    }
+
     /** top5_steps_per_layer of the golden: [problem][layer][5]. */
     public static int[][][] goldenTop5() {
         GoldenRun g = GoldenRun.loadOrSkip();

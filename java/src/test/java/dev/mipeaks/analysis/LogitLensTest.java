@@ -83,6 +83,25 @@ class LogitLensTest {
             }
             List<String> lines = Files.readAllLines(tmp.resolve(name + "-peaks").resolve(LogitLens.LENS_TOKENS));
             assertTrue(lines.get(0).startsWith("{\"layer\":0,\"word\":"), lines.get(0));
+            // lens.jsonl: its documented fields; peak steps in step order, top-k ranks give back the rank order
+            Map<String, LogitLens.LayerLens> peakByKey = new HashMap<>();
+            peaks.forEach(pk -> peakByKey.put(pk.index() + "/" + pk.layer(), pk));
+            for (String line : Files.readAllLines(tmp.resolve(name + "-peaks").resolve(LogitLens.LENS))) {
+                com.fasterxml.jackson.databind.JsonNode n = JsonFields.MAPPER.readTree(line);
+                java.util.Set<String> fields = OutputFieldsTest.set("index", "id", "layer", "steps", "lensed_steps",
+                        "agreement", "iqr", "topk");
+                if (n.get("steps").asInt() > 0 && n.get("lensed_steps").asInt() == n.get("steps").asInt()) {
+                    fields.add("lens_ids");      // every step was lensed (the peaks cover them all)
+                }
+                assertEquals(fields, OutputFieldsTest.names(n), line);
+                assertEquals(OutputFieldsTest.set("peak_steps", "generated_ids", "lens_ids", "lens_tokens",
+                        "lens_shown"), OutputFieldsTest.names(n.get("iqr")), line);
+                assertEquals(OutputFieldsTest.set("peak_steps", "ranks", "generated_ids", "lens_ids", "lens_tokens",
+                        "lens_shown"), OutputFieldsTest.names(n.get("topk")), line);
+                LogitLens.LayerLens pk = peakByKey.get(n.get("index").asInt() + "/" + n.get("layer").asInt());
+                assertArrayEquals(pk.topkPeaks(), AnalysisTestRuns.stepsInRankOrder(n.get("topk")), line);
+                assertArrayEquals(pk.iqrPeaks(), AnalysisTestRuns.stepsInRankOrder(n.get("iqr")), line);
+            }
         }
     }
 

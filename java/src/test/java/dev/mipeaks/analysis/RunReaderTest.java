@@ -23,7 +23,7 @@ class RunReaderTest {
         s.skipped = List.of(1);
         RunData run = RunReader.open(s.write(tmp.resolve("r")));
         assertEquals(List.of(2, 5), run.config().layers());
-        assertEquals("nhsic eps=1.0E-5 sigma=50.0", run.config().estimatorDescription());
+        assertEquals("nhsic eps=0.00001 sigma=50", run.config().estimatorDescription()); // plain numbers, no "1.0E-5"
         assertEquals(1L, run.config().raw().get("seed").asLong());        // unknown fields are kept
         assertEquals(3, run.manifest().size());
         assertEquals(2, run.okEntries().size());

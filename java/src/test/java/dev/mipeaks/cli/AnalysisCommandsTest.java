@@ -50,8 +50,9 @@ class AnalysisCommandsTest {
         JsonNode first = JSON.readTree(peakLines.get(0));
         assertEquals(0, first.get("index").asInt());
         assertEquals(2, first.get("layer").asInt());
-        assertEquals(20, first.get("topk").get("steps").size());
-        assertEquals(first.get("iqr").get("steps").size(), first.get("iqr").get("tokens").size());
+        assertEquals(20, first.get("topk").get("peak_steps").size());
+        assertEquals(20, AnalysisTestRuns.stepsInRankOrder(first.get("topk")).length);   // in step order, ranked
+        assertEquals(first.get("iqr").get("peak_steps").size(), first.get("iqr").get("tokens").size());
         // synthetic MI is high exactly at the thinking words (ids 0-5), so every IQR peak is one of them
         for (String line : peakLines) {
             for (JsonNode t : JSON.readTree(line).get("iqr").get("tokens")) {
@@ -153,7 +154,7 @@ class AnalysisCommandsTest {
         int[][][] want = AnalysisTestRuns.goldenTop5();
         for (String line : Files.readAllLines(g.resolve("peaks.jsonl"))) {
             JsonNode n = JSON.readTree(line);
-            int[] got = JSON.convertValue(n.get("topk").get("steps"), int[].class);
+            int[] got = AnalysisTestRuns.stepsInRankOrder(n.get("topk"));
             assertArrayEquals(want[n.get("index").asInt()][n.get("layer").asInt()], got, line);
         }
     }

@@ -39,6 +39,12 @@ class GradeCommandTest {
         return Main.run(new PrintWriter(out), new PrintWriter(err), args);
     }
 
+    static List<String> fieldNames(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     List<JsonNode> math500(int n) throws Exception {
         List<JsonNode> rows = new ArrayList<>();
         for (String s : Files.readAllLines(data.resolve("math500/test.jsonl")).subList(0, n)) {
@@ -77,6 +83,10 @@ class GradeCommandTest {
         assertTrue(v0.get("correct").asBoolean());
         assertEquals("string", v0.get("rule").asText());
         assertEquals("boxed", v0.get("extraction").asText());
+        // one name per concept: "answer" is the ground truth, as in problems/*.json and the rr/ttts/suppress lines
+        assertEquals(java.util.List.of("index", "id", "prediction", "answer", "correct", "rules", "rule", "extraction",
+                "reason", "subject", "level"), fieldNames(v0));
+        assertEquals(rows.get(0).get("answer").asText(), v0.get("answer").asText());
         JsonNode v1 = JSON.readTree(lines.get(1));
         assertEquals(false, v1.get("correct").asBoolean());
         assertEquals("wrong1", v1.get("prediction").asText());

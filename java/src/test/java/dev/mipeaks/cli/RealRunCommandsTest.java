@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.analysis.AnalysisTestRuns;
 import dev.mipeaks.analysis.RealRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,7 +81,8 @@ class RealRunCommandsTest {
             JsonNode n = JSON.readTree(line);
             for (String rule : List.of("iqr", "topk")) {
                 JsonNode p = n.get(rule);
-                assertEquals(p.get("steps").size(), p.get("lens_tokens").size());
+                assertEquals(p.get("peak_steps").size(), p.get("lens_tokens").size());
+                AnalysisTestRuns.stepsInRankOrder(p);   // step order
                 if (n.get("layer").asInt() == 2) {
                     assertEquals(p.get("generated_ids"), p.get("lens_ids"), line);
                 }

@@ -95,6 +95,13 @@ class SuppressCommandTest {
         assertTrue(md.contains("| 2 |") && md.contains("(plots/accuracy_vs_n.png)"), md);
         assertTrue(md.contains("| N | thinking: strict | thinking: paper | random: strict | random: paper |"), md);
         assertEquals(3, m.get("conditions").get("none").get("0").get("paper_rules").get("total").asInt());
+        // one name per concept: counts of generated tokens are generated_tokens, "tokens" is never a count or a source
+        JsonNode arm = m.get("conditions").get("none").get("0");
+        assertTrue(arm.has("mean_generated_tokens") && !arm.has("mean_tokens"), arm.toString());
+        assertTrue(m.has("thinking_token_source") && !m.has("tokens"), m.toString());
+        JsonNode firstLine = JSON.readTree(Files.readAllLines(out.resolve("thinking-n2.jsonl")).get(0));
+        assertTrue(firstLine.has("generated_tokens") && firstLine.has("answer") && !firstLine.has("tokens"),
+                firstLine.toString());
 
         // resume: nothing left to do
         r = run(args);
@@ -115,7 +122,7 @@ class SuppressCommandTest {
             // greedy: the same generation again (the grader's rule may differ: a CAS timeout depends on the load)
             JsonNode x = JSON.readTree(kept.get(i));
             JsonNode y = JSON.readTree(again.get(i));
-            for (String k : List.of("index", "response", "tokens", "stop_reason", "prediction")) {
+            for (String k : List.of("index", "response", "generated_tokens", "stop_reason", "prediction")) {
                 assertEquals(x.get(k), y.get(k), k + " of line " + i);
             }
         }

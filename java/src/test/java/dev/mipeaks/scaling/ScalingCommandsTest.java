@@ -76,6 +76,14 @@ class ScalingCommandsTest {
         }
         assertEquals(line.path("generated_tokens").asInt(), line.path("recycled_steps").asInt()
                 + line.path("regular_steps").asInt());
+        // one name per concept (README "Output files and fields"): answer = the ground truth, generated_tokens a count
+        List<String> names = new java.util.ArrayList<>();
+        line.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("index", "id", "answer", "subject", "level", "response", "rules", "prediction", "correct",
+                "rule", "extraction", "reason", "by_rules", "prompt_tokens", "generated_tokens", "recycled_steps",
+                "regular_steps", "trigger_candidates", "recycled_at", "stop_reason", "prefill_ms", "decode_ms",
+                "token_ids").stream().filter(f -> line.has(f)).toList(), names);
+        assertTrue(line.has("answer") && !line.has("ground_truth"), line.toString());
         JsonNode cfg = RunFolder.JSON.readTree(rr.resolve(RunFolder.CONFIG).toFile());
         assertEquals("mapped", cfg.path("trigger_source").asText());
         assertEquals(dataset, cfg.path("dataset").asText());
@@ -105,6 +113,15 @@ class ScalingCommandsTest {
         if (!fired) {
             assertEquals(1, metrics.path("baseline").path("identical_outputs").asInt(), "never fired = greedy");
         }
+        // a folder written before the field names were unified ("ground_truth") still resumes and reports its answers
+        String answer = line.path("answer").asText();
+        Path results = rr.resolve(RunFolder.RESULTS);
+        Files.writeString(results, Files.readString(results).replace("\"answer\":", "\"ground_truth\":"));
+        r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertTrue(Files.readString(rr.resolve(RunFolder.REPORT)).contains(" | " + ReportText.cell(line.path("prediction").asText("")) + " | " + ReportText.cell(answer) + " | "),
+                "old-style line's answer in the report");
+        assertEquals(1, lines(results).size());
         // a baseline must be a greedy run of the same setting
         r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0", "--baseline", rr.toString())
                 .toArray(new String[0]));
