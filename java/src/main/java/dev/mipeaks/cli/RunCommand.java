@@ -107,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "first); auto takes one GPU, or fills several in order when one is not enough, or the CPU.")
     String device;
 
-    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto|LIST", description = "Device(s) for the model only.")
+    @Option(names = "--model-device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL, description = "Device(s) for the model only.")
     String modelDevice;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",

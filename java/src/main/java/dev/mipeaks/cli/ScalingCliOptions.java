@@ -46,10 +46,8 @@ public final class ScalingCliOptions {
                     "under both; the reports show both side by side."})
     String rules;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
-                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
-                    + "when one is not enough, or the CPU.")
+    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
+            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",

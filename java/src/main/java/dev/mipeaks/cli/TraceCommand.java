@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * at every step to a safetensors trajectory. LibTorch and DJL are touched only inside {@link #call()} (through
  * dev.mipeaks.generate.TraceRun), so the other commands run without those jars.
  */
-@Command(name = "trace",
+@Command(name = "trace", mixinStandardHelpOptions = true,
         description = {"Generate from a Llama/Qwen2 checkpoint and record hidden states per step.",
                 "Writes token_ids I64[T] and hidden.{l} [T, H] (state after layer l at the position that predicted",
                 "token t) to a safetensors file; prints the generated text and decoding speed."})
@@ -86,10 +86,8 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
-                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
-                    + "when one is not enough, or the CPU.")
+    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
+            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",
