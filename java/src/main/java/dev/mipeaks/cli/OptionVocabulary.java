@@ -20,6 +20,10 @@ final class OptionVocabulary {
             + "line); cpu; cuda or cuda:N (needs the -Pcuda build); a list such as cuda:0,cuda:1 splits the layers over "
             + "the devices.";
 
+    /** Description of the estimators' {@code --tol} (its default differs per estimator). */
+    static final String TOL_DESCRIPTION = "Factorisation tolerance of hsic, nhsic and cka-rbf (default per estimator: "
+            + "see 'mipeaks estimators').";
+
     /** The one name of the thinking-token table option (suppress, rr, ttts). */
     static final String THINKING_TOKENS = "--thinking-tokens";
 

@@ -72,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
     String eps;
 
+    @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
+    String tol;
+
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
     Map<String, String> params = new LinkedHashMap<>();
 
@@ -162,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (eps != null) {
             p.put("eps", eps);
+        }
+        if (tol != null) {
+            p.put("tol", tol);
         }
         int t = CliChecks.threads(threads, spec.commandLine().getErr());
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,

@@ -58,4 +58,20 @@ class OptionVocabularyTest {
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("--thinking-tokens and --trigger-table (its old name) given together"), both.err());
     }
+
+    @Test
+    void everyParameterThatEstimatorsListsIsAnOptionOfEstimateAndRun() {
+        picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        int seen = 0;
+        for (var provider : dev.mipeaks.mi.EstimatorRegistry.load().all()) {
+            for (var p : provider.parameters()) {
+                for (String command : new String[] {"estimate", "run"}) {
+                    assertTrue(cl.getSubcommands().get(command).getCommandSpec().findOption("--" + p.name()) != null,
+                            command + " lacks --" + p.name() + " that 'estimators' lists for " + provider.name());
+                }
+                seen++;
+            }
+        }
+        assertTrue(seen > 3, "parameters seen: " + seen);
+    }
 }
