@@ -505,6 +505,10 @@ public final class MiRun {
                         + " (the folder holds a run with another configuration: use another --out, or the same "
                         + "options to resume)");
             }
+            ObjectNode grown = RunIdentity.withSliceOf(have, config);
+            if (grown != null) {
+                RunIdentity.write(dir, grown); // a larger --limit or another slice: the same run, more problems
+            }
         }
         cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
         repairManifest(dir.resolve(RunLayout.MANIFEST));

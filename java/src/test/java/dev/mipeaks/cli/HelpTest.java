@@ -64,4 +64,27 @@ class HelpTest {
         }
         assertTrue(seen >= 7, "device options seen: " + seen);
     }
+
+    @Test
+    void rootHelpSaysWhereToStartAndCutsNoDescription() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help"));
+        String text = out.toString();
+        assertTrue(text.contains("Where to start:"), text);
+        int demo = text.indexOf("mipeaks demo");
+        int run = text.indexOf("mipeaks run ");
+        int peaks = text.indexOf("mipeaks peaks");
+        int compare = text.indexOf("mipeaks compare");
+        assertTrue(demo > 0 && demo < run && run < peaks && peaks < compare, text);
+        assertTrue(!text.contains("..."), "a cut-off description: " + text);
+        String flat = text.replaceAll("\\s+", " ");
+        picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (var e : cl.getSubcommands().entrySet()) {
+            String summary = GroupedCommandList.summary(e.getValue());
+            assertTrue(flat.contains(summary), e.getKey() + ": '" + summary + "' not whole in: " + text);
+        }
+        for (String line : text.split("\\R")) {
+            assertTrue(line.length() <= cl.getCommandSpec().usageMessage().width(), "too wide: " + line);
+        }
+    }
 }
