@@ -20,6 +20,10 @@ final class OptionVocabulary {
             + "line); cpu; cuda or cuda:N (needs the -Pcuda build); a list such as cuda:0,cuda:1 splits the layers over "
             + "the devices.";
 
+    /** Description of {@code --limit} on every command that runs over a dataset. */
+    static final String LIMIT_DESCRIPTION = "At most N problems (default: all). Not part of the run's configuration: "
+            + "a larger limit resumes the same folder and adds the rest.";
+
     /** Description of the estimators' {@code --tol} (its default differs per estimator). */
     static final String TOL_DESCRIPTION = "Factorisation tolerance of hsic, nhsic and cka-rbf (default per estimator: "
             + "see 'mipeaks estimators').";

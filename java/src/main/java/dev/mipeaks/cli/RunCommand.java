@@ -45,10 +45,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Field mapping for other files: canonical=source pairs (problem, solution, answer, id, subject, level).")
     String fields;
 
-    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems.")
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
     @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",

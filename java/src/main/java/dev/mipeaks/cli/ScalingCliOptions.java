@@ -28,12 +28,10 @@ public final class ScalingCliOptions {
             description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
     Path dataDir;
 
-    @Option(names = "--limit", paramLabel = "N",
-            description = "At most N problems (default: all). Not part of the run's configuration: a larger limit "
-                    + "resumes the same folder.")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
-    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K problems.")
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",

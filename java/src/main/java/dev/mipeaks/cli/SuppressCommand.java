@@ -60,7 +60,7 @@ public final class SuppressCommand implements Callable<Integer> {
                     + "excluding every id of every thinking word).")
     String control;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random control (and of sampling).")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random control (and of sampling; default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
@@ -71,10 +71,10 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems.")
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",

@@ -74,4 +74,22 @@ class OptionVocabularyTest {
         }
         assertTrue(seen > 3, "parameters seen: " + seen);
     }
+
+    @Test
+    void everyDefaultIsShownInHelp() {
+        picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        StringBuilder missing = new StringBuilder();
+        for (var e : cl.getSubcommands().entrySet()) {
+            for (var o : e.getValue().getCommandSpec().options()) {
+                if (o.hidden() || o.defaultValue() == null || o.usageHelp() || o.versionHelp()) {
+                    continue;
+                }
+                String d = String.join(" ", o.description());
+                if (!d.contains("${DEFAULT-VALUE}") && !d.toLowerCase(java.util.Locale.ROOT).contains("default")) {
+                    missing.append(e.getKey()).append(' ').append(o.longestName()).append('\n');
+                }
+            }
+        }
+        assertEquals("", missing.toString(), "options whose default --help does not show");
+    }
 }
