@@ -69,10 +69,11 @@ final class GroupedCommandList implements IHelpSectionRenderer {
         return sb.append(System.lineSeparator()).toString();
     }
 
-    /** The first sentence of a command's description, whole. */
+    /** The first sentence of a command's description, whole (even when it runs over several lines). */
     static String summary(CommandLine c) {
         String[] d = c.getCommandSpec().usageMessage().description();
-        String first = d.length == 0 ? "" : d[0].replace("%n", " ").strip().replaceAll("\\s+", " ");
+        // the description's lines are one text: a first sentence may run over several of them
+        String first = String.join(" ", d).replace("%n", " ").strip().replaceAll("\\s+", " ");
         int dot = first.indexOf(". ");
         if (dot > 0) {
             first = first.substring(0, dot + 1);

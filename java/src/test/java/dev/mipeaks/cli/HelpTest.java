@@ -86,5 +86,13 @@ class HelpTest {
         for (String line : text.split("\\R")) {
             assertTrue(line.length() <= cl.getCommandSpec().usageMessage().width(), "too wide: " + line);
         }
+        // the description and the exit codes are shown line for line, none wrapped in the middle
+        java.util.List<String> lines = java.util.Arrays.asList(text.split("\\R"));
+        var usage = cl.getCommandSpec().usageMessage();
+        for (String[] block : new String[][] {usage.description(), usage.footer()}) {
+            for (String declared : block) {
+                assertTrue(lines.contains(declared.stripTrailing()), "'" + declared + "' wrapped in: " + text);
+            }
+        }
     }
 }
