@@ -60,7 +60,7 @@ public final class RrCommand implements Callable<Integer> {
             description = "Chance that a trigger step is recycled (default: ${DEFAULT-VALUE}).")
     double probability;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the recycling coin (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the recycling coin (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-new-tokens", defaultValue = "16000", paramLabel = "N",

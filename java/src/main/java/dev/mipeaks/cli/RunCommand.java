@@ -87,13 +87,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tokenize without the tokenizer's special tokens (e.g. no Llama BOS before problem and solution).")
     boolean noSpecialTokens;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16",

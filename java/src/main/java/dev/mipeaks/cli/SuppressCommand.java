@@ -60,7 +60,7 @@ public final class SuppressCommand implements Callable<Integer> {
                     + "excluding every id of every thinking word).")
     String control;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random control (and of sampling; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the random control (and of sampling; default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
@@ -81,10 +81,10 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "Problems generated together (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
     @picocli.CommandLine.Mixin

@@ -56,7 +56,7 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Tokenize --prompt without the tokenizer's special tokens (e.g. no BOS).")
     boolean noSpecialTokens;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "all",
+    @Option(names = "--layers", paramLabel = "all|L,L,...", defaultValue = "all",
             description = "Layers to record: comma-separated indices or 'all' (default: ${DEFAULT-VALUE}).")
     String layers;
 
@@ -64,14 +64,14 @@ public final class TraceCommand implements Callable<Integer> {
             description = "At most N generated tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", defaultValue = "0",
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
             description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")

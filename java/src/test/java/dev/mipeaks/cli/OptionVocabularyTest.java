@@ -92,4 +92,19 @@ class OptionVocabularyTest {
         }
         assertEquals("", missing.toString(), "options whose default --help does not show");
     }
+
+    @Test
+    void everyValueHasALabelNotAFieldName() {
+        picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        StringBuilder unlabelled = new StringBuilder();
+        for (var e : cl.getSubcommands().entrySet()) {
+            for (var o : e.getValue().getCommandSpec().options()) {
+                if (o.arity().max() > 0 && !o.hidden() && o.paramLabel().startsWith("<")) {
+                    unlabelled.append(e.getKey()).append(' ').append(o.longestName()).append(' ')
+                            .append(o.paramLabel()).append('\n');
+                }
+            }
+        }
+        assertEquals("", unlabelled.toString());
+    }
 }
