@@ -56,8 +56,9 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Tokenize --prompt without the tokenizer's special tokens (e.g. no BOS).")
     boolean noSpecialTokens;
 
-    @Option(names = "--layers", paramLabel = "all|L,L,...", defaultValue = "all",
-            description = "Layers to record: comma-separated indices or 'all' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "all|last|L,L,...", defaultValue = "all",
+            description = "Layers to record: all, last, or comma-separated indices as 'run --layers' takes them "
+                    + "(default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "256",
@@ -113,7 +114,6 @@ public final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] ids = prompt.ids == null ? null : parseIds(prompt.ids);
-        int[] ls = layers.trim().equals("all") ? null : parseIds(List.of(layers.split(",")), "--layers");
         DType sd = switch (stateDtype.toLowerCase(java.util.Locale.ROOT)) {
             case "f32", "float32" -> DType.F32;
             case "bf16", "bfloat16" -> DType.BF16;
@@ -126,6 +126,7 @@ public final class TraceCommand implements Callable<Integer> {
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
         TraceSupport.prepare(javacppCache, t);
+        int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
                 maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());

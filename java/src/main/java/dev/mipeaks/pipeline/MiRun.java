@@ -608,8 +608,8 @@ public final class MiRun {
         return c;
     }
 
-    /** "all", "last" or "0,5,31". */
-    static int[] resolveLayers(String spec, int numLayers) {
+    /** The {@code --layers} vocabulary of run and trace: "all", "last" or "0,5,31" (sorted, each once). */
+    public static int[] resolveLayers(String spec, int numLayers) {
         String s = spec == null ? "last" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("all")) {
             int[] all = new int[numLayers];
