@@ -27,7 +27,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "" + DemoRun.DEFAULT_SEED, description = "Seed of the random model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoRun.DEFAULT_SEED, description = "Seed of the random model (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-new-tokens", defaultValue = "48", paramLabel = "N", description = "Tokens per problem (default: ${DEFAULT-VALUE}).")

@@ -69,6 +69,9 @@ public final class EstimateCommand implements Callable<Integer> {
         @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
         String eps;
 
+        @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
+        String tol;
+
         @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
         Map<String, String> params = new LinkedHashMap<>();
     }
@@ -96,6 +99,9 @@ public final class EstimateCommand implements Callable<Integer> {
         }
         if (est.eps != null) {
             params.put("eps", est.eps);
+        }
+        if (est.tol != null) {
+            params.put("tol", est.tol);
         }
         EstimatorProvider provider = EstimatorRegistry.load().get(est.name);
         EstimatorParams parsed;

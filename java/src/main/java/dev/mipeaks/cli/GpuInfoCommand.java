@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
         description = "Show the CUDA device, its memory, and the estimator kernels available to it.")
 public final class GpuInfoCommand implements Callable<Integer> {
 
-    @Option(names = "--device", defaultValue = "cuda:0", description = "cuda or cuda:N (default cuda:0).")
+    @Option(names = "--device", paramLabel = "cuda[:N]", defaultValue = "cuda:0", description = "cuda or cuda:N (default cuda:0).")
     String device;
 
-    @Option(names = "--kernels", description = "Extra kernels: a .ptx or .cu file, or a directory with kernels.list.")
+    @Option(names = "--kernels", paramLabel = "FILE|DIR", description = "Extra kernels: a .ptx or .cu file, or a directory with kernels.list.")
     String kernels;
 
     @Option(names = "--require", description = "Exit 3 when no GPU or no kernels are available.")

@@ -92,7 +92,7 @@ public final class GradeCommand implements Callable<Integer> {
                     + "reason (default: ${DEFAULT-VALUE}).")
     int maxAnswerChars;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Grading threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--rules", defaultValue = "strict", paramLabel = "strict|paper",

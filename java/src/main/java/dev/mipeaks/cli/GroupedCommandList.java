@@ -28,7 +28,7 @@ final class GroupedCommandList implements IHelpSectionRenderer {
             for (String name : g.getValue()) {
                 CommandLine c = subs.get(name);
                 if (c != null) {
-                    sb.append(line(name, c));
+                    sb.append(line(name, c, help.commandSpec().usageMessage().width()));
                     listed.add(name);
                 }
             }
@@ -37,7 +37,7 @@ final class GroupedCommandList implements IHelpSectionRenderer {
         StringBuilder other = new StringBuilder();
         for (Map.Entry<String, CommandLine> e : subs.entrySet()) {
             if (!listed.contains(e.getKey())) {
-                other.append(line(e.getKey(), e.getValue()));
+                other.append(line(e.getKey(), e.getValue(), help.commandSpec().usageMessage().width()));
             }
         }
         if (other.length() > 0) {
@@ -46,16 +46,38 @@ final class GroupedCommandList implements IHelpSectionRenderer {
         return sb.toString();
     }
 
-    private static String line(String name, CommandLine c) {
+    /** One command's line: its summary wraps onto indented lines at {@code width} rather than being cut. */
+    private static String line(String name, CommandLine c, int width) {
+        String first = summary(c);
+        String indent = " ".repeat(14);
+        StringBuilder sb = new StringBuilder(String.format("  %-11s ", name));
+        int col = sb.length();
+        for (String word : first.split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (col > indent.length() && col + 1 + word.length() > width) {
+                sb.append(System.lineSeparator()).append(indent);
+                col = indent.length();
+            } else if (col > indent.length()) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(word);
+            col += word.length();
+        }
+        return sb.append(System.lineSeparator()).toString();
+    }
+
+    /** The first sentence of a command's description, whole (even when it runs over several lines). */
+    static String summary(CommandLine c) {
         String[] d = c.getCommandSpec().usageMessage().description();
-        String first = d.length == 0 ? "" : d[0].replace("%n", " ").strip();
+        // the description's lines are one text: a first sentence may run over several of them
+        String first = String.join(" ", d).replace("%n", " ").strip().replaceAll("\\s+", " ");
         int dot = first.indexOf(". ");
         if (dot > 0) {
             first = first.substring(0, dot + 1);
         }
-        if (first.length() > 92) {
-            first = first.substring(0, 89) + "...";
-        }
-        return String.format("  %-11s %s%n", name, first);
+        return first;
     }
 }

@@ -17,7 +17,17 @@ import picocli.CommandLine.Option;
 @Command(name = "mipeaks",
         mixinStandardHelpOptions = true,
         version = "mipeaks 0.1.0",
-        description = "Mutual-information peaks in LLM reasoning: trace, measure, analyse.",
+        description = {"Mutual-information peaks in LLM reasoning: trace, measure, analyse.",
+                "",
+                "Where to start:",
+                "  1. mipeaks demo                 a whole run on a random model, no download",
+                "  2. mipeaks run --model M --dataset D --out runs/NAME",
+                "                                  generate, record hidden states, MI per step",
+                "  3. mipeaks peaks runs/NAME      the MI peaks and their tokens",
+                "     mipeaks report runs/NAME     plots and report.md",
+                "  4. mipeaks compare runs/A runs/B",
+                "                                  two or more runs side by side",
+                "Every command takes --help (or -h)."},
         subcommands = {
                 EstimatorsCommand.class,
                 EstimateCommand.class,
@@ -40,8 +50,9 @@ import picocli.CommandLine.Option;
         footer = {
                 "  0   success",
                 "  1   unexpected error (a bug)",
-                "  2   invalid input: a file, tensor, row, field or option is wrong, or a file cannot be read or",
-                "      written (full disk, read-only folder); the message names it",
+                "  2   invalid input: a file, tensor, row, field or option is wrong, or a file",
+                "      cannot be read or written (full disk, read-only folder); the message",
+                "      names it",
                 "  3   the requested device (GPU, kernels) is not available",
                 "  130 interrupted (Ctrl-C); finished items are kept, the run resumes"})
 public final class Main implements Runnable {

@@ -8,10 +8,8 @@ final class ModelRuntimeOptions {
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
-                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
-                    + "when one is not enough, or the CPU.")
+    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
+            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",

@@ -27,14 +27,20 @@ public final class RrCommand implements Callable<Integer> {
     @Mixin
     ScalingCliOptions common;
 
-    @Option(names = "--layer", defaultValue = "23", paramLabel = "L",
-            description = "Layer applied twice (extracted and injected at the same layer; default: ${DEFAULT-VALUE}).")
-    int layer;
+    @Option(names = "--layer", defaultValue = dev.mipeaks.scaling.RecycleLayer.PAPER_FRACTION, paramLabel = "L|mid|FRACTION",
+            description = "Layer applied twice (extracted and injected at the same layer): a 0-based index, mid, or a "
+                    + "fraction of the model's depth (default: ${DEFAULT-VALUE}, the paper's layer 23 of "
+                    + "DeepSeek-R1-Distill-Llama-8B's 32 layers).")
+    String layer;
 
-    @Option(names = "--trigger-table", paramLabel = "FILE.jsonl",
+    @Option(names = OptionVocabulary.THINKING_TOKENS, paramLabel = "FILE.jsonl",
             description = "Thinking-token table {\"word\",\"freq\",\"token_ids\"} (default: <data-dir>/"
                     + dev.mipeaks.scaling.ThinkingTable.DEFAULT_RELATIVE + ").")
     Path triggerTable;
+
+    @Option(names = "--trigger-table", hidden = true, paramLabel = "FILE.jsonl",
+            description = "Old name of --thinking-tokens.")
+    Path triggerTableOldName;
 
     @Option(names = "--top-words", defaultValue = "10", paramLabel = "N",
             description = "Trigger words: the first N purely alphabetic words in the table's order, as RR_evaluate.py takes them "
@@ -54,7 +60,7 @@ public final class RrCommand implements Callable<Integer> {
             description = "Chance that a trigger step is recycled (default: ${DEFAULT-VALUE}).")
     double probability;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the recycling coin (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the recycling coin (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-new-tokens", defaultValue = "16000", paramLabel = "N",
@@ -68,12 +74,15 @@ public final class RrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path triggerTable = OptionVocabulary.renamed(spec, OptionVocabulary.THINKING_TOKENS, this.triggerTable,
+                "--trigger-table", triggerTableOldName);
         if (triggerIds != null && triggerTable != null) {
-            throw MipeaksException.invalid("--trigger-ids and --trigger-table exclude each other");
+            throw MipeaksException.invalid("--trigger-ids and --thinking-tokens exclude each other");
         }
         if (topWords < 1) {
             throw MipeaksException.invalid("--top-words " + topWords + ": must be at least 1");
         }
+        dev.mipeaks.scaling.RecycleLayer.checkForm(layer);
         var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             int vocab = ctx.config().vocabSize();
@@ -85,8 +94,11 @@ public final class RrCommand implements Callable<Integer> {
                 triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,
                         vocab, ctx.tokenizer(), mapWords);
             }
-            var o = new dev.mipeaks.scaling.RrRunner.Options(layer, triggers, probability, seed, maxNewTokens);
+            int numLayers = ctx.config().numLayers();
+            int recycled = dev.mipeaks.scaling.RecycleLayer.resolve(layer, numLayers);
+            var o = new dev.mipeaks.scaling.RrRunner.Options(recycled, triggers, probability, seed, maxNewTokens);
             var err = spec.commandLine().getErr();
+            err.println("rr: recycling layer " + recycled + " of " + numLayers + " (--layer " + layer + ")");
             err.println("rr: " + triggers.describe(ctx.tokenizer()));
             String warn = triggers.mappingWarning();
             if (warn != null && probability > 0) {
@@ -102,7 +114,7 @@ public final class RrCommand implements Callable<Integer> {
         Path root = dataDir != null ? dataDir : dev.mipeaks.eval.DatasetLoader.defaultDataRoot();
         Path p = root.resolve(dev.mipeaks.scaling.ThinkingTable.DEFAULT_RELATIVE);
         if (!Files.isRegularFile(p)) {
-            throw MipeaksException.invalid(p + ": no thinking-token table there; give --trigger-table or --trigger-ids");
+            throw MipeaksException.invalid(p + ": no thinking-token table there; give --thinking-tokens or --trigger-ids");
         }
         return p;
     }

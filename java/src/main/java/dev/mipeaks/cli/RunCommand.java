@@ -45,10 +45,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Field mapping for other files: canonical=source pairs (problem, solution, answer, id, subject, level).")
     String fields;
 
-    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems.")
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
     @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",
@@ -72,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
     String eps;
 
+    @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
+    String tol;
+
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
     Map<String, String> params = new LinkedHashMap<>();
 
@@ -84,13 +87,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tokenize without the tokenizer's special tokens (e.g. no Llama BOS before problem and solution).")
     boolean noSpecialTokens;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
@@ -107,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "first); auto takes one GPU, or fills several in order when one is not enough, or the CPU.")
     String device;
 
-    @Option(names = "--model-device", paramLabel = "cpu|cuda[:N]|auto|LIST", description = "Device(s) for the model only.")
+    @Option(names = "--model-device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL, description = "Device(s) for the model only.")
     String modelDevice;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",
@@ -162,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (eps != null) {
             p.put("eps", eps);
+        }
+        if (tol != null) {
+            p.put("tol", tol);
         }
         int t = CliChecks.threads(threads, spec.commandLine().getErr());
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,

@@ -28,12 +28,10 @@ public final class ScalingCliOptions {
             description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
     Path dataDir;
 
-    @Option(names = "--limit", paramLabel = "N",
-            description = "At most N problems (default: all). Not part of the run's configuration: a larger limit "
-                    + "resumes the same folder.")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
-    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K problems.")
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
@@ -46,10 +44,8 @@ public final class ScalingCliOptions {
                     "under both; the reports show both side by side."})
     String rules;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
-                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
-                    + "when one is not enough, or the CPU.")
+    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
+            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",

@@ -39,22 +39,28 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
     Path dataDir;
 
-    @Option(names = "--tokens", required = true, paramLabel = "TABLE|LIST",
-            description = "A thinking-token table (JSONL rows with word and freq, e.g. "
+    @Option(names = OptionVocabulary.THINKING_TOKENS, paramLabel = "TABLE|LIST",
+            description = "Required. A thinking-token table (JSONL rows with word and freq, e.g. "
                     + "../shared/data/thinking-tokens/DeepSeek-R1-Distill-Llama-8B.jsonl: the top N by freq are "
                     + "masked) or comma-separated words.")
     String tokens;
 
-    @Option(names = "--count", paramLabel = "N1,N2,...", defaultValue = "0,5,10,20",
+    @Option(names = "--tokens", hidden = true, paramLabel = "TABLE|LIST", description = "Old name of --thinking-tokens.")
+    String tokensOldName;
+
+    @Option(names = OptionVocabulary.TOP_WORDS, paramLabel = "N1,N2,...", defaultValue = "0,5,10,20",
             description = "Numbers of words to mask (default: ${DEFAULT-VALUE}); 0 = no mask.")
     String count;
+
+    @Option(names = "--count", hidden = true, paramLabel = "N1,N2,...", description = "Old name of --top-words.")
+    String countOldName;
 
     @Option(names = "--control", paramLabel = "random", defaultValue = "random",
             description = "The control condition (default: ${DEFAULT-VALUE}: N word-like tokens drawn with --seed, "
                     + "excluding every id of every thinking word).")
     String control;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random control (and of sampling).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the random control (and of sampling; default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
@@ -65,20 +71,20 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N problems (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
     Integer limit;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems.")
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
     int offset;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Problems generated together (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
     @picocli.CommandLine.Mixin
@@ -93,7 +99,14 @@ public final class SuppressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> counts = parseCounts(count);
+        String tokens = OptionVocabulary.renamed(spec, OptionVocabulary.THINKING_TOKENS, this.tokens, "--tokens",
+                tokensOldName);
+        if (tokens == null) {
+            throw MipeaksException.invalid("Missing required option: '" + OptionVocabulary.THINKING_TOKENS
+                    + "=TABLE|LIST' (a thinking-token table or comma-separated words)");
+        }
+        List<Integer> counts = parseCounts(OptionVocabulary.renamed(spec, OptionVocabulary.TOP_WORDS, count, "--count",
+                countOldName));
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
@@ -130,11 +143,11 @@ public final class SuppressCommand implements Callable<Integer> {
             try {
                 int n = Integer.parseInt(t);
                 if (n < 0) {
-                    throw MipeaksException.invalid("--count: " + n + " is negative");
+                    throw MipeaksException.invalid("--top-words: " + n + " is negative");
                 }
                 out.add(n);
             } catch (NumberFormatException e) {
-                throw MipeaksException.invalid("--count: '" + t + "' is not an integer");
+                throw MipeaksException.invalid("--top-words: '" + t + "' is not an integer");
             }
         }
         return out;

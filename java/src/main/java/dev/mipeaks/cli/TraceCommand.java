@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * at every step to a safetensors trajectory. LibTorch and DJL are touched only inside {@link #call()} (through
  * dev.mipeaks.generate.TraceRun), so the other commands run without those jars.
  */
-@Command(name = "trace",
+@Command(name = "trace", mixinStandardHelpOptions = true,
         description = {"Generate from a Llama/Qwen2 checkpoint and record hidden states per step.",
                 "Writes token_ids I64[T] and hidden.{l} [T, H] (state after layer l at the position that predicted",
                 "token t) to a safetensors file; prints the generated text and decoding speed."})
@@ -56,22 +56,23 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Tokenize --prompt without the tokenizer's special tokens (e.g. no BOS).")
     boolean noSpecialTokens;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "all",
-            description = "Layers to record: comma-separated indices or 'all' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "all|last|L,L,...", defaultValue = "all",
+            description = "Layers to record: all, last, or comma-separated indices as 'run --layers' takes them "
+                    + "(default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "256",
             description = "At most N generated tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", defaultValue = "0",
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
             description = "0 = greedy (default); > 0 samples.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")
@@ -86,10 +87,8 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|auto|LIST", defaultValue = "cpu",
-            description = "Where to compute (default: ${DEFAULT-VALUE}; cuda needs the -Pcuda build). A list such as "
-                    + "cuda:0,cuda:1 splits the layers over the devices; auto takes one GPU, or fills several in order "
-                    + "when one is not enough, or the CPU.")
+    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
+            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
     @Option(names = "--layers-per-device", paramLabel = "N,N,...",
@@ -115,7 +114,6 @@ public final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] ids = prompt.ids == null ? null : parseIds(prompt.ids);
-        int[] ls = layers.trim().equals("all") ? null : parseIds(List.of(layers.split(",")), "--layers");
         DType sd = switch (stateDtype.toLowerCase(java.util.Locale.ROOT)) {
             case "f32", "float32" -> DType.F32;
             case "bf16", "bfloat16" -> DType.BF16;
@@ -128,6 +126,7 @@ public final class TraceCommand implements Callable<Integer> {
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
         TraceSupport.prepare(javacppCache, t);
+        int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
                 maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -505,6 +505,10 @@ public final class MiRun {
                         + " (the folder holds a run with another configuration: use another --out, or the same "
                         + "options to resume)");
             }
+            ObjectNode grown = RunIdentity.withSliceOf(have, config);
+            if (grown != null) {
+                RunIdentity.write(dir, grown); // a larger --limit or another slice: the same run, more problems
+            }
         }
         cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
         repairManifest(dir.resolve(RunLayout.MANIFEST));
@@ -604,8 +608,8 @@ public final class MiRun {
         return c;
     }
 
-    /** "all", "last" or "0,5,31". */
-    static int[] resolveLayers(String spec, int numLayers) {
+    /** The {@code --layers} vocabulary of run and trace: "all", "last" or "0,5,31" (sorted, each once). */
+    public static int[] resolveLayers(String spec, int numLayers) {
         String s = spec == null ? "last" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("all")) {
             int[] all = new int[numLayers];

@@ -25,14 +25,21 @@ import java.util.stream.Stream;
 /**
  * config.json of a pipeline run: the fields RunReader reads (model, dataset, layers, estimator, params,
  * max_new_tokens, prompt_template, created) and the rest of what decides a problem's files. Every field except
- * {@code created} (and, for merging, {@code shard}) is the run's identity: resuming into a folder whose config
+ * {@code created}, the slice ({@code offset}, {@code limit}) and, for merging, {@code shard} is the run's identity: resuming into a folder whose config
  * differs, or merging shards whose configs differ, is an error naming the first differing field.
  */
 public final class RunIdentity {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The slice of the dataset the latest run into the folder asked for ({@code --offset}, {@code --limit}). Not part
+     * of the identity: a problem's files are keyed by its dataset index, so a folder can grow (a larger --limit) or
+     * take another slice, and the manifest lists which problems are done.
+     */
+    static final Set<String> SLICE = Set.of("offset", "limit");
+
     /** Fields that are not part of the identity. */
-    static final Set<String> NOT_IDENTITY = Set.of("created");
+    static final Set<String> NOT_IDENTITY = Set.of("created", "offset", "limit");
 
     private RunIdentity() {
     }
@@ -77,6 +84,29 @@ public final class RunIdentity {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code have} with the slice fields of {@code want} when they differ (the folder grew or took another slice),
+     * else null.
+     */
+    static ObjectNode withSliceOf(ObjectNode have, ObjectNode want) {
+        boolean differs = false;
+        for (String k : SLICE) {
+            differs |= !same(have.get(k), want.get(k));
+        }
+        if (!differs) {
+            return null;
+        }
+        ObjectNode updated = have.deepCopy();
+        for (String k : SLICE) {
+            if (want.has(k)) {
+                updated.set(k, want.get(k));
+            } else {
+                updated.remove(k);
+            }
+        }
+        return updated;
     }
 
     /** Equal as JSON values, where a missing field equals null and numbers compare by value (50 == 50.0). */

@@ -47,7 +47,7 @@ public final class RandomControl {
     /** The first {@code n} words of the seeded order. */
     public List<String> words(int n) {
         if (n > order.size()) {
-            throw MipeaksException.invalid("--count " + n + ": the vocabulary has only " + order.size()
+            throw MipeaksException.invalid("--top-words " + n + ": the vocabulary has only " + order.size()
                     + " word-like tokens outside the thinking words for the random control");
         }
         return order.subList(0, n);

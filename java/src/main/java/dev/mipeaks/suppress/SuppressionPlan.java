@@ -14,7 +14,7 @@ public record SuppressionPlan(List<Condition> conditions, BitSet thinkingIds, Ra
 
     public static SuppressionPlan build(TokenTable table, WordIndex index, List<Integer> counts, long seed) {
         if (counts.isEmpty()) {
-            throw MipeaksException.invalid("--count: no value given");
+            throw MipeaksException.invalid("--top-words: no value given");
         }
         BitSet thinking = new BitSet();
         for (String w : table.words()) {
@@ -27,7 +27,7 @@ public record SuppressionPlan(List<Condition> conditions, BitSet thinkingIds, Ra
         TreeSet<Integer> sorted = new TreeSet<>(counts);
         for (int n : sorted) {
             if (n < 0) {
-                throw MipeaksException.invalid("--count " + n + ": must be >= 0");
+                throw MipeaksException.invalid("--top-words " + n + ": must be >= 0");
             }
             if (n == 0) {
                 out.add(new Condition(Condition.NONE, 0, List.of(), new int[0], List.of()));

@@ -34,7 +34,7 @@ public record TokenTable(String source, List<String> words) {
             return readTable(p);
         }
         if (spec.endsWith(".jsonl") || spec.endsWith(".json")) {
-            throw MipeaksException.invalid("--tokens " + spec + ": no such file");
+            throw MipeaksException.invalid("--thinking-tokens " + spec + ": no such file");
         }
         return list(spec);
     }
@@ -52,7 +52,7 @@ public record TokenTable(String source, List<String> words) {
             }
         }
         if (out.isEmpty()) {
-            throw MipeaksException.invalid("--tokens '" + text + "': no words (expected a table file or w1,w2,...)");
+            throw MipeaksException.invalid("--thinking-tokens '" + text + "': no words (expected a table file or w1,w2,...)");
         }
         return new TokenTable("list", new ArrayList<>(out));
     }
@@ -101,7 +101,7 @@ public record TokenTable(String source, List<String> words) {
     /** The first {@code n} words. */
     public List<String> top(int n) {
         if (n > words.size()) {
-            throw MipeaksException.invalid("--count " + n + ": the " + source + " has only " + words.size() + " words");
+            throw MipeaksException.invalid("--top-words " + n + ": the " + source + " has only " + words.size() + " words");
         }
         return words.subList(0, n);
     }

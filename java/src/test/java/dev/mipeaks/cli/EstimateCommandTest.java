@@ -70,6 +70,10 @@ class EstimateCommandTest {
         Result s = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--sigma", "median", "--eps", "1e-3", "--quiet");
         assertEquals(0, s.code, s.err);
         assertTrue(s.out.contains("\"sigma\":\"median\"") && s.out.contains("\"eps\":0.001"), s.out);
+        // --tol, as 'mipeaks estimators' lists it, reaches the estimator too
+        Result t = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--tol", "0.25", "--quiet");
+        assertEquals(0, t.code, t.err);
+        assertTrue(t.out.contains("\"tol\":0.25"), t.out);
     }
 
     @Test

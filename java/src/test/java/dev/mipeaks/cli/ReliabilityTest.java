@@ -159,7 +159,7 @@ class ReliabilityTest {
         assertError(cli("ttts", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-1",
                 "--thinking-token", "Wait", "--out", tmp.resolve("limit-ttts").toString()), "--limit -1: must be >= 0");
         assertError(cli("suppress", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7",
-                "--tokens", "Wait", "--out", tmp.resolve("limit-sup").toString()), "--limit -7: must be >= 0");
+                "--thinking-tokens", "Wait", "--out", tmp.resolve("limit-sup").toString()), "--limit -7: must be >= 0");
         for (String f : List.of("limit-run", "limit-rr", "limit-ttts", "limit-sup")) {
             assertFalse(Files.exists(tmp.resolve(f)), f + " not created");
         }

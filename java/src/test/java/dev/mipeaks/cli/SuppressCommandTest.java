@@ -50,8 +50,10 @@ class SuppressCommandTest {
         String[] args = {"suppress", "--model", model.toString(), "--dataset", "math500", "--data-dir", data.toString(),
                 "--tokens", "e, t,a,o", "--count", "2,0", "--seed", "3", "--prompt-template", "raw",
                 "--max-new-tokens", "40", "--limit", "3", "--batch", "2", "--out", out.toString()};
-        Result r = run(args);
+        Result r = run(args); // the old option names (--tokens, --count) still work, with a note
         assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains("--tokens is now --thinking-tokens"), r.err());
+        assertTrue(r.err().contains("--count is now --top-words"), r.err());
         assertTrue(r.out().contains("tokens/s"), r.out());
         for (String f : List.of("none-n0.jsonl", "thinking-n2.jsonl", "random-n2.jsonl", "metrics.json", "report.md",
                 "config.json", "plots/accuracy_vs_n.svg")) {
@@ -137,6 +139,8 @@ class SuppressCommandTest {
 
         // other settings into the same folder are refused
         String[] other = args.clone();
+        other[7] = "--thinking-tokens"; // the new names write the same config as the old ones
+        other[9] = "--top-words";
         other[12] = "4";
         r = run(other);
         assertEquals(2, r.code());
@@ -150,15 +154,21 @@ class SuppressCommandTest {
         Path data = SharedData.require("data");
         String[] base = {"suppress", "--model", model.toString(), "--dataset", "math500", "--data-dir", data.toString(),
                 "--limit", "1", "--max-new-tokens", "4", "--out", tmp.resolve("b").toString()};
-        Result r = run(cat(base, "--tokens", "e,t", "--count", "0,x"));
+        Result r = run(cat(base, "--thinking-tokens", "e,t", "--top-words", "0,x"));
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--count: 'x' is not an integer"), r.err());
-        r = run(cat(base, "--tokens", "e,t", "--count", "3"));
+        assertTrue(r.err().contains("--top-words: 'x' is not an integer"), r.err());
+        r = run(cat(base, "--thinking-tokens", "e,t", "--top-words", "3"));
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--count 3: the list has only 2 words"), r.err());
-        r = run(cat(base, "--tokens", tmp.resolve("nope.jsonl").toString()));
+        assertTrue(r.err().contains("--top-words 3: the list has only 2 words"), r.err());
+        r = run(cat(base, "--thinking-tokens", tmp.resolve("nope.jsonl").toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nope.jsonl: no such file"), r.err());
+        r = run(cat(base, "--thinking-tokens", "e", "--tokens", "t"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--thinking-tokens and --tokens (its old name) given together"), r.err());
+        r = run(cat(base, "--top-words", "0"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required option: '--thinking-tokens=TABLE|LIST'"), r.err());
         r = run(cat(base, "--tokens", "e", "--control", "shuffled"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--control shuffled"), r.err());

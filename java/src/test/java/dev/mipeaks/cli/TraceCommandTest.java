@@ -56,6 +56,22 @@ class TraceCommandTest {
     }
 
     @Test
+    void layersTakeRunsVocabulary() throws IOException {
+        Path dir = model("tiny-qwen2"); // 3 layers
+        Path out = tmp.resolve("last.safetensors");
+        Run r = run("trace", "--model", dir.toString(), "--prompt-ids", "7,8", "--layers", "last",
+                "--max-new-tokens", "2", "--out", out.toString());
+        assertEquals(0, r.code, r.err);
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            assertEquals("[2]", f.metadata().get("layers"));
+            assertTrue(f.has("hidden.2") && !f.has("hidden.0"));
+        }
+        r = run("trace", "--model", dir.toString(), "--prompt-ids", "7", "--layers", "first", "--out", out.toString());
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--layers 'first': expected all, last or layer indices"), r.err);
+    }
+
+    @Test
     void tracesTextPromptToSafetensors() throws IOException {
         Path dir = model("tiny-qwen2");
         Path out = tmp.resolve("t.safetensors");

@@ -130,6 +130,28 @@ class ResumeMergeTest {
         assertTrue(r.err().contains("1 finished before, 0 to do"), r.err());
     }
 
+    @Test
+    void aLargerLimitGrowsTheFolder() throws IOException {
+        Path out = tmp.resolve("grow");
+        PipelineRuns.Result r = PipelineRuns.cli(args(out, "--limit", "2").toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
+        r = PipelineRuns.cli(args(out, "--limit", "3").toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("2 finished before, 1 to do"), r.err());
+        assertEquals(3, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
+        // the added problem is the one a single run of all problems wrote
+        assertEquals(Files.readString(reference.resolve(RunLayout.problemJson(2))),
+                Files.readString(out.resolve(RunLayout.problemJson(2))));
+        assertTrue(Files.readString(out.resolve(RunLayout.CONFIG)).contains("\"limit\" : 3"),
+                Files.readString(out.resolve(RunLayout.CONFIG)));
+        // another slice adds its problems too; the first ones stay
+        r = PipelineRuns.cli(args(out, "--offset", "5", "--limit", "1").toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
+        assertTrue(Files.isRegularFile(out.resolve(RunLayout.problemJson(5))));
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {

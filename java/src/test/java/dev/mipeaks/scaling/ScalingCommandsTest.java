@@ -221,11 +221,24 @@ class ScalingCommandsTest {
         Path model = SharedData.require("models/tiny-qwen2");
         List<String> args = new ArrayList<>(List.of("rr", "--model", model.toString(), "--dataset", "math500",
                 "--data-dir", data(), "--limit", "1", "--out", tmp.resolve("b").toString()));
-        // the default layer (23, the paper's) does not exist in a 3-layer model
-        Run r = run(args.toArray(new String[0]));
+        // an index the 3-layer model does not have
+        List<String> layer23 = new ArrayList<>(args);
+        layer23.addAll(List.of("--layer", "23"));
+        Run r = run(layer23.toArray(new String[0]));
         assertEquals(2, r.code, r.err);
         assertTrue(r.err.contains("--layer 23: outside [0, 3)"), r.err);
         assertFalse(Files.exists(tmp.resolve("b").resolve(RunFolder.RESULTS)));
+        List<String> badLayer = new ArrayList<>(args);
+        badLayer.addAll(List.of("--layer", "half"));
+        r = run(badLayer.toArray(new String[0]));
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--layer half: expected a layer index, mid, or a fraction of depth"), r.err);
+
+        // the default is relative to the depth: the paper's 23 of 32 = 0.72 is layer 2 of this model's 3
+        r = run("rr", "--model", model.toString(), "--dataset", "math500", "--data-dir", data(), "--limit", "1",
+                "--trigger-ids", "1", "--max-new-tokens", "4", "--out", tmp.resolve("default-layer").toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("rr: recycling layer 2 of 3 (--layer 0.72)"), r.err);
 
         Path stories = SharedData.require("models/stories260k");
         r = run(rr(stories, "math500", tmp.resolve("c"), "--limit", "1", "--trigger-ids", "1").toArray(new String[0]));

@@ -48,7 +48,7 @@ class SuppressionVocabularyTest {
         assertEquals(Set.of("Wait", "the", "x"), new HashSet<>(c.words(3)));
         assertEquals(c.words(3).subList(0, 2), c.words(2));              // nested
         MipeaksException e = assertThrows(MipeaksException.class, () -> c.words(4));
-        assertTrue(e.getMessage().contains("--count 4") && e.getMessage().contains("only 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("--top-words 4") && e.getMessage().contains("only 3"), e.getMessage());
 
         SuppressionPlan p = SuppressionPlan.build(TokenTable.list("So,Hmm,Wait"), w, List.of(2, 0), 7);
         assertEquals(List.of(0, 2), p.counts());
