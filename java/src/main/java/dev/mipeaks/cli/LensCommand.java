@@ -85,7 +85,7 @@ public final class LensCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         runtime.prepare(err);
         try (FolderLock lock = FolderLock.acquire(dir, "lens", err)) {
-            LensRun.run(data, source, layer, options, allSteps, dir, runtime.device, runtime.layersPerDevice,
+            LensRun.run(data, source, layer, options, allSteps, dir, runtime.device, runtime.placement.layersPerDevice,
                     runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
         }
         return 0;

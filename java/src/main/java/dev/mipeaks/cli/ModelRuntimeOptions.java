@@ -12,15 +12,8 @@ final class ModelRuntimeOptions {
             defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
-    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
-            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
-                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
-    String layersPerDevice;
-
-
-    @Option(names = "--no-memory-check",
-            description = "Load even when the memory plan printed before loading does not fit.")
-    boolean noMemoryCheck;
+    @picocli.CommandLine.Mixin
+    ModelPlacementOptions placement;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
@@ -29,7 +22,7 @@ final class ModelRuntimeOptions {
     Path javacppCache;
 
     boolean memoryCheck() {
-        return !noMemoryCheck;
+        return placement.memoryCheck();
     }
 
     /** Validates the options, then loads LibTorch with them. */

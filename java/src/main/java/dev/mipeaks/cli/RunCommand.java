@@ -113,15 +113,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--model-device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL, description = "Device(s) for the model only.")
     String modelDevice;
 
-    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
-            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
-                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
-    String layersPerDevice;
-
-
-    @Option(names = "--no-memory-check",
-            description = "Load even when the memory plan printed before loading does not fit.")
-    boolean noMemoryCheck;
+    @picocli.CommandLine.Mixin
+    ModelPlacementOptions placement;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
     Integer threads;
@@ -173,7 +166,7 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, CliChecks.limit(limit), layers, maxNewTokens,
                 estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
-                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, layersPerDevice, !noMemoryCheck, t,
+                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
                 Shard.parse(shard), chunk, out, null, !noReport, analysis.toOptions(), force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         TraceSupport.prepare(javacppCache, t);

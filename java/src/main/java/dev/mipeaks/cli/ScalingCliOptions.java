@@ -48,15 +48,8 @@ public final class ScalingCliOptions {
             defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
-    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
-            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
-                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
-    String layersPerDevice;
-
-
-    @Option(names = "--no-memory-check",
-            description = "Load even when the memory plan printed before loading does not fit.")
-    boolean noMemoryCheck;
+    @picocli.CommandLine.Mixin
+    ModelPlacementOptions placement;
 
     @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
@@ -86,7 +79,7 @@ public final class ScalingCliOptions {
         OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
         TraceSupport.prepare(javacppCache, t);
         return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
-                device, layersPerDevice, dtype, !noMemoryCheck, force, dev.mipeaks.eval.GradingRules.parse(rules,
+                device, placement.layersPerDevice, dtype, placement.memoryCheck(), force, dev.mipeaks.eval.GradingRules.parse(rules,
                 "--rules"));
     }
 

@@ -121,7 +121,7 @@ public final class SuppressCommand implements Callable<Integer> {
         runtime.prepare(spec.commandLine().getErr());
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
                 promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device,
-                runtime.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
+                runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {

@@ -91,15 +91,8 @@ public final class TraceCommand implements Callable<Integer> {
             defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
     String device;
 
-    @Option(names = "--layers-per-device", paramLabel = "N,N,...",
-            description = "With a --device list: contiguous layers per device, e.g. 40,40 (default: as even as "
-                    + "possible). The embedding goes with the first device, the final norm and head with the last.")
-    String layersPerDevice;
-
-
-    @Option(names = "--no-memory-check",
-            description = "Load even when the memory plan printed before loading does not fit.")
-    boolean noMemoryCheck;
+    @picocli.CommandLine.Mixin
+    ModelPlacementOptions placement;
 
     @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
     Integer threads;
@@ -128,7 +121,7 @@ public final class TraceCommand implements Callable<Integer> {
         TraceSupport.prepare(javacppCache, t);
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, layersPerDevice, dtype, sd, !noMemoryCheck, out);
+                maxNewTokens, temperature, topP, seed, stops, device, placement.layersPerDevice, dtype, sd, placement.memoryCheck(), out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

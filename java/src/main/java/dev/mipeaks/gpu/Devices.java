@@ -94,13 +94,17 @@ public final class Devices {
         }
     }
 
+    /** The quiet fallback lines of {@code --device auto} (the reason only with --debug). */
+    public static final String NO_GPU_LINE = "mipeaks: no GPU found, MI on the CPU";
+    public static final String NO_KERNELS_LINE = "mipeaks: GPU kernels not built, MI on the CPU";
+
     /**
      * The one line {@code --device auto} prints when it falls back to the CPU: quiet by default ("no GPU found, MI on
      * the CPU"; "GPU kernels not built" when the jar has none), the probe's reason only with {@code --debug}.
      */
     static String fallbackNotice(String why, boolean debug) {
         boolean noKernels = why != null && why.contains("not built");
-        String line = noKernels ? "mipeaks: GPU kernels not built, MI on the CPU" : "mipeaks: no GPU found, MI on the CPU";
+        String line = noKernels ? NO_KERNELS_LINE : NO_GPU_LINE;
         return debug && why != null ? line + " (" + why + ")" : line;
     }
 
