@@ -225,10 +225,13 @@ public final class DecodeSession implements AutoCloseable {
             }
             all = org.bytedeco.pytorch.global.torch.stack(v);                       // [k,B,1,H]
         }
-        float[] flat = LlamaModel.toFloats(all);
-        int per = flat.length / capture.length;
-        for (int i = 0; i < capture.length; i++) {
-            hidden[i] = split(java.util.Arrays.copyOfRange(flat, i * per, (i + 1) * per), batch);
+        float[] flat = LlamaModel.toFloats(all);                                     // [k*B*H]
+        int h = flat.length / (capture.length * batch);
+        for (int i = 0, at = 0; i < capture.length; i++) {
+            hidden[i] = new float[batch][h];
+            for (int b = 0; b < batch; b++, at += h) {
+                System.arraycopy(flat, at, hidden[i][b], 0, h);                      // one copy per row
+            }
         }
         return hidden;
     }
