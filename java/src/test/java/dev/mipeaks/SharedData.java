@@ -39,4 +39,9 @@ public final class SharedData {
         assumeTrue(ok, "../shared/" + rel + " is absent");
         return p;
     }
+
+    /** The folder of the shared model {@code name} (models/NAME with its model.safetensors); skips if absent. */
+    public static Path model(String name) {
+        return require("models/" + name + "/model.safetensors").getParent();
+    }
 }

@@ -38,13 +38,7 @@ public enum DType {
             case F32: return buf.getFloat(at);
             case F16: return Half.toFloat(buf.getShort(at));
             case BF16: return Float.intBitsToFloat((buf.getShort(at) & 0xffff) << 16);
-            case I64: return buf.getLong(at);
-            case I32: return buf.getInt(at);
-            case I16: return buf.getShort(at);
-            case I8: return buf.get(at);
-            case U8: return buf.get(at) & 0xff;
-            case BOOL: return buf.get(at) != 0 ? 1 : 0;
-            default: throw new AssertionError(this);
+            default: return getAsLong(buf, index); // the integer types, read exactly
         }
     }
 

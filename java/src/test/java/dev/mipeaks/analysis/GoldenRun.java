@@ -46,15 +46,7 @@ final class GoldenRun {
 
     /** top5_steps_per_layer of problem p: [L][5]. */
     int[][] top5(int p) {
-        JsonNode a = json.get("problems").get(p).get("top5_steps_per_layer");
-        int[][] out = new int[a.size()][];
-        for (int l = 0; l < a.size(); l++) {
-            out[l] = new int[a.get(l).size()];
-            for (int i = 0; i < out[l].length; i++) {
-                out[l][i] = a.get(l).get(i).asInt();
-            }
-        }
-        return out;
+        return JsonFields.MAPPER.convertValue(json.get("problems").get(p).get("top5_steps_per_layer"), int[][].class);
     }
 
     /** The byte tokenizer of the tiny models: ids 0-4 special, id 5 + b is byte b. */

@@ -3,10 +3,8 @@ package dev.mipeaks.analysis;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mipeaks.io.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +29,16 @@ class SigmaSweepRegistryTest {
         double[][] jIqr = new double[sigmas.size()][sigmas.size()];
         int lastLayer = run.config().layers().get(run.config().layers().size() - 1);
         for (SigmaSweep.ProblemSweep ps : seen) {
-            ManifestEntry e = run.okEntries().stream().filter(m -> m.index() == ps.index()).findFirst().orElseThrow();
             int[][] peaks = new int[sigmas.size()][];
-            try (SafetensorsFile f = SafetensorsFile.open(run.tensorsFile(e))) {
-                double[] h = f.doubles(RunLayout.hidden(ps.layer()));
-                double[] gt = f.doubles(RunLayout.gtHidden(ps.layer()));
-                int t = h.length / gt.length;
-                for (int a = 0; a < sigmas.size(); a++) {
-                    dev.mipeaks.mi.Estimator ref = denseNhsic(Double.parseDouble(sigmas.get(a)));
-                    double[] want = new double[t];
-                    for (int i = 0; i < t; i++) {
-                        want[i] = ref.estimate(Arrays.copyOfRange(h, i * gt.length, (i + 1) * gt.length), gt).value();
-                        assertEquals(want[i], ps.mi()[a][i], 1e-7 * Math.max(1e-3, Math.abs(want[i])),
-                                "problem " + ps.index() + " layer " + ps.layer() + " sigma " + sigmas.get(a) + " step " + i);
-                    }
-                    peaks[a] = Peaks.iqrRule(want);
-                    assertArrayEquals(peaks[a], Peaks.iqrRule(ps.mi()[a]));
+            double[][] scratch = SigmaSweepTest.fromScratch(run, ps, sigmas);
+            for (int a = 0; a < sigmas.size(); a++) {
+                double[] want = scratch[a];
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], ps.mi()[a][i], 1e-7 * Math.max(1e-3, Math.abs(want[i])),
+                            "problem " + ps.index() + " layer " + ps.layer() + " sigma " + sigmas.get(a) + " step " + i);
                 }
+                peaks[a] = Peaks.iqrRule(want);
+                assertArrayEquals(peaks[a], Peaks.iqrRule(ps.mi()[a]));
             }
             if (ps.layer() == lastLayer) {
                 for (int a = 0; a < sigmas.size(); a++) {
@@ -61,10 +52,5 @@ class SigmaSweepRegistryTest {
         for (int a = 0; a < sigmas.size(); a++) {
             assertArrayEquals(jIqr[a], got[a], 1e-12);
         }
-    }
-
-    /** The dense float64 reference nhsic of the MI engine (mi.reference.DenseReference), at width {@code sigma}. */
-    static dev.mipeaks.mi.Estimator denseNhsic(double sigma) {
-        return dev.mipeaks.mi.EstimatorRegistry.load().create("nhsic-ref", java.util.Map.of("sigma", Double.toString(sigma)));
     }
 }

@@ -57,23 +57,13 @@ class SigmaSweepTest {
         // from scratch: for each width a fresh estimator, one pair at a time, states read as plain arrays
         Map<Integer, Map<PeakRule, double[][]>> jac = new HashMap<>();
         for (SigmaSweep.ProblemSweep ps : seen) {
-            ManifestEntry e = run.okEntries().stream().filter(m -> m.index() == ps.index()).findFirst().orElseThrow();
             List<int[][]> peaks = new ArrayList<>();
-            try (SafetensorsFile f = SafetensorsFile.open(run.tensorsFile(e))) {
-                double[] h = f.doubles(RunLayout.hidden(ps.layer()));
-                double[] gt = f.doubles(RunLayout.gtHidden(ps.layer()));
-                int t = h.length / gt.length;
-                for (int a = 0; a < sigmas.size(); a++) {
-                    dev.mipeaks.mi.Estimator est = denseNhsic(Double.parseDouble(sigmas.get(a)));
-                    double[] m = new double[t];
-                    for (int i = 0; i < t; i++) {
-                        double[] row = java.util.Arrays.copyOfRange(h, i * gt.length, (i + 1) * gt.length);
-                        m[i] = est.estimate(row, gt).value();
-                    }
-                    assertArrayEquals(m, ps.mi()[a], 0.0, "problem " + ps.index() + " layer " + ps.layer()
-                            + " sigma " + sigmas.get(a));
-                    peaks.add(new int[][]{Peaks.iqrRule(m), Peaks.topK(m, 5)});
-                }
+            double[][] scratch = fromScratch(run, ps, sigmas);
+            for (int a = 0; a < sigmas.size(); a++) {
+                double[] m = scratch[a];
+                assertArrayEquals(m, ps.mi()[a], 0.0, "problem " + ps.index() + " layer " + ps.layer()
+                        + " sigma " + sigmas.get(a));
+                peaks.add(new int[][]{Peaks.iqrRule(m), Peaks.topK(m, 5)});
             }
             Map<PeakRule, double[][]> byRule = jac.computeIfAbsent(ps.layer(), k -> new EnumMap<>(PeakRule.class));
             for (PeakRule r : PeakRule.values()) {
@@ -137,6 +127,27 @@ class SigmaSweepTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.mipeaks.MipeaksException.class,
                 () -> SigmaSweep.parseSigmas("50,-1"));
         assertTrue(e.getMessage().contains("'-1'"));
+    }
+
+    /**
+     * The MI of every step of one swept problem and layer recomputed from scratch: for each width a fresh
+     * {@link #denseNhsic} estimator, one pair at a time, the states read as plain arrays; [width][step].
+     */
+    static double[][] fromScratch(RunData run, SigmaSweep.ProblemSweep ps, List<String> sigmas) throws Exception {
+        ManifestEntry e = run.okEntries().stream().filter(m -> m.index() == ps.index()).findFirst().orElseThrow();
+        try (SafetensorsFile f = SafetensorsFile.open(run.tensorsFile(e))) {
+            double[] h = f.doubles(RunLayout.hidden(ps.layer()));
+            double[] gt = f.doubles(RunLayout.gtHidden(ps.layer()));
+            double[][] out = new double[sigmas.size()][h.length / gt.length];
+            for (int a = 0; a < sigmas.size(); a++) {
+                dev.mipeaks.mi.Estimator est = denseNhsic(Double.parseDouble(sigmas.get(a)));
+                for (int i = 0; i < out[a].length; i++) {
+                    double[] row = java.util.Arrays.copyOfRange(h, i * gt.length, (i + 1) * gt.length);
+                    out[a][i] = est.estimate(row, gt).value();
+                }
+            }
+            return out;
+        }
     }
 
     /** The dense float64 reference nhsic of the MI engine (mi.reference.DenseReference), at width {@code sigma}. */

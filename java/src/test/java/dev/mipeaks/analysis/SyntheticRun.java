@@ -20,17 +20,7 @@ final class SyntheticRun {
             " the", " x", " =", " 2", " is", " we", " a", "+", " of", "."};
     static final int HIDDEN = 8;
 
-    static final Vocabulary VOCABULARY = new Vocabulary() {
-        @Override
-        public int size() {
-            return VOCAB.length;
-        }
-
-        @Override
-        public String decode(int id) {
-            return VOCAB[id];
-        }
-    };
+    static final Vocabulary VOCABULARY = new ArrayVocabulary(VOCAB);
 
     String model = "synthetic/model";
     String estimator = "nhsic";

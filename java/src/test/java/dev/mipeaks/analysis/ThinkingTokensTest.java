@@ -14,23 +14,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ThinkingTokensTest {
     /** id -> text; id 6 is a raw byte-level piece with the Ġ marker. */
     static final String[] VOCAB = {"So", " So", "\tSo", "Wait", " ", "  ", "ĠWait", "\n\n", "x"};
 
-    static final Vocabulary FAKE = new Vocabulary() {
-        @Override
-        public int size() {
-            return VOCAB.length;
-        }
-
-        @Override
-        public String decode(int id) {
-            return VOCAB[id];
-        }
-    };
+    static final Vocabulary FAKE = new ArrayVocabulary(VOCAB);
 
     @Test
     void wordStripsLeadingWhitespaceOtherThanNewlines() {
@@ -73,22 +64,7 @@ class ThinkingTokensTest {
     /** ids 0-3 are text, 4-6 lone bytes ("\uFFFD"), 7 an empty decoding, 8 a special token per the tokenizer. */
     static final String[] BYTES = {"So", " So", "Wait", "x", "\uFFFD", "\uFFFD", "\uFFFD", "", "<|eot_id|>"};
 
-    static final Vocabulary WITH_SPECIAL = new Vocabulary() {
-        @Override
-        public int size() {
-            return BYTES.length;
-        }
-
-        @Override
-        public String decode(int id) {
-            return BYTES[id];
-        }
-
-        @Override
-        public boolean special(int id) {
-            return id == 8;
-        }
-    };
+    static final Vocabulary WITH_SPECIAL = new ArrayVocabulary(BYTES, Set.of(8));
 
     @Test
     void undecodableTokensGetOneRowPerIdNotOneLumpedRow() {

@@ -1,5 +1,6 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.AnalysisTestRuns;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,22 +24,12 @@ class AnalysisCommandsTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Result(code, o.toString(), e.toString());
-    }
-
     @Test
     void peaksReportCompareEndToEnd() throws Exception {
         Path a = AnalysisTestRuns.synthetic(tmp.resolve("runA"), 1, 1.0, List.of(3));
         Path b = AnalysisTestRuns.synthetic(tmp.resolve("runB"), 2, 1.5, List.of());
 
-        Result r = run("peaks", a.toString());
+        CliResult r = run("peaks", a.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("5 problems analysed, 1 skipped"), r.out());
         for (String f : List.of("peaks.jsonl", "stats.json", "thinking_tokens.jsonl")) {
@@ -94,7 +84,7 @@ class AnalysisCommandsTest {
     void compareRefusesRunsThatDoNotMatch() throws Exception {
         Path a = AnalysisTestRuns.synthetic(tmp.resolve("a"), 1, 1.0, List.of(3));
         Path b = AnalysisTestRuns.synthetic(tmp.resolve("b"), 2, 1.0, List.of());
-        Result r = run("compare", a.toString(), b.toString(), "--out", tmp.resolve("o").toString());
+        CliResult r = run("compare", a.toString(), b.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("problems differ") && r.err().contains("'test/p3'"), r.err());
         assertTrue(r.err().contains("--force"), r.err());
@@ -115,7 +105,7 @@ class AnalysisCommandsTest {
     @Test
     void badInputIsOneLineExitTwo() throws Exception {
         Path notRun = Files.createDirectories(tmp.resolve("empty"));
-        Result r = run("peaks", notRun.toString());
+        CliResult r = run("peaks", notRun.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("not a run folder (no config.json)"), r.err());
         assertEquals(1, r.err().strip().lines().count());
@@ -149,7 +139,7 @@ class AnalysisCommandsTest {
     @Test
     void topFivePeaksOfTheSharedGoldenRun() throws Exception {
         Path g = AnalysisTestRuns.goldenOrSkip(tmp.resolve("golden"));
-        Result r = run("peaks", g.toString(), "--top-k", "5", "--rule", "topk");
+        CliResult r = run("peaks", g.toString(), "--top-k", "5", "--rule", "topk");
         assertEquals(0, r.code(), r.err());
         int[][][] want = AnalysisTestRuns.goldenTop5();
         for (String line : Files.readAllLines(g.resolve("peaks.jsonl"))) {

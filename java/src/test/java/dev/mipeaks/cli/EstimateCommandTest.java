@@ -1,16 +1,16 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.io.SafetensorsWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,24 +21,14 @@ class EstimateCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void estimatesParityRowsAsJsonLines() throws IOException {
         Path pairs = SharedData.require("parity/mi_pairs.safetensors");
         JsonNode expected = new ObjectMapper().readTree(pairs.resolveSibling("mi_expected.json").toFile());
         Path out = dir.resolve("out.jsonl");
-        Result r = run("estimate", "--pairs", pairs.toString(), "--x", "m512.x", "--y", "m512.y", "--out", out.toString(),
+        CliResult r = run("estimate", "--pairs", pairs.toString(), "--x", "m512.x", "--y", "m512.y", "--out", out.toString(),
                 "--threads", "2");
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(10, lines.size());
         ObjectMapper json = new ObjectMapper();
@@ -62,18 +52,18 @@ class EstimateCommandTest {
                 .addF32("x", new long[] {3, 4}, new float[] {1, 2, 3, 4, 4, 3, 2, 1, 1, 1, 2, 2})
                 .addF32("y", new long[] {1, 4}, new float[] {1, 2, 3, 5})
                 .write(f);
-        Result r = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--estimator", "cka-linear", "--quiet");
-        assertEquals(0, r.code, r.err);
-        String[] lines = r.out.strip().split("\n");
+        CliResult r = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--estimator", "cka-linear", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
         assertEquals(3, lines.length);
         assertTrue(lines[1].contains("\"estimator\":\"cka-linear\""), lines[1]);
-        Result s = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--sigma", "median", "--eps", "1e-3", "--quiet");
-        assertEquals(0, s.code, s.err);
-        assertTrue(s.out.contains("\"sigma\":\"median\"") && s.out.contains("\"eps\":0.001"), s.out);
+        CliResult s = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--sigma", "median", "--eps", "1e-3", "--quiet");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("\"sigma\":\"median\"") && s.out().contains("\"eps\":0.001"), s.out());
         // --tol, as 'mipeaks estimators' lists it, reaches the estimator too
-        Result t = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--tol", "0.25", "--quiet");
-        assertEquals(0, t.code, t.err);
-        assertTrue(t.out.contains("\"tol\":0.25"), t.out);
+        CliResult t = run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y", "--tol", "0.25", "--quiet");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("\"tol\":0.25"), t.out());
     }
 
     @Test
@@ -103,26 +93,26 @@ class EstimateCommandTest {
         assertBad(run("estimate", "--pairs", p), "Missing required argument");
     }
 
-    private static void assertBad(Result r, String needle) {
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains(needle), "expected '" + needle + "' in: " + r.err);
-        assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
+    private static void assertBad(CliResult r, String needle) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(needle), "expected '" + needle + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
     @Test
     void estimatorsListsEveryRegisteredEstimatorWithParameters() {
-        Result r = run("estimators");
-        assertEquals(0, r.code);
+        CliResult r = run("estimators");
+        assertEquals(0, r.code());
         for (String name : new String[] {"nhsic", "hsic", "cka-linear", "cka-rbf", "nhsic-ref", "nhsic-paper-f32"}) {
-            assertTrue(r.out.contains(name), name);
+            assertTrue(r.out().contains(name), name);
         }
-        assertTrue(r.out.contains("--sigma") && r.out.contains("--eps"));
+        assertTrue(r.out().contains("--sigma") && r.out().contains("--eps"));
     }
 
     @Test
     void debugShowsTheStackTrace() {
-        Result r = run("estimate", "--debug", "--pairs", dir.resolve("missing.safetensors").toString(), "--x", "a", "--y", "b");
-        assertEquals(2, r.code);
-        assertTrue(r.err.contains("\tat "), r.err);
+        CliResult r = run("estimate", "--debug", "--pairs", dir.resolve("missing.safetensors").toString(), "--x", "a", "--y", "b");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("\tat "), r.err());
     }
 }

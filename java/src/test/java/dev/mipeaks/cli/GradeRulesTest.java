@@ -1,12 +1,12 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.mipeaks.CliResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code grade --rules strict|paper}: the same predictions, graded under each rule set, verdicts naming it. */
 class GradeRulesTest {
     static final ObjectMapper JSON = new ObjectMapper();
-
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void paperRulesAcceptWhatTheStrictOnesReject(@TempDir Path dir) throws Exception {
@@ -38,15 +31,15 @@ class GradeRulesTest {
                 "{\"id\": \"b\", \"response\": \"so \\\\boxed{(1,2)}\"}",
                 "{\"id\": \"c\", \"response\": \"so \\\\boxed{500}\"}",
                 "{\"id\": \"d\", \"response\": \"so \\\\boxed{7}\"}") + "\n");
-        String[] strict = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
+        CliResult strict = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
                 "--out", dir.resolve("s/verdicts.jsonl").toString());
-        assertEquals("0", strict[0], strict[2]);
-        assertTrue(strict[1].contains("25.0% (1/4)"), strict[1]);
-        assertTrue(strict[1].contains("rules: strict"), strict[1]);
-        String[] paper = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
+        assertEquals(0, strict.code(), strict.err());
+        assertTrue(strict.out().contains("25.0% (1/4)"), strict.out());
+        assertTrue(strict.out().contains("rules: strict"), strict.out());
+        CliResult paper = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
                 "--rules", "paper", "--out", dir.resolve("p/verdicts.jsonl").toString());
-        assertEquals("0", paper[0], paper[2]);
-        assertTrue(paper[1].contains("100.0% (4/4)"), paper[1]);
+        assertEquals(0, paper.code(), paper.err());
+        assertTrue(paper.out().contains("100.0% (4/4)"), paper.out());
         List<String> lines = Files.readAllLines(dir.resolve("p/verdicts.jsonl"));
         assertEquals(4, lines.size());
         for (String l : lines) {
@@ -67,9 +60,9 @@ class GradeRulesTest {
         Files.writeString(data, "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"1\"}\n");
         Path preds = dir.resolve("preds.jsonl");
         Files.writeString(preds, "{\"id\": \"a\", \"response\": \"1\"}\n");
-        String[] r = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--rules", "lenient");
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--rules lenient: expected strict or paper"), r[2]);
-        assertEquals(1, r[2].strip().lines().count(), r[2]);
+        CliResult r = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--rules", "lenient");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--rules lenient: expected strict or paper"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 }

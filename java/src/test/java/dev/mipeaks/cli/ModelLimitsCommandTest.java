@@ -1,5 +1,6 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.io.DType;
 import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.model.HubLayout;
 import dev.mipeaks.model.RandomCheckpoint;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,16 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelLimitsCommandTest {
     @TempDir
     Path tmp;
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Run(code, o.toString(), e.toString());
-    }
 
     /** A random 2-layer Llama; {@code maxPositions} replaces its max_position_embeddings, no eos when asked. */
     Path model(String name, long maxPositions, boolean eos) throws IOException {
@@ -65,7 +55,7 @@ class ModelLimitsCommandTest {
     void theMemoryPlanIsPrintedBeforeLoading() throws Exception {
         Path m = model("m", 4096, true);
         Path out = tmp.resolve("o").resolve("t.safetensors");
-        Run r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "5", "--out",
+        CliResult r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "5", "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().startsWith("memory plan: prompt 3 + max new tokens 5 = 8 positions (max_position_embeddings "
@@ -80,7 +70,7 @@ class ModelLimitsCommandTest {
     void positionsBeyondTheModelAreExit2WithBothNumbersAndLeaveNothing() throws Exception {
         Path m = model("m", 4096, true);
         Path outDir = tmp.resolve("o");
-        Run r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "100000000",
+        CliResult r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "100000000",
                 "--out", outDir.resolve("t.safetensors").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("mipeaks: error: prompt 3 + max new tokens 100000000 = 100000003 positions, more "
@@ -93,7 +83,7 @@ class ModelLimitsCommandTest {
         // 2 billion positions: a 2 TB KV cache (and 2 TB of captured states on disk)
         Path m = model("m", Integer.MAX_VALUE, true);
         Path outDir = tmp.resolve("o");
-        Run r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "2000000000",
+        CliResult r = run("trace", "--model", m.toString(), "--prompt-ids", "1,2,3", "--max-new-tokens", "2000000000",
                 "--out", outDir.resolve("t.safetensors").toString());
         assertEquals(2, r.code(), r.err());
         String err = r.err();

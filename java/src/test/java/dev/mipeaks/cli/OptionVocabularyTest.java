@@ -1,27 +1,19 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.CliResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** One name for the same thing on every command, the old names kept as hidden aliases. */
 class OptionVocabularyTest {
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     static String help(String command) {
-        Result r = run(command, "--help");
+        CliResult r = run(command, "--help");
         assertEquals(0, r.code(), r.err());
         return r.out();
     }
@@ -47,13 +39,13 @@ class OptionVocabularyTest {
             String[] args = java.util.Arrays.copyOf(base, base.length + 2);
             args[base.length] = name;
             args[base.length + 1] = "table.jsonl";
-            Result r = run(args);
+            CliResult r = run(args);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("--trigger-ids and --thinking-tokens exclude each other"), name + ": " + r.err());
             assertEquals(name.equals("--trigger-table"), r.err().contains("--trigger-table is now --thinking-tokens"),
                     r.err());
         }
-        Result both = run("rr", "--model", "m", "--dataset", "d", "--out", "o", "--thinking-tokens", "a.jsonl",
+        CliResult both = run("rr", "--model", "m", "--dataset", "d", "--out", "o", "--thinking-tokens", "a.jsonl",
                 "--trigger-table", "b.jsonl");
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("--thinking-tokens and --trigger-table (its old name) given together"), both.err());

@@ -1,5 +1,6 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mipeaks.analysis.AnalysisTestRuns;
 import dev.mipeaks.analysis.RealRun;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +23,6 @@ class RealRunCommandsTest {
 
     @TempDir
     Path tmp;
-
-    static AnalysisCommandsTest.Result run(String... args) {
-        return AnalysisCommandsTest.run(args);
-    }
 
     /** Mean and population std of every MI value of a layer over a run's problem files, by hand. */
     static double[] meanStd(Path run, int layer) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.analysis.AnalysisTestRuns;
 import dev.mipeaks.demo.DemoModel;
@@ -45,17 +46,7 @@ class ReliabilityTest {
     static Path model;
     static Path pairs;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Result(code, o.toString(), e.toString());
-    }
-
-    static void assertError(Result r, String... fragments) {
+    static void assertError(CliResult r, String... fragments) {
         assertEquals(2, r.code(), r.err());
         // informational lines left out: the GPU fallback notice, the memory plan block (printed before a model loads)
         List<String> lines = r.err().strip().lines().filter(l -> !l.equals(dev.mipeaks.gpu.Devices.NO_GPU_LINE)
@@ -87,11 +78,11 @@ class ReliabilityTest {
     @Test
     void estimateRefusesToWriteOverItsPairs() throws IOException {
         byte[] before = Files.readAllBytes(pairs);
-        assertError(cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
+        assertError(CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
                 tmp.resolve("./pairs.safetensors").toString()), "is an input (--pairs " + pairs + ")");
         assertArrayEquals(before, Files.readAllBytes(pairs));
         Path dir = Files.createDirectories(tmp.resolve("estimate-dir"));
-        assertError(cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
+        assertError(CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
                 dir.toString()), "--out " + dir + ": is a folder");
     }
 
@@ -101,13 +92,13 @@ class ReliabilityTest {
         Path preds = Files.writeString(tmp.resolve("grade-preds.jsonl"), "{\"index\": 0, \"prediction\": \"2\"}\n");
         byte[] before = Files.readAllBytes(preds);
         for (Path out : List.of(preds, data)) {
-            assertError(cli("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--no-cas",
+            assertError(CliResult.run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--no-cas",
                     "--out", out.toString()), "is an input");
         }
         // summary.json is written beside --out: it may not be an input either
         Path summaryInput = Files.createDirectories(tmp.resolve("g")).resolve("summary.json");
         Files.copy(preds, summaryInput);
-        assertError(cli("grade", "--predictions", summaryInput.toString(), "--dataset", data.toString(), "--no-cas",
+        assertError(CliResult.run("grade", "--predictions", summaryInput.toString(), "--dataset", data.toString(), "--no-cas",
                 "--out", tmp.resolve("g/verdicts.jsonl").toString()), "is an input (--predictions");
         assertArrayEquals(before, Files.readAllBytes(preds));
         assertArrayEquals(before, Files.readAllBytes(summaryInput));
@@ -117,11 +108,11 @@ class ReliabilityTest {
     void traceRefusesToWriteOverTheWeightsOrIntoAFolder() throws IOException {
         Path weights = model.resolve("model.safetensors");
         byte[] before = Files.readAllBytes(weights);
-        assertError(cli("trace", "--model", model.toString(), "--prompt-ids", "5,6", "--max-new-tokens", "2",
+        assertError(CliResult.run("trace", "--model", model.toString(), "--prompt-ids", "5,6", "--max-new-tokens", "2",
                 "--out", weights.toString()), "is an input (a file of --model " + weights + ")");
         assertArrayEquals(before, Files.readAllBytes(weights));
         Path dir = Files.createDirectories(tmp.resolve("trace-dir"));
-        assertError(cli("trace", "--model", model.toString(), "--prompt-ids", "5,6", "--max-new-tokens", "2",
+        assertError(CliResult.run("trace", "--model", model.toString(), "--prompt-ids", "5,6", "--max-new-tokens", "2",
                 "--out", dir.toString()), "--out " + dir + ": is a folder");
     }
 
@@ -129,7 +120,7 @@ class ReliabilityTest {
     void aNewOutputFileHasTheUmasksMode() throws IOException {
         Path reference = Files.createFile(tmp.resolve("mode-reference"));
         Path out = tmp.resolve("mode-estimate.jsonl");
-        Result r = cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--threads", "1",
+        CliResult r = CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--threads", "1",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
@@ -141,25 +132,25 @@ class ReliabilityTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void absurdThreadCountsAreCappedWithANote() {
-        Result r = cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--device", "cpu",
+        CliResult r = CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--device", "cpu",
                 "--threads", "100000");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("--threads 100000 is more than this machine can use"), r.err());
         assertEquals(4, r.out().strip().lines().count(), r.out());
-        assertError(cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--threads", "0"),
+        assertError(CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--threads", "0"),
                 "--threads 0: must be at least 1");
     }
 
     @Test
     void aNegativeLimitIsAnErrorNotTheWholeDataset() {
         Path data = Path.of("does-not-matter.jsonl");
-        assertError(cli("run", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7", "--out",
+        assertError(CliResult.run("run", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7", "--out",
                 tmp.resolve("limit-run").toString()), "--limit -7: must be >= 0");
-        assertError(cli("rr", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7",
+        assertError(CliResult.run("rr", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7",
                 "--trigger-ids", "5", "--out", tmp.resolve("limit-rr").toString()), "--limit -7: must be >= 0");
-        assertError(cli("ttts", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-1",
+        assertError(CliResult.run("ttts", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-1",
                 "--thinking-token", "Wait", "--out", tmp.resolve("limit-ttts").toString()), "--limit -1: must be >= 0");
-        assertError(cli("suppress", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7",
+        assertError(CliResult.run("suppress", "--model", model.toString(), "--dataset", data.toString(), "--limit", "-7",
                 "--thinking-tokens", "Wait", "--out", tmp.resolve("limit-sup").toString()), "--limit -7: must be >= 0");
         for (String f : List.of("limit-run", "limit-rr", "limit-ttts", "limit-sup")) {
             assertFalse(Files.exists(tmp.resolve(f)), f + " not created");
@@ -168,7 +159,7 @@ class ReliabilityTest {
 
     @Test
     void promptIdsOutsideTheVocabularyBlameTheRightOption() throws IOException {
-        assertError(cli("trace", "--model", model.toString(), "--prompt-ids", "5,9999", "--max-new-tokens", "2",
+        assertError(CliResult.run("trace", "--model", model.toString(), "--prompt-ids", "5,9999", "--max-new-tokens", "2",
                 "--out", tmp.resolve("vocab1.safetensors").toString()),
                 "--prompt-ids: id 9999 outside the model's vocabulary [0, " + DemoModel.VOCAB + ")");
         // --prompt text through a tokenizer of another vocabulary: the tokenizer is at fault, not --prompt-ids
@@ -178,7 +169,7 @@ class ReliabilityTest {
             Files.copy(model.resolve(f), mixed.resolve(f));
         }
         Files.copy(llama3, mixed.resolve("tokenizer.json"));
-        Result r = cli("trace", "--model", mixed.toString(), "--prompt", "Wait", "--no-special-tokens",
+        CliResult r = CliResult.run("trace", "--model", mixed.toString(), "--prompt", "Wait", "--no-special-tokens",
                 "--max-new-tokens", "2", "--out", tmp.resolve("vocab2.safetensors").toString());
         assertError(r, "--prompt: " + mixed.resolve("tokenizer.json") + " encodes it to id 14524, outside the model's "
                 + "vocabulary [0, " + DemoModel.VOCAB + ")", "tokenizer and model do not match");
@@ -211,7 +202,7 @@ class ReliabilityTest {
         w.write(nan.resolve("model.safetensors"));
         Path out = tmp.resolve("nan.safetensors");
         // layer 1 is finite; the check also covers the last layer, which the tokens come from
-        assertError(cli("trace", "--model", nan.toString(), "--prompt-ids", "5,6,7", "--layers", "1",
+        assertError(CliResult.run("trace", "--model", nan.toString(), "--prompt-ids", "5,6,7", "--layers", "1",
                 "--max-new-tokens", "3", "--out", out.toString()), "the state after layer 3 is", "at step 0",
                 "the weights hold NaN or Inf values", "no trajectory written");
         assertFalse(Files.exists(out));
@@ -228,14 +219,14 @@ class ReliabilityTest {
         Path f = tmp.resolve("huge.safetensors");
         Files.write(f, ByteBuffer.allocate(8 + h.length + 32).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h)
                 .array());
-        assertError(cli("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y"), f + ": tensor 'x': shape");
+        assertError(CliResult.run("estimate", "--pairs", f.toString(), "--x", "x", "--y", "y"), f + ": tensor 'x': shape");
     }
 
     @Test
     void unwritableOutputsAreExit2NamingThePath() throws IOException {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
         Path out = file.resolve("v.jsonl");
-        assertError(cli("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
+        assertError(CliResult.run("estimate", "--pairs", pairs.toString(), "--x", "x", "--y", "y", "--quiet", "--out",
                 out.toString()), out + ": cannot write (" + file + " is a file, not a folder)");
         Path run = AnalysisTestRuns.synthetic(tmp.resolve("ro-run"), 1, 1.0, List.of());
         if (System.getProperty("user.name").equals("root")) {
@@ -244,7 +235,7 @@ class ReliabilityTest {
         assumeFalse(System.getProperty("user.name").equals("root"), "root ignores file permissions");
         try {
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("r-xr-xr-x"));
-            assertError(cli("peaks", run.toString()), run.toString(), "permission denied");
+            assertError(CliResult.run("peaks", run.toString()), run.toString(), "permission denied");
         } finally {
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -256,11 +247,11 @@ class ReliabilityTest {
         Path preds = tmp.resolve("latin1-preds.jsonl");
         Files.write(preds, "{\"index\": 0, \"prediction\": \"2\"}\n{\"index\": 1, \"prediction\": \"caf\u00e9\"}\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
-        assertError(cli("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--no-cas"),
+        assertError(CliResult.run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--no-cas"),
                 preds + ":2: not UTF-8 text (byte 0xE9");
         Path latin = tmp.resolve("latin1-data.jsonl");
         Files.write(latin, "{\"problem\": \"caf\u00e9\", \"answer\": \"2\"}\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertError(cli("grade", "--predictions", data.toString(), "--dataset", latin.toString(), "--no-cas"),
+        assertError(CliResult.run("grade", "--predictions", data.toString(), "--dataset", latin.toString(), "--no-cas"),
                 latin + ":1: not UTF-8 text");
     }
 
@@ -306,12 +297,12 @@ class ReliabilityTest {
             Path dir = Path.of(c.get(0));
             String[] args = c.subList(1, c.size()).toArray(String[]::new);
             try (AutoCloseable hold = holdLock(dir)) {
-                assertError(cli(args), dir.toString(), ": in use by ", "'mipeaks test-holder'");
+                assertError(CliResult.run(args), dir.toString(), ": in use by ", "'mipeaks test-holder'");
             }
         }
         // free again, they run (merge's output is a new run folder; peaks then writes into it)
-        assertEquals(0, cli("peaks", a.toString()).code());
-        Result m = cli("merge", "--out", merged.toString(), a.toString());
+        assertEquals(0, CliResult.run("peaks", a.toString()).code());
+        CliResult m = CliResult.run("merge", "--out", merged.toString(), a.toString());
         assertEquals(0, m.code(), m.err());
         assertEquals("", Files.readString(merged.resolve(FolderLock.FILE)), "released");
     }
@@ -322,17 +313,17 @@ class ReliabilityTest {
         Path b = AnalysisTestRuns.synthetic(tmp.resolve("foreign-b"), 2, 1.0, List.of());
         Path mine = Files.createDirectories(tmp.resolve("my-documents"));
         Files.writeString(mine.resolve("thesis.tex"), "precious");
-        assertError(cli("compare", a.toString(), b.toString(), "--out", mine.toString()),
+        assertError(CliResult.run("compare", a.toString(), b.toString(), "--out", mine.toString()),
                 "a non-empty folder (1 entry, e.g. 'thesis.tex') without compare.json", "--force");
-        assertError(cli("merge", "--out", mine.toString(), a.toString()), "without config.json");
-        assertError(cli("demo", "--out", mine.toString()), "'thesis.tex'");
-        assertError(cli("compare", a.toString(), b.toString(), "--out", a.toString()), "is an input (RUN " + a + ")");
+        assertError(CliResult.run("merge", "--out", mine.toString(), a.toString()), "without config.json");
+        assertError(CliResult.run("demo", "--out", mine.toString()), "'thesis.tex'");
+        assertError(CliResult.run("compare", a.toString(), b.toString(), "--out", a.toString()), "is an input (RUN " + a + ")");
         assertEquals(List.of("thesis.tex"), Files.list(mine).map(p -> p.getFileName().toString()).toList());
-        Result forced = cli("compare", a.toString(), b.toString(), "--out", mine.toString(), "--force");
+        CliResult forced = CliResult.run("compare", a.toString(), b.toString(), "--out", mine.toString(), "--force");
         assertEquals(0, forced.code(), forced.err());
         assertEquals("precious", Files.readString(mine.resolve("thesis.tex")));
         assertTrue(Files.isRegularFile(mine.resolve("compare.json")));
         // the comparison is its own folder now: rewriting it needs no --force
-        assertEquals(0, cli("compare", a.toString(), b.toString(), "--out", mine.toString()).code());
+        assertEquals(0, CliResult.run("compare", a.toString(), b.toString(), "--out", mine.toString()).code());
     }
 }

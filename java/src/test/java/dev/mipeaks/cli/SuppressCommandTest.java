@@ -1,14 +1,14 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +23,6 @@ class SuppressCommandTest {
 
     @TempDir
     Path tmp;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Result(code, o.toString(), e.toString());
-    }
 
     static List<JsonNode> lines(Path f) throws Exception {
         List<JsonNode> out = new ArrayList<>();
@@ -50,7 +40,7 @@ class SuppressCommandTest {
         String[] args = {"suppress", "--model", model.toString(), "--dataset", "math500", "--data-dir", data.toString(),
                 "--tokens", "e, t,a,o", "--count", "2,0", "--seed", "3", "--prompt-template", "raw",
                 "--max-new-tokens", "40", "--limit", "3", "--batch", "2", "--out", out.toString()};
-        Result r = run(args); // the old option names (--tokens, --count) still work, with a note
+        CliResult r = run(args); // the old option names (--tokens, --count) still work, with a note
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.err().contains("--tokens is now --thinking-tokens"), r.err());
         assertTrue(r.err().contains("--count is now --top-words"), r.err());
@@ -154,7 +144,7 @@ class SuppressCommandTest {
         Path data = SharedData.require("data");
         String[] base = {"suppress", "--model", model.toString(), "--dataset", "math500", "--data-dir", data.toString(),
                 "--limit", "1", "--max-new-tokens", "4", "--out", tmp.resolve("b").toString()};
-        Result r = run(cat(base, "--thinking-tokens", "e,t", "--top-words", "0,x"));
+        CliResult r = run(cat(base, "--thinking-tokens", "e,t", "--top-words", "0,x"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--top-words: 'x' is not an integer"), r.err());
         r = run(cat(base, "--thinking-tokens", "e,t", "--top-words", "3"));

@@ -1,5 +1,6 @@
 package dev.mipeaks.cli;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.CliResult;
+import dev.mipeaks.SharedData;
 import dev.mipeaks.io.DType;
 import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.io.SafetensorsWriter;
 import dev.mipeaks.io.TensorInfo;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -23,7 +24,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,51 +34,30 @@ class TraceCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Run(code, o.toString(), e.toString());
-    }
-
-    static Path model(String name) {
-        Path d = Paths.get(System.getProperty("mipeaks.shared", "../shared")).toAbsolutePath().normalize()
-                .resolve("models").resolve(name);
-        boolean ok = Files.isRegularFile(d.resolve("model.safetensors"));
-        if (!ok) {
-            System.out.println("SKIP: " + d + " not found (shared test data absent)");
-        }
-        Assumptions.assumeTrue(ok, "shared model absent");
-        return d;
-    }
-
     @Test
     void layersTakeRunsVocabulary() throws IOException {
-        Path dir = model("tiny-qwen2"); // 3 layers
+        Path dir = SharedData.model("tiny-qwen2"); // 3 layers
         Path out = tmp.resolve("last.safetensors");
-        Run r = run("trace", "--model", dir.toString(), "--prompt-ids", "7,8", "--layers", "last",
+        CliResult r = run("trace", "--model", dir.toString(), "--prompt-ids", "7,8", "--layers", "last",
                 "--max-new-tokens", "2", "--out", out.toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f = SafetensorsFile.open(out)) {
             assertEquals("[2]", f.metadata().get("layers"));
             assertTrue(f.has("hidden.2") && !f.has("hidden.0"));
         }
         r = run("trace", "--model", dir.toString(), "--prompt-ids", "7", "--layers", "first", "--out", out.toString());
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--layers 'first': expected all, last or layer indices"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--layers 'first': expected all, last or layer indices"), r.err());
     }
 
     @Test
     void tracesTextPromptToSafetensors() throws IOException {
-        Path dir = model("tiny-qwen2");
+        Path dir = SharedData.model("tiny-qwen2");
         Path out = tmp.resolve("t.safetensors");
-        Run r = run("trace", "--model", dir.toString(), "--prompt", "What is 2+2?", "--layers", "0,2",
+        CliResult r = run("trace", "--model", dir.toString(), "--prompt", "What is 2+2?", "--layers", "0,2",
                 "--max-new-tokens", "7", "--state-dtype", "bf16", "--out", out.toString());
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("tokens/s"), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tokens/s"), r.out());
         try (SafetensorsFile f = SafetensorsFile.open(out)) {
             assertEquals(DType.BF16, f.info("hidden.0").dtype());
             assertArrayEquals(new long[] {7, 64}, f.info("hidden.2").shape());
@@ -100,16 +79,16 @@ class TraceCommandTest {
     @Test
     void chatTemplateFromTokenizerConfig() throws IOException {
         Path d = copy("tiny-qwen2", null);
-        Files.copy(model("tiny-qwen2").resolve("tokenizer.json"), d.resolve("tokenizer.json"));
+        Files.copy(SharedData.model("tiny-qwen2").resolve("tokenizer.json"), d.resolve("tokenizer.json"));
         ObjectNode tc = JSON.createObjectNode();
         tc.put("bos_token", "<|bos|>");
         tc.put("chat_template", "{{ bos_token }}{% for m in messages %}U:{{ m['content'] }}\n{% endfor %}"
                 + "{% if add_generation_prompt %}A:{% endif %}");
         Files.writeString(d.resolve("tokenizer_config.json"), tc.toString());
         Path out = tmp.resolve("chat.safetensors");
-        Run r = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--max-new-tokens", "2",
+        CliResult r = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--max-new-tokens", "2",
                 "--out", out.toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f = SafetensorsFile.open(out)) {
             // <|bos|> is id 0; bytes are id = byte + 5
             String want = "[0," + ('U' + 5) + "," + (':' + 5) + "," + ('h' + 5) + "," + ('i' + 5) + "," + ('\n' + 5) + ","
@@ -117,14 +96,14 @@ class TraceCommandTest {
             assertEquals(want, f.metadata().get("prompt_ids"));
         }
         Files.delete(d.resolve("tokenizer_config.json"));
-        Run bad = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--out", out.toString());
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("tokenizer_config.json: no such file"), bad.err);
+        CliResult bad = run("trace", "--model", d.toString(), "--prompt", "hi", "--chat-template", "--out", out.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("tokenizer_config.json: no such file"), bad.err());
     }
 
     @Test
     void shardedCheckpointGivesTheSameTrace() throws IOException {
-        Path dir = model("tiny-llama31");
+        Path dir = SharedData.model("tiny-llama31");
         Path sharded = tmp.resolve("sharded");
         Files.createDirectories(sharded);
         Files.copy(dir.resolve("config.json"), sharded.resolve("config.json"));
@@ -146,10 +125,10 @@ class TraceCommandTest {
         Path o1 = tmp.resolve("a.safetensors");
         Path o2 = tmp.resolve("b.safetensors");
         assertEquals(0, run("trace", "--model", dir.toString(), "--prompt-ids", "2,10,11,12", "--max-new-tokens", "5",
-                "--out", o1.toString()).code);
-        Run r = run("trace", "--model", sharded.toString(), "--prompt-ids", "2,10,11,12", "--max-new-tokens", "5",
+                "--out", o1.toString()).code());
+        CliResult r = run("trace", "--model", sharded.toString(), "--prompt-ids", "2,10,11,12", "--max-new-tokens", "5",
                 "--out", o2.toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f1 = SafetensorsFile.open(o1); SafetensorsFile f2 = SafetensorsFile.open(o2)) {
             assertArrayEquals(f1.longs("token_ids"), f2.longs("token_ids"));
             assertArrayEquals(f1.floats("hidden.1"), f2.floats("hidden.1"));
@@ -175,9 +154,9 @@ class TraceCommandTest {
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(raf.length() - 1000);
         }
-        Run r = expectInvalid(d, f.toString());
-        assertTrue(r.err.contains("truncated"), r.err);
-        assertTrue(r.err.contains("tensor '"), r.err);
+        CliResult r = expectInvalid(d, f.toString());
+        assertTrue(r.err().contains("truncated"), r.err());
+        assertTrue(r.err().contains("tensor '"), r.err());
     }
 
     @Test
@@ -219,39 +198,39 @@ class TraceCommandTest {
 
     @Test
     void badOptions() {
-        Path dir = model("stories260k");
+        Path dir = SharedData.model("stories260k");
         String out = tmp.resolve("x.safetensors").toString();
-        Run r = run("trace", "--model", dir.toString(), "--prompt", "Once", "--out", out);
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("tokenizer.json: no such file"), r.err);
-        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--layers", "5", "--out", out).code);
-        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1,x", "--out", out).code);
-        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1,512", "--out", out).code);
-        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--dtype", "f8", "--out", out).code);
-        assertEquals(2, run("trace", "--model", dir.toString(), "--out", out).code, "a prompt is required");
-        Run cuda = run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--device", "cuda", "--out", out);
+        CliResult r = run("trace", "--model", dir.toString(), "--prompt", "Once", "--out", out);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tokenizer.json: no such file"), r.err());
+        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--layers", "5", "--out", out).code());
+        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1,x", "--out", out).code());
+        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1,512", "--out", out).code());
+        assertEquals(2, run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--dtype", "f8", "--out", out).code());
+        assertEquals(2, run("trace", "--model", dir.toString(), "--out", out).code(), "a prompt is required");
+        CliResult cuda = run("trace", "--model", dir.toString(), "--prompt-ids", "1", "--device", "cuda", "--out", out);
         // this build's LibTorch has no CUDA (the -Pcuda build does): device unavailable
-        if (cuda.code != 0) {
-            assertEquals(3, cuda.code, cuda.err);
-            assertTrue(cuda.err.contains("--device cuda"), cuda.err);
+        if (cuda.code() != 0) {
+            assertEquals(3, cuda.code(), cuda.err());
+            assertTrue(cuda.err().contains("--device cuda"), cuda.err());
         }
         assertFalse(Files.exists(Paths.get(out)));
     }
 
-    private Run expectInvalid(Path dir, String expected) {
+    private CliResult expectInvalid(Path dir, String expected) {
         Path out = tmp.resolve("bad.safetensors");
-        Run r = run("trace", "--model", dir.toString(), "--prompt-ids", "5,6,7", "--max-new-tokens", "2", "--out",
+        CliResult r = run("trace", "--model", dir.toString(), "--prompt-ids", "5,6,7", "--max-new-tokens", "2", "--out",
                 out.toString());
-        assertEquals(2, r.code, r.out + r.err);
-        assertTrue(r.err.contains(expected), "expected '" + expected + "' in: " + r.err);
-        assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(Files.exists(out));
         return r;
     }
 
     /** A copy of a shared model folder, with its config edited. */
     private Path copy(String name, Consumer<ObjectNode> editConfig) throws IOException {
-        Path src = model(name);
+        Path src = SharedData.model(name);
         Path d = Files.createTempDirectory(tmp, name);
         ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("config.json").toFile());
         if (editConfig != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.SharedData;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class DatasetLoaderTest {
 
     @Test
     void math500() {
-        Dataset d = new DatasetLoader().withDataRoot(SharedData.dataRoot()).load("math500");
+        Dataset d = new DatasetLoader().withDataRoot(SharedData.require("data")).load("math500");
         assertEquals(500, d.size());
         DatasetRecord r = d.get(0);
         assertEquals(0, r.index());
@@ -41,7 +42,7 @@ class DatasetLoaderTest {
 
     @Test
     void aime24() {
-        Dataset d = new DatasetLoader().withDataRoot(SharedData.dataRoot()).load("aime24");
+        Dataset d = new DatasetLoader().withDataRoot(SharedData.require("data")).load("aime24");
         assertEquals(30, d.size());
         assertEquals("60", d.get(0).id());
         assertEquals("204", d.get(0).answer());
@@ -51,7 +52,7 @@ class DatasetLoaderTest {
 
     @Test
     void gsm8k() {
-        Dataset d = new DatasetLoader().withDataRoot(SharedData.dataRoot()).load("gsm8k");
+        Dataset d = new DatasetLoader().withDataRoot(SharedData.require("data")).load("gsm8k");
         assertEquals(1319, d.size());
         DatasetRecord r = d.get(0);
         assertTrue(r.problem().startsWith("Janet"));
@@ -67,7 +68,7 @@ class DatasetLoaderTest {
 
     @Test
     void offsetAndLimitKeepFileIndices() {
-        Dataset d = new DatasetLoader().withDataRoot(SharedData.dataRoot()).withOffset(10).withLimit(5).load("math500");
+        Dataset d = new DatasetLoader().withDataRoot(SharedData.require("data")).withOffset(10).withLimit(5).load("math500");
         assertEquals(5, d.size());
         assertEquals(10, d.get(0).index());
         assertEquals(14, d.get(4).index());
@@ -147,7 +148,7 @@ class DatasetLoaderTest {
 
     @Test
     void defaultDataRootFindsSharedFromTheModuleDirectory() {
-        SharedData.dataRoot();
+        SharedData.require("data");
         Path root = DatasetLoader.defaultDataRoot();
         assertTrue(Files.isRegularFile(root.resolve("math500/test.jsonl")), "default data root " + root);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.SharedData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class GraderApiTest {
     /** Parallel grading gives the verdicts sequential grading gives. */
     @Test
     void parallelEqualsSequential() throws Exception {
-        Dataset math = new DatasetLoader().withDataRoot(SharedData.dataRoot()).withLimit(200).load("math500");
+        Dataset math = new DatasetLoader().withDataRoot(SharedData.require("data")).withLimit(200).load("math500");
         List<String[]> pairs = new ArrayList<>();
         for (int i = 0; i < math.size(); i++) {
             pairs.add(new String[] {math.get((i + 1) % math.size()).answer(), math.get(i).answer()});

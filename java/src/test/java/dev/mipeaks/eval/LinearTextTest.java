@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,13 +18,20 @@ import org.junit.jupiter.api.Timeout;
 class LinearTextTest {
     private static final int ROUNDS = 20_000;
 
-    /** A random string of {@code n} pieces from {@code alphabet}. */
-    private static String random(Random r, String[] alphabet, int n) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            b.append(alphabet[r.nextInt(alphabet.length)]);
+    /**
+     * Runs {@code check} on {@link #ROUNDS} random strings (seeded by {@code seed}), each of fewer than
+     * {@code maxPieces} pieces drawn from {@code alphabet}.
+     */
+    private static void forRandomStrings(long seed, int maxPieces, String[] alphabet, Consumer<String> check) {
+        Random r = new Random(seed);
+        for (int i = 0; i < ROUNDS; i++) {
+            int n = r.nextInt(maxPieces);
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < n; k++) {
+                b.append(alphabet[r.nextInt(alphabet.length)]);
+            }
+            check.accept(b.toString());
         }
-        return b.toString();
     }
 
     // ---- the earlier implementations (reference) ----
@@ -110,57 +118,47 @@ class LinearTextTest {
 
     @Test
     void lastBoxedEqualsTheEarlierScan() {
-        Random r = new Random(1);
         String[] alphabet = {"\\boxed", "\\fbox", "\\boxedx", "{", "}", "{", "}", "\\", "\\{", "\\}", " ", "a", "1",
             "$", "\n"};
-        for (int i = 0; i < ROUNDS; i++) {
-            String s = random(r, alphabet, r.nextInt(14));
+        forRandomStrings(1, 14, alphabet, s -> {
             assertEquals(oldLastBoxed(s), AnswerExtractor.lastBoxed(s), "[" + s + "]");
-        }
+        });
     }
 
     @Test
     void textCommandsEqualTheEarlierRewrite() {
-        Random r = new Random(2);
         String[] alphabet = {"\\text", "\\textbf", "\\mbox", "\\mathrm ", "\\texttt", "\\te", "xt", "{", "}", "{",
             "}", "\\", " ", "a", "5", "\\{"};
-        for (int i = 0; i < ROUNDS; i++) {
-            String s = random(r, alphabet, r.nextInt(14));
+        forRandomStrings(2, 14, alphabet, s -> {
             assertEquals(oldReplaceTextCommands(s), MathNormalizer.replaceTextCommands(s, Budget.unlimited()),
                     "[" + s + "]");
-        }
+        });
     }
 
     @Test
     void decimalZerosAndFullStopsEqualTheEarlierRegexes() {
-        Random r = new Random(3);
         String[] alphabet = {"0", "0", "1", "5", ".", "-", " ", "\\ldots", "x"};
-        for (int i = 0; i < ROUNDS; i++) {
-            String s = random(r, alphabet, r.nextInt(10));
+        forRandomStrings(3, 10, alphabet, s -> {
             assertEquals(oldStripDecimalZeros(s), MathNormalizer.stripDecimalZeros(s), "[" + s + "]");
             String t = s.trim();
             assertEquals(oldStripTrailingFullStops(t), MathNormalizer.stripTrailingFullStops(t), "[" + t + "]");
-        }
+        });
     }
 
     @Test
     void subscriptBracesEqualTheEarlierRegex() {
-        Random r = new Random(4);
         String[] alphabet = {"_", "_", "a", "5", "}", "{", " ", "\\", "é"};
-        for (int i = 0; i < ROUNDS; i++) {
-            String s = random(r, alphabet, r.nextInt(12));
+        forRandomStrings(4, 12, alphabet, s -> {
             assertEquals(s.replaceAll("_(\\w+)\\}", "_$1"), MathNormalizer.unbraceSubscripts(s), "[" + s + "]");
-        }
+        });
     }
 
     @Test
     void wordsEqualTheEarlierRegex() {
-        Random r = new Random(5);
         String[] alphabet = {"a", "B", "z", " ", "'", "-", "1", "é"};
-        for (int i = 0; i < ROUNDS; i++) {
-            String s = random(r, alphabet, r.nextInt(9));
+        forRandomStrings(5, 9, alphabet, s -> {
             assertEquals(OLD_WORDS.matcher(s).matches(), MathGrader.isWords(s), "[" + s + "]");
-        }
+        });
     }
 
     // ---- long inputs ----

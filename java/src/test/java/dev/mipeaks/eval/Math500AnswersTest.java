@@ -3,6 +3,7 @@ package dev.mipeaks.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.SharedData;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,7 @@ class Math500AnswersTest {
 
     @BeforeAll
     static void load() {
-        math = new DatasetLoader().withDataRoot(SharedData.dataRoot()).load("math500");
+        math = new DatasetLoader().withDataRoot(SharedData.require("data")).load("math500");
         grader = new MathGrader();
     }
 

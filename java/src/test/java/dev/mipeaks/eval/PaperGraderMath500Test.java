@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.SharedData;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class PaperGraderMath500Test {
     @Test
     void matchesTheReferenceOnEveryRow() throws Exception {
-        Path file = SharedData.dataRoot().resolve("math500/test.jsonl");
+        Path file = SharedData.require("data").resolve("math500/test.jsonl");
         ObjectMapper json = new ObjectMapper();
         JsonNode want;
         try (InputStream in = getClass().getResourceAsStream("paper-grader-math500.json")) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,7 +123,7 @@ class PromptsTest {
 
     @Test
     void llama3ChatTemplate() {
-        Path dir = SharedData.tokenizers().resolve("llama3");
+        Path dir = SharedData.require("tokenizers").resolve("llama3");
         String out = Prompts.render("chat", "  What is 1+1?  ", dir);
         // content | trim, bos before the first message, the assistant header as generation prompt
         assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 1+1?<|eot_id|>"
@@ -131,7 +132,7 @@ class PromptsTest {
 
     @Test
     void qwen3ChatTemplate() {
-        Path dir = SharedData.tokenizers().resolve("qwen3");
+        Path dir = SharedData.require("tokenizers").resolve("qwen3");
         ChatTemplate t = ChatTemplate.fromTokenizerConfig(dir);
         assertEquals("<|im_start|>user\nWhat is 1+1?<|im_end|>\n<|im_start|>assistant\n", t.renderUser("What is 1+1?"));
         // a multi-turn conversation exercises namespace(), messages[::-1], startswith, split, strip, lstrip

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.SharedData;
 import dev.mipeaks.io.DType;
 import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.io.TrajectoryWriter;
+import dev.mipeaks.model.EachSharedModel;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.Tokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,22 +20,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class GeneratorTest {
     @TempDir
     Path tmp;
 
     static Path model(String name) {
-        Path d = Paths.get(System.getProperty("mipeaks.shared", "../shared")).toAbsolutePath().normalize()
-                .resolve("models").resolve(name);
-        boolean ok = Files.isRegularFile(d.resolve("golden.safetensors"));
-        if (!ok) {
-            System.out.println("SKIP: " + d + " not found (shared test data absent)");
-        }
-        Assumptions.assumeTrue(ok, "shared model absent");
-        return d;
+        return SharedData.require("models/" + name + "/golden.safetensors").getParent();
     }
 
     static int[] ints(long[] v) {
@@ -43,8 +34,7 @@ class GeneratorTest {
     }
 
     /** Greedy ids equal greedy_ids; trajectory rows equal layer_outputs at positions P-1 .. P-1+T-1. */
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void greedyTraceMatchesGoldens(String name) throws Exception {
         Path dir = model(name);
         int[] prompt;

@@ -55,6 +55,35 @@ class SafetensorsTest {
     }
 
     @Test
+    void integerTypesReadExactlyAsLongAndAsDouble() {
+        // one element of each integer type, its bytes little-endian: sign and zero extension, bool as 0/1
+        Object[][] cases = {
+            {DType.I64, new byte[] {(byte) 0xfe, -1, -1, -1, -1, -1, -1, -1}, -2L},
+            {DType.I64, new byte[] {0, 0, 0, 0, 0, 1, 0, 0}, 1L << 40},
+            {DType.I32, new byte[] {(byte) 0x85, (byte) 0xff, (byte) 0xff, (byte) 0xff}, -123L},
+            {DType.I16, new byte[] {0x00, (byte) 0x80}, -32768L},
+            {DType.I8, new byte[] {(byte) 0xff}, -1L},
+            {DType.U8, new byte[] {(byte) 0xff}, 255L},
+            {DType.BOOL, new byte[] {0x02}, 1L},
+            {DType.BOOL, new byte[] {0x00}, 0L},
+        };
+        for (Object[] c : cases) {
+            DType t = (DType) c[0];
+            byte[] bytes = (byte[]) c[1];
+            long want = (Long) c[2];
+            ByteBuffer b = ByteBuffer.allocate(bytes.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(new byte[bytes.length]).put(bytes);   // element 1, after a zero element 0
+            assertEquals(want, t.getAsLong(b, 1), t + " as long");
+            assertEquals((double) want, t.getAsDouble(b, 1), t + " as double");
+            assertEquals(0, t.getAsLong(b, 0), t + " element 0");
+        }
+        // float types read as long truncate toward zero
+        ByteBuffer f = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, -2.75f);
+        assertEquals(-2L, DType.F32.getAsLong(f, 0));
+        assertEquals(-2.75, DType.F32.getAsDouble(f, 0));
+    }
+
+    @Test
     void bf16RoundsToNearestEven() {
         // 1 + 2^-8 lies exactly between two bf16 values (1 and 1 + 2^-7): ties go to even (1).
         assertEquals((short) 0x3f80, DType.bf16FromFloat(1f + 0x1p-8f));

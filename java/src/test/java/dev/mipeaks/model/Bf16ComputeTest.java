@@ -3,6 +3,7 @@ package dev.mipeaks.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import dev.mipeaks.io.DType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class Bf16ComputeTest {
                     dl += sq(r.logits()[pos][v] - want[v]);
                     nl += sq(want[v]);
                 }
-                agree += LlamaModelGoldenTest.argmax(r.logits()[pos]) == ReferenceModelTest.argmax(want) ? 1 : 0;
+                agree += TestMath.argmax(r.logits()[pos]) == TestMath.argmax(want) ? 1 : 0;
             }
             double eh = Math.sqrt(dh / nh);
             double el = Math.sqrt(dl / nl);

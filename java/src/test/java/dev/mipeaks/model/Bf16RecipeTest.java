@@ -2,11 +2,10 @@ package dev.mipeaks.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bf16 compute path against Hugging Face's bf16 recipe, emulated value by value by
@@ -16,16 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Bf16RecipeTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void statesStayWithinHuggingFaceBf16Noise(String name) {
         checkStates(name, "cpu");
     }
 
     /** Teacher-forced states of the bf16 path on {@code device} against the HF bf16 emulation. */
     static void checkStates(String name, String device) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int[] seq = g.fullSequence();
         ReferenceModel.Result emu = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF)
                 .forward(seq, Map.of(), ReferenceModel.CacheMode.REPLACE);
@@ -41,9 +39,9 @@ class Bf16RecipeTest {
                         gold[k++] = g.layerOutput(l, pos, i);
                     }
                 }
-                double oursToHf = SharedModels.relErr(o, e);
-                double hfToF32 = SharedModels.relErr(e, gold);
-                double oursToF32 = SharedModels.relErr(o, gold);
+                double oursToHf = TestMath.relErr(o, e);
+                double hfToF32 = TestMath.relErr(e, gold);
+                double oursToF32 = TestMath.relErr(o, gold);
                 System.out.printf("%s %s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", device, name, l,
                         oursToHf, hfToF32, oursToF32);
                 assertTrue(oursToHf <= hfToF32, name + " layer " + l + ": our bf16 states are " + oursToHf
@@ -52,16 +50,15 @@ class Bf16RecipeTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void greedyDecodingFollowsHuggingFaceBf16(String name) {
         checkGreedy(name, "cpu");
     }
 
     /** Greedy decoding (prefill + cached decode steps) of the bf16 path on {@code device} against the emulation. */
     static void checkGreedy(String name, String device) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int steps = g.greedyIds().length;
         ReferenceModel hf = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF);
         int[] seq = Arrays.copyOf(g.promptIds(), g.promptIds().length + steps);
@@ -71,8 +68,8 @@ class Bf16RecipeTest {
         for (int t = 0; t < steps; t++) {
             int n = g.promptIds().length + t;
             double[][] logits = hf.forward(Arrays.copyOf(seq, n), Map.of(), ReferenceModel.CacheMode.REPLACE).logits();
-            hfIds[t] = ReferenceModelTest.argmax(logits[n - 1]);
-            hfMargin[t] = margin(logits[n - 1]);
+            hfIds[t] = TestMath.argmax(logits[n - 1]);
+            hfMargin[t] = TestMath.margin(logits[n - 1]);
             hfTop[t] = logits[n - 1][hfIds[t]];
             seq[n] = hfIds[t];
         }
@@ -81,7 +78,7 @@ class Bf16RecipeTest {
              DecodeSession s = new DecodeSession(m, 1, g.promptIds().length + steps)) {
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], null);
             for (int t = 0; t < steps; t++) {
-                ours[t] = LlamaModelGoldenTest.argmax(out.logits()[0]);
+                ours[t] = TestMath.argmax(out.logits()[0]);
                 if (t + 1 < steps) {
                     out = s.decode(new int[] {ours[t]}, new int[0], null);
                 }
@@ -113,21 +110,6 @@ class Bf16RecipeTest {
     /** The spacing of bf16 values around v (8 significant bits). */
     static double bf16Step(double v) {
         return Math.ulp((float) v) * 65536.0;
-    }
-
-    /** Best minus second-best logit. */
-    static double margin(double[] v) {
-        double a = Double.NEGATIVE_INFINITY;
-        double b = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            if (x > a) {
-                b = a;
-                a = x;
-            } else if (x > b) {
-                b = x;
-            }
-        }
-        return a - b;
     }
 
     private static double[] flat(float[][] a) {

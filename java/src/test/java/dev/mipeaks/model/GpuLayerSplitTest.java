@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import dev.mipeaks.io.DType;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Layers split over CUDA devices: {@code cuda:0,cuda:0} equals the unsplit model on cuda:0 bit for bit, the weights
@@ -30,20 +29,14 @@ class GpuLayerSplitTest {
 
     @BeforeAll
     static void needsCuda() {
-        NativeRuntime.loadTorch();
-        boolean ok = CUDA.equals("cpu") || torch.cuda_is_available();
-        if (!ok) {
-            System.out.println("SKIP GpuLayerSplitTest: LibTorch sees no CUDA device (CPU natives or no GPU)");
-        }
-        Assumptions.assumeTrue(ok, "LibTorch sees no CUDA device");
+        CudaTests.assumeCuda(CUDA, "GpuLayerSplitTest");
     }
 
     static String twice() {
         return CUDA + "," + CUDA;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void aSplitOverOneGpuTwiceEqualsTheUnsplitModelBitForBit(String name) {
         Path dir = SharedModels.model(name);
         int n = ModelConfig.load(dir).numLayers();
@@ -111,8 +104,8 @@ class GpuLayerSplitTest {
             assertArrayEquals(whole.ids(), split.ids(), name);
             for (int t = 0; t < whole.ids().length; t++) {
                 for (int l = 0; l < n; l++) {
-                    double e = SharedModels.relErr(LlamaModelGoldenTest.toD(whole.states()[t][l]),
-                            LlamaModelGoldenTest.toD(split.states()[t][l]));
+                    double e = TestMath.relErr(TestMath.toDoubles(whole.states()[t][l]),
+                            TestMath.toDoubles(split.states()[t][l]));
                     assertTrue(e < 1e-5, name + " step " + t + " layer " + l + ": " + e);
                 }
             }

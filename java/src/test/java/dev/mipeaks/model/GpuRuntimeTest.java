@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The model runtime on a CUDA device, every path a command takes: float32 prefill and cached decoding against the
@@ -24,31 +21,22 @@ class GpuRuntimeTest {
 
     @BeforeAll
     static void needsCuda() {
-        NativeRuntime.loadTorch();
-        // -Dmipeaks.test.cuda=cpu runs the same checks on the CPU (a dry run of this class where no GPU is)
-        boolean ok = CUDA.equals("cpu") || torch.cuda_is_available();
-        if (!ok) {
-            System.out.println("SKIP GpuRuntimeTest: LibTorch sees no CUDA device (CPU natives or no GPU)");
-        }
-        Assumptions.assumeTrue(ok, "LibTorch sees no CUDA device");
+        CudaTests.assumeCuda(CUDA, "GpuRuntimeTest");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void float32MatchesTheGoldens(String name) {
         LlamaModelGoldenTest.checkTeacherForced(name, CUDA);
         LlamaModelGoldenTest.checkIncrementalGreedy(name, CUDA);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void bf16FollowsHuggingFaceBf16(String name) {
         Bf16RecipeTest.checkStates(name, CUDA);
         Bf16RecipeTest.checkGreedy(name, CUDA);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void leftPaddedBatchEqualsSingleRows(String name) {
         Path dir = SharedModels.model(name);
         int[] seq = SharedModels.golden(dir).fullSequence();
@@ -63,7 +51,7 @@ class GpuRuntimeTest {
                 for (int t = 0; t < steps; t++) {
                     int[] next = new int[prompts.length];
                     for (int b = 0; b < prompts.length; b++) {
-                        next[b] = batchIds[b][t] = LlamaModelGoldenTest.argmax(out.logits()[b]);
+                        next[b] = batchIds[b][t] = TestMath.argmax(out.logits()[b]);
                         batchStates[b][t] = row(out.hidden(), b);
                     }
                     out = s.decode(next, layers, null);
@@ -75,11 +63,11 @@ class GpuRuntimeTest {
                     int[] ids = new int[steps];
                     double worst = 0;
                     for (int t = 0; t < steps; t++) {
-                        ids[t] = LlamaModelGoldenTest.argmax(out.logits()[0]);
+                        ids[t] = TestMath.argmax(out.logits()[0]);
                         float[][] single = row(out.hidden(), 0);
                         for (int l = 0; l < layers.length; l++) {
-                            worst = Math.max(worst, SharedModels.relErr(LlamaModelGoldenTest.toD(batchStates[b][t][l]),
-                                    LlamaModelGoldenTest.toD(single[l])));
+                            worst = Math.max(worst, TestMath.relErr(TestMath.toDoubles(batchStates[b][t][l]),
+                                    TestMath.toDoubles(single[l])));
                         }
                         out = s.decode(new int[] {ids[t]}, layers, null);
                     }
@@ -92,11 +80,10 @@ class GpuRuntimeTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tiny-qwen2", "tiny-llama31", "stories260k"})
+    @EachSharedModel
     void recyclingAndLensEqualTheCpu(String name) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int[] layers = allLayers(dir);
         int recycled = layers.length > 2 ? 1 : 0;
         int steps = Math.min(12, g.greedyIds().length);
@@ -105,8 +92,8 @@ class GpuRuntimeTest {
         assertArrayEquals(cpu.ids, gpu.ids, name + ": recycled greedy ids, cpu vs " + CUDA);
         double worst = 0;
         for (int t = 0; t < steps; t++) {
-            worst = Math.max(worst, SharedModels.relErr(LlamaModelGoldenTest.toD(gpu.logits[t]),
-                    LlamaModelGoldenTest.toD(cpu.logits[t])));
+            worst = Math.max(worst, TestMath.relErr(TestMath.toDoubles(gpu.logits[t]),
+                    TestMath.toDoubles(cpu.logits[t])));
         }
         System.out.printf("%s %s: recycled logits vs cpu %.2e%n", CUDA, name, worst);
         assertTrue(worst < 1e-4, "recycled logits " + worst);
@@ -132,7 +119,7 @@ class GpuRuntimeTest {
             for (int t = 0; t < steps; t++) {
                 assertEquals(t % 2 == 0 ? recycled : -1, out.recycledLayer());
                 logits[t] = out.logits()[0];
-                ids[t] = LlamaModelGoldenTest.argmax(logits[t]);
+                ids[t] = TestMath.argmax(logits[t]);
                 last[t] = out.hidden()[layers.length - 1][0];
                 step[0]++;
                 if (t + 1 < steps) {

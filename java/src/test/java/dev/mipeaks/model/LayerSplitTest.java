@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
@@ -61,7 +62,7 @@ class LayerSplitTest {
                 DecodeSession.Output out = s.prefill(new int[][] {prompt}, layers, every3rd);
                 for (int t = 0; t < steps; t++) {
                     logits[t] = out.logits()[0];
-                    ids[t] = LlamaModelGoldenTest.argmax(logits[t]);
+                    ids[t] = TestMath.argmax(logits[t]);
                     states[t] = column(out.hidden(), 0);
                     step[0]++;
                     if (t + 1 < steps) {
@@ -77,7 +78,7 @@ class LayerSplitTest {
                 for (int t = 0; t < 4; t++) {
                     int[] next = new int[2];
                     for (int b = 0; b < 2; b++) {
-                        next[b] = batchIds[b][t] = LlamaModelGoldenTest.argmax(out.logits()[b]);
+                        next[b] = batchIds[b][t] = TestMath.argmax(out.logits()[b]);
                         batchStates.add(column(out.hidden(), b));
                     }
                     out = s.decode(next, layers, null);
@@ -128,8 +129,7 @@ class LayerSplitTest {
         assertArrayEquals(want.lens(), got.lens(), what + ": logit lens");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void aSplitOverCpuCpuEqualsTheUnsplitModelBitForBit(String name) {
         Path dir = SharedModels.model(name);
         int n = ModelConfig.load(dir).numLayers();

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import java.nio.file.Path;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The logit lens on the last layer's golden states is the model's own head: at the positions that predicted the
@@ -14,11 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LensGoldenTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void lensOnTheLastLayerIsTheGreedyRun(String name) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int p = g.promptIds().length;
         int n = g.greedyIds().length;
         int last = g.layers() - 1;
@@ -41,7 +39,7 @@ class LensGoldenTest {
                     got[v] = logits[t][v];
                     worstAbs = Math.max(worstAbs, Math.abs(got[v] - want[v]));
                 }
-                worst = Math.max(worst, SharedModels.relErr(got, want));
+                worst = Math.max(worst, TestMath.relErr(got, want));
             }
             System.out.printf("%s: lens logits vs golden: rel %.2e, abs %.2e%n", name, worst, worstAbs);
             assertTrue(worst < 1e-4, "lens logits rel err " + worst);

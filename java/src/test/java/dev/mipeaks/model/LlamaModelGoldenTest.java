@@ -4,23 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import java.nio.file.Path;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The LibTorch forward (float32) against the shared float64 goldens. */
 class LlamaModelGoldenTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void teacherForcedMatchesGoldens(String name) {
         checkTeacherForced(name, "cpu");
     }
 
     /** float32 teacher-forced states and logits on {@code device} against the float64 goldens. */
     static void checkTeacherForced(String name, String device) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int[] seq = g.fullSequence();
         try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "f32"));
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
@@ -31,17 +29,9 @@ class LlamaModelGoldenTest {
             double worstL = 0;
             for (int pos = 0; pos < seq.length; pos++) {
                 for (int l = 0; l < g.layers(); l++) {
-                    double[] want = new double[g.hidden()];
-                    for (int i = 0; i < want.length; i++) {
-                        want[i] = g.layerOutput(l, pos, i);
-                    }
-                    worstH = Math.max(worstH, SharedModels.relErr(toD(hidden[l][pos]), want));
+                    worstH = Math.max(worstH, TestMath.relErr(hidden[l][pos], g.hiddenAt(l, pos)));
                 }
-                double[] want = new double[g.vocab()];
-                for (int v = 0; v < want.length; v++) {
-                    want[v] = g.logit(pos, v);
-                }
-                worstL = Math.max(worstL, SharedModels.relErr(toD(logits[pos]), want));
+                worstL = Math.max(worstL, TestMath.relErr(logits[pos], g.logitsAt(pos)));
             }
             System.out.printf("%s %s: torch f32 vs golden: hidden rel %.2e, logits rel %.2e%n", device, name, worstH, worstL);
             assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
@@ -49,16 +39,15 @@ class LlamaModelGoldenTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "tiny-qwen2", "tiny-llama31"})
+    @EachSharedModel
     void incrementalGreedyMatchesGoldens(String name) {
         checkIncrementalGreedy(name, "cpu");
     }
 
     /** float32 prefill + cached decoding on {@code device}, every layer captured: ids and states of the goldens. */
     static void checkIncrementalGreedy(String name, String device) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         int p = g.promptIds().length;
         int n = g.greedyIds().length;
         int[] layers = new int[g.layers()];
@@ -71,13 +60,9 @@ class LlamaModelGoldenTest {
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, layers, null);
             double worstH = 0;
             for (int t = 0; t < n; t++) {
-                got[t] = argmax(out.logits()[0]);
+                got[t] = TestMath.argmax(out.logits()[0]);
                 for (int l = 0; l < layers.length; l++) {
-                    double[] want = new double[g.hidden()];
-                    for (int i = 0; i < want.length; i++) {
-                        want[i] = g.layerOutput(l, p - 1 + t, i);
-                    }
-                    worstH = Math.max(worstH, SharedModels.relErr(toD(out.hidden()[l][0]), want));
+                    worstH = Math.max(worstH, TestMath.relErr(out.hidden()[l][0], g.hiddenAt(l, p - 1 + t)));
                 }
                 if (t + 1 < n) {
                     out = s.decode(new int[] {got[t]}, layers, null);
@@ -88,23 +73,5 @@ class LlamaModelGoldenTest {
             assertTrue(worstH < 1e-4, "hidden rel err " + worstH);
             assertEquals(p + n - 1, s.length());
         }
-    }
-
-    static double[] toD(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
-    }
-
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

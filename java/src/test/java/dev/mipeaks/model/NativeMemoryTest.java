@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Structure;
+import dev.mipeaks.TestMath;
 import dev.mipeaks.io.DType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -148,7 +149,7 @@ class NativeMemoryTest {
             long maxCount = 0;
             long bytesAtWarmUp = 0;
             for (int t = 0; t < steps; t++) {
-                int next = LlamaModelGoldenTest.argmax(out.logits()[0]);
+                int next = TestMath.argmax(out.logits()[0]);
                 int recycle = t % 7 == 3 ? 1 : -1; // the recycling path too
                 out = s.decode(new int[] {next}, layers, l -> recycle);
                 if (t + 1 == WARM_UP) {

@@ -5,6 +5,7 @@ import static dev.mipeaks.model.ReferenceModel.CacheMode.REPLACE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.TestMath;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,11 +26,10 @@ class RecyclingTest {
     /** A variant this far from our result would fail the TOL comparison clearly (ours sit near 1e-6). */
     private static final double DISTINCT = 3 * TOL;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tiny-qwen2", "tiny-llama31", "stories260k"})
+    @EachSharedModel
     void cacheAfterRecycledAndNormalStepsMatchesCacheFreeReference(String name) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         ReferenceModel ref = ReferenceModel.load(dir);
         int p = g.promptIds().length;
         int layer = ref.config().numLayers() > 2 ? 1 : 0; // a middle layer: later layers carry the difference on
@@ -78,8 +78,8 @@ class RecyclingTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-qwen2", "tiny-llama31"})
     void recyclingAtTheFirstStepRecomputesTheLastPromptPosition(String name) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         ReferenceModel ref = ReferenceModel.load(dir);
         int p = g.promptIds().length;
         try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
@@ -95,8 +95,8 @@ class RecyclingTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-qwen2", "tiny-llama31"})
     void everyStepRecycledFollowsTheReference(String name) {
-        Path dir = SharedModels.model(name);
-        SharedModels.Golden g = SharedModels.golden(dir);
+        SharedModels.Golden g = SharedModels.golden(name);
+        Path dir = g.dir();
         ReferenceModel ref = ReferenceModel.load(dir);
         int layer = ref.config().numLayers() - 1;
         int steps = 6;
@@ -106,7 +106,7 @@ class RecyclingTest {
         for (int t = 0; t < steps; t++) {
             recycle.put(seq.length - 1, layer);
             ReferenceModel.Result r = ref.forward(seq, recycle, REPLACE);
-            want[t] = ReferenceModelTest.argmax(r.logits()[seq.length - 1]);
+            want[t] = TestMath.argmax(r.logits()[seq.length - 1]);
             seq = Arrays.copyOf(seq, seq.length + 1);
             seq[seq.length - 1] = want[t];
         }
@@ -115,7 +115,7 @@ class RecyclingTest {
             int[] got = new int[steps];
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], logits -> layer);
             for (int t = 0; t < steps; t++) {
-                got[t] = LlamaModelGoldenTest.argmax(out.logits()[0]);
+                got[t] = TestMath.argmax(out.logits()[0]);
                 if (t + 1 < steps) {
                     out = s.decode(new int[] {got[t]}, new int[0], logits -> layer);
                 }
@@ -136,8 +136,8 @@ class RecyclingTest {
                 gotV = concat(gotV, cache.value(l, 0, pos));
                 wantV = concat(wantV, r.values()[l][pos]);
             }
-            double ek = SharedModels.relErr(gotK, wantK);
-            double ev = SharedModels.relErr(gotV, wantV);
+            double ek = TestMath.relErr(gotK, wantK);
+            double ev = TestMath.relErr(gotV, wantV);
             assertTrue(ek < TOL && ev < TOL, when + ": layer " + l + " cache keys err " + ek + ", values err " + ev);
         }
     }
@@ -157,6 +157,6 @@ class RecyclingTest {
     }
 
     private static double rel(float[] got, double[] want) {
-        return SharedModels.relErr(LlamaModelGoldenTest.toD(got), want);
+        return TestMath.relErr(TestMath.toDoubles(got), want);
     }
 }

@@ -1,46 +1,26 @@
 package dev.mipeaks.model;
 
+import dev.mipeaks.SharedData;
 import dev.mipeaks.io.SafetensorsFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import org.junit.jupiter.api.Assumptions;
 
 /** The shared tiny checkpoints and their goldens (../shared/models); tests skip with a message when absent. */
 final class SharedModels {
-    static final String[] NAMES = {"stories260k", "tiny-qwen2", "tiny-llama31"};
-
     private SharedModels() {
     }
 
-    static Path shared() {
-        String p = System.getProperty("mipeaks.shared", "../shared");
-        return Paths.get(p).toAbsolutePath().normalize();
-    }
-
+    /** The folder of a shared model that has goldens (golden.safetensors); skips the test if absent. */
     static Path model(String name) {
-        Path d = shared().resolve("models").resolve(name);
-        boolean ok = Files.isRegularFile(d.resolve("golden.safetensors"));
-        if (!ok) {
-            System.out.println("SKIP: " + d + " not found (shared test data absent)");
-        }
-        Assumptions.assumeTrue(ok, "shared model " + d + " absent");
-        return d;
+        return SharedData.require("models/" + name + "/golden.safetensors").getParent();
     }
 
     static Path tokenizer(String name) {
-        Path d = shared().resolve("tokenizers").resolve(name);
-        boolean ok = Files.isRegularFile(d.resolve("tokenizer.json"));
-        if (!ok) {
-            System.out.println("SKIP: " + d + " not found (shared test data absent)");
-        }
-        Assumptions.assumeTrue(ok, "shared tokenizer " + d + " absent");
-        return d;
+        return SharedData.require("tokenizers/" + name + "/tokenizer.json").getParent();
     }
 
-    /** The golden tensors of one model. */
-    record Golden(int[] promptIds, int[] greedyIds, float[] layerOutputs, int layers, int positions, int hidden,
-                  float[] logits, int vocab) {
+    /** The golden tensors of one model, read from the model folder {@code dir}. */
+    record Golden(Path dir, int[] promptIds, int[] greedyIds, float[] layerOutputs, int layers, int positions,
+                  int hidden, float[] logits, int vocab) {
         int[] fullSequence() {
             int[] all = new int[promptIds.length + greedyIds.length];
             System.arraycopy(promptIds, 0, all, 0, promptIds.length);
@@ -55,12 +35,35 @@ final class SharedModels {
         float logit(int pos, int v) {
             return logits[pos * vocab + v];
         }
+
+        /** Layer {@code l}'s output at position {@code pos}. */
+        double[] hiddenAt(int l, int pos) {
+            double[] out = new double[hidden];
+            for (int i = 0; i < hidden; i++) {
+                out[i] = layerOutput(l, pos, i);
+            }
+            return out;
+        }
+
+        /** The logits at position {@code pos}. */
+        double[] logitsAt(int pos) {
+            double[] out = new double[vocab];
+            for (int v = 0; v < vocab; v++) {
+                out[v] = logit(pos, v);
+            }
+            return out;
+        }
+    }
+
+    /** The goldens of the shared model {@code name}; skips the test if absent. */
+    static Golden golden(String name) {
+        return golden(model(name));
     }
 
     static Golden golden(Path dir) {
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("golden.safetensors"))) {
             long[] shape = f.info("layer_outputs").shape();
-            return new Golden(toInt(f.longs("prompt_ids")), toInt(f.longs("greedy_ids")), f.floats("layer_outputs"),
+            return new Golden(dir, toInt(f.longs("prompt_ids")), toInt(f.longs("greedy_ids")), f.floats("layer_outputs"),
                     (int) shape[0], (int) shape[1], (int) shape[2], f.floats("logits"),
                     (int) f.info("logits").shape()[1]);
         }
@@ -72,16 +75,5 @@ final class SharedModels {
             out[i] = Math.toIntExact(v[i]);
         }
         return out;
-    }
-
-    /** max |a-b| / (max |b| over the compared set) — a relative error robust to individual near-zero entries. */
-    static double relErr(double[] a, double[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num = Math.max(num, Math.abs(a[i] - b[i]));
-            den = Math.max(den, Math.abs(b[i]));
-        }
-        return den == 0 ? num : num / den;
     }
 }

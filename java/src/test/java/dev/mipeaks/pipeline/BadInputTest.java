@@ -3,6 +3,7 @@ package dev.mipeaks.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,14 +26,14 @@ class BadInputTest {
         model = PipelineRuns.demoModel(tmp.resolve("model"));
     }
 
-    static PipelineRuns.Result run(Path modelDir, Path data, Path out, String... extra) {
+    static CliResult run(Path modelDir, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--model", modelDir.toString(), "--dataset", data.toString(),
                 "--max-new-tokens", "4", "--threads", "1", "--out", out.toString()));
         a.addAll(List.of(extra));
-        return PipelineRuns.cli(a.toArray(String[]::new));
+        return CliResult.run(a.toArray(String[]::new));
     }
 
-    static void assertOneLineError(PipelineRuns.Result r, int code, String... fragments) {
+    static void assertOneLineError(CliResult r, int code, String... fragments) {
         assertEquals(code, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("mipeaks: error: "), r.err());
@@ -50,7 +51,7 @@ class BadInputTest {
                 {"unique_id": "c", "problem": "What is 3 + 3?", "solution": "6 is $\\\\boxed{6}$.", "answer": "6"}
                 """);
         Path out = tmp.resolve("nosol");
-        PipelineRuns.Result r = run(model, data, out);
+        CliResult r = run(model, data, out);
         assertEquals(0, r.code(), r.err());
         List<String> manifest = Files.readAllLines(out.resolve(RunLayout.MANIFEST));
         assertEquals(3, manifest.size());
@@ -113,7 +114,7 @@ class BadInputTest {
         assertOneLineError(run(model, data, tmp.resolve("o2"), "--layers", "9"), 2, "layer 9 outside [0, 4)");
         assertOneLineError(run(model, data, tmp.resolve("o3"), "--estimator", "nope"), 2, "unknown estimator 'nope'");
         // exit 3 in one line; which reason comes first depends on whether this build has kernels (nvcc present)
-        PipelineRuns.Result cuda = run(model, data, tmp.resolve("o4"), "--device", "cuda");
+        CliResult cuda = run(model, data, tmp.resolve("o4"), "--device", "cuda");
         assertOneLineError(cuda, 3);
         assertTrue(cuda.err().contains("no CUDA device") || cuda.err().contains("kernels not built"), cuda.err());
         assertOneLineError(run(model, tmp.resolve("missing.jsonl"), tmp.resolve("o5")), 2, "missing.jsonl");
@@ -144,7 +145,7 @@ class BadInputTest {
         w.write(nan.resolve("model.safetensors"));
         Path data = PipelineRuns.demoProblems(tmp.resolve("d5/problems.jsonl"), 1);
         Path out = tmp.resolve("nan");
-        PipelineRuns.Result r = run(nan, data, out, "--layers", "2,3");
+        CliResult r = run(nan, data, out, "--layers", "2,3");
         assertEquals(0, r.code(), r.err());
         String line = Files.readAllLines(out.resolve(RunLayout.MANIFEST)).get(0);
         assertTrue(line.contains("\"status\":\"skipped\"") && line.contains("non-finite") && line.contains("layer 3"), line);
@@ -160,7 +161,7 @@ class BadInputTest {
         Files.writeString(out.resolve(RunLayout.MANIFEST), "{\"index\":1,\"id\":\"p", java.nio.file.StandardOpenOption.APPEND);
         Path reference = tmp.resolve("partial-ref");
         assertEquals(0, run(model, data, reference, "--no-report", "--limit", "1").code());
-        PipelineRuns.Result r = run(model, data, out, "--no-report", "--limit", "1");
+        CliResult r = run(model, data, out, "--no-report", "--limit", "1");
         assertEquals(0, r.code(), r.err());
         PipelineRuns.assertSameResults(reference, out, false);
     }
@@ -177,14 +178,14 @@ class BadInputTest {
                 "--layer 99: not one of the captured layers [1, 2]");
         // a model device that would fail only when the model loads (after config.json fixed compute_dtype)
         assertOneLineError(run(model, data, out, "--model-device", "gpu"), 2, "--model-device gpu: expected cpu, cuda");
-        PipelineRuns.Result cuda = run(model, data, out, "--model-device", "cuda", "--no-report");
+        CliResult cuda = run(model, data, out, "--model-device", "cuda", "--no-report");
         if (cuda.code() != 0) { // a machine without CUDA LibTorch: refused up front
             assertOneLineError(cuda, 3, "--model-device cuda: LibTorch sees no CUDA device");
         }
         assertTrue(cuda.code() == 0 || !Files.exists(out), "nothing written");
         // the corrected command runs
         Path fixed = cuda.code() == 0 ? tmp.resolve("poison-fixed") : out;
-        PipelineRuns.Result r = run(model, data, fixed, "--no-report", "--temperature", "0.7", "--top-p", "0.9");
+        CliResult r = run(model, data, fixed, "--no-report", "--temperature", "0.7", "--top-p", "0.9");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, Files.readAllLines(fixed.resolve(RunLayout.MANIFEST)).size());
     }
@@ -203,7 +204,7 @@ class BadInputTest {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertOneLineError(run(model, data, file), 2, "exists and is not a folder");
         assertOneLineError(run(model, data, model, "--no-report"), 2, "is an input (--model");
-        PipelineRuns.Result forced = run(model, data, mine, "--no-report", "--force");
+        CliResult forced = run(model, data, mine, "--no-report", "--force");
         assertEquals(0, forced.code(), forced.err());
         assertEquals("precious", Files.readString(mine.resolve("notes.txt")));
         assertEquals(1, Files.readAllLines(mine.resolve(RunLayout.MANIFEST)).size());

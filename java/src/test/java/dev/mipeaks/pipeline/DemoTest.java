@@ -3,6 +3,7 @@ package dev.mipeaks.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class DemoTest {
     @Test
     void demoRunsThePipelineAndSaysTheModelIsRandom() throws IOException {
         Path out = tmp.resolve("demo");
-        PipelineRuns.Result r = PipelineRuns.cli("demo", "--out", out.toString(), "--max-new-tokens", "8", "--threads", "2");
+        CliResult r = CliResult.run("demo", "--out", out.toString(), "--max-new-tokens", "8", "--threads", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith(DemoRun.NOTICE), r.out());
         assertTrue(r.out().contains("NOTE: " + DemoRun.NOTICE), r.out());
@@ -38,7 +39,7 @@ class DemoTest {
 
         // a second demo into the same folder reuses the model and the finished problems
         long modelTime = Files.getLastModifiedTime(out.resolve("model/model.safetensors")).toMillis();
-        PipelineRuns.Result again = PipelineRuns.cli("demo", "--out", out.toString(), "--max-new-tokens", "8", "--threads", "2");
+        CliResult again = CliResult.run("demo", "--out", out.toString(), "--max-new-tokens", "8", "--threads", "2");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("6 finished before, 0 to do"), again.err());
         assertEquals(modelTime, Files.getLastModifiedTime(out.resolve("model/model.safetensors")).toMillis());

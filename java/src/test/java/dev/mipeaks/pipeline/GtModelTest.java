@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.eval.DatasetLoader;
@@ -48,7 +49,7 @@ class GtModelTest {
                     "--limit", "1", "--layers", "all", "--max-new-tokens", "6", "--device", "cpu", "--threads", "1",
                     "--no-report", "--out", out.toString()};
             String[] args = out == other ? concat(base, "--gt-model", gt.toString()) : base;
-            PipelineRuns.Result r = PipelineRuns.cli(args);
+            CliResult r = CliResult.run(args);
             assertEquals(0, r.code(), r.err());
         }
         JsonNode cfg = JSON.readTree(other.resolve(RunLayout.CONFIG).toFile());
@@ -80,7 +81,7 @@ class GtModelTest {
     void anotherHiddenSizeIsRefused(@TempDir Path tmp) {
         Path model = SharedData.require("models/tiny-qwen2");
         Path llama = SharedData.require("models/tiny-llama31");
-        PipelineRuns.Result r = PipelineRuns.cli("run", "--model", model.toString(), "--dataset", "math500",
+        CliResult r = CliResult.run("run", "--model", model.toString(), "--dataset", "math500",
                 "--data-dir", SharedData.require("data").toString(), "--limit", "1", "--device", "cpu", "--gt-model",
                 llama.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code(), r.err());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.model.HubLayout;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class ModelLimitsRunTest {
         Path model = PipelineRuns.demoModel(tmp.resolve("model"));
         Path data = dataWithALongProblem();
         Path out = tmp.resolve("run");
-        PipelineRuns.Result r = PipelineRuns.cli(run(model.toString(), data, out).toArray(String[]::new));
+        CliResult r = CliResult.run(run(model.toString(), data, out).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("memory plan: longest ") && r.err().contains(" positions (max_position_embeddings 4096)"),
                 r.err());
@@ -63,7 +64,7 @@ class ModelLimitsRunTest {
         // a budget no problem fits: exit 2 before the model loads, with the numbers
         List<String> args = run(model.toString(), data, tmp.resolve("none"));
         args.set(args.indexOf("--max-new-tokens") + 1, "5000");
-        PipelineRuns.Result none = PipelineRuns.cli(args.toArray(String[]::new));
+        CliResult none = CliResult.run(args.toArray(String[]::new));
         assertEquals(2, none.code(), none.err());
         assertTrue(none.err().contains("mipeaks: error: shortest prompt ") && none.err().contains(" + max new tokens "
                 + "5000 = ") && none.err().contains("positions, more than the model's max_position_embeddings 4096"),
@@ -74,7 +75,7 @@ class ModelLimitsRunTest {
     void rrRefusesAPromptThatDoesNotFitNamingItsRow() throws Exception {
         Path model = PipelineRuns.demoModel(tmp.resolve("model"));
         Path data = dataWithALongProblem();
-        PipelineRuns.Result r = PipelineRuns.cli("rr", "--model", model.toString(), "--dataset", data.toString(),
+        CliResult r = CliResult.run("rr", "--model", model.toString(), "--dataset", data.toString(),
                 "--trigger-ids", "5", "--layer", "1", "--max-new-tokens", "8", "--out", tmp.resolve("rr").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("mipeaks: error: longest prompt ") && r.err().contains("(p.jsonl row 1, id long)")

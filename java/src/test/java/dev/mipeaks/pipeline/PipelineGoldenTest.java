@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
+import dev.mipeaks.TestMath;
 import dev.mipeaks.analysis.AnalysisTestRuns;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.io.DType;
@@ -37,7 +39,7 @@ class PipelineGoldenTest {
     static Path tmp;
 
     static Path run;
-    static PipelineRuns.Result result;
+    static CliResult result;
 
     @BeforeAll
     static void runPipeline() {
@@ -46,7 +48,7 @@ class PipelineGoldenTest {
         SharedData.require("pipeline/tiny-qwen2-math500.safetensors");
         run = tmp.resolve("golden-run");
         // --mi-chunk 7: several chunks and a partial one, so that the step -> value bookkeeping is exercised
-        result = PipelineRuns.cli("run", "--model", model.toString(), "--dataset", "math500", "--data-dir",
+        result = CliResult.run("run", "--model", model.toString(), "--dataset", "math500", "--data-dir",
                 data.toString(), "--limit", "2", "--layers", "all", "--max-new-tokens", "24", "--sigma", "50",
                 "--threads", "2", "--mi-chunk", "7", "--device", "cpu", "--out", run.toString());
         assertEquals(0, result.code(), result.err());
@@ -102,10 +104,10 @@ class PipelineGoldenTest {
                         float[] hid = f.floats(RunLayout.hidden(l));
                         assertEquals(t * h, hid.length);
                         for (int s = 0; s < t; s++) {
-                            worstH = Math.max(worstH, relErr(Arrays.copyOfRange(hid, s * h, (s + 1) * h),
+                            worstH = Math.max(worstH, TestMath.relErr(Arrays.copyOfRange(hid, s * h, (s + 1) * h),
                                     Arrays.copyOfRange(gh, (l * t + s) * h, (l * t + s + 1) * h)));
                         }
-                        worstH = Math.max(worstH, relErr(f.floats(RunLayout.gtHidden(l)),
+                        worstH = Math.max(worstH, TestMath.relErr(f.floats(RunLayout.gtHidden(l)),
                                 Arrays.copyOfRange(gg, l * h, (l + 1) * h)));
                         double[] want = Arrays.copyOfRange(gm, l * t, (l + 1) * t);
                         double scale = Arrays.stream(want).map(Math::abs).max().orElse(0);
@@ -190,7 +192,7 @@ class PipelineGoldenTest {
         Path model = SharedData.require("models/tiny-qwen2");
         Path data = SharedData.require("data/math500/test.jsonl").getParent().getParent();
         Path out = tmp.resolve("bf16-run");
-        PipelineRuns.Result r = PipelineRuns.cli("run", "--model", model.toString(), "--dataset", "math500", "--data-dir",
+        CliResult r = CliResult.run("run", "--model", model.toString(), "--dataset", "math500", "--data-dir",
                 data.toString(), "--limit", "1", "--layers", "0,2", "--max-new-tokens", "6", "--state-dtype", "bf16",
                 "--threads", "2", "--no-report", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -251,37 +253,15 @@ class PipelineGoldenTest {
         return gap;
     }
 
-    static double relErr(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num = Math.max(num, Math.abs((double) a[i] - b[i]));
-            den = Math.max(den, Math.abs(b[i]));
-        }
-        return den == 0 ? num : num / den;
-    }
-
     static long[] longs(JsonNode a) {
-        long[] out = new long[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asLong();
-        }
-        return out;
+        return JSON.convertValue(a, long[].class);
     }
 
     static int[] ints(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asInt();
-        }
-        return out;
+        return JSON.convertValue(a, int[].class);
     }
 
     static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asDouble();
-        }
-        return out;
+        return JSON.convertValue(a, double[].class);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mipeaks.analysis.RunLayout;
-import dev.mipeaks.cli.Main;
 import dev.mipeaks.demo.DemoModel;
 import dev.mipeaks.io.DType;
 import dev.mipeaks.io.Matrix;
@@ -14,8 +13,6 @@ import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.EstimatorRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,19 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Helpers shared by the pipeline tests: in-process CLI runs, a small demo-model suite, file comparisons. */
+/** Helpers shared by the pipeline tests: a small demo-model suite, file comparisons. */
 final class PipelineRuns {
     private PipelineRuns() {
-    }
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Result(code, o.toString(), e.toString());
     }
 
     /** The demo model (seed 7) and a dataset of {@code n} short problems built from the shipped demo problems. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class ResumeMergeTest {
         model = PipelineRuns.demoModel(tmp.resolve("model"));
         data = PipelineRuns.demoProblems(tmp.resolve("data/problems.jsonl"), PROBLEMS);
         reference = tmp.resolve("reference");
-        PipelineRuns.Result r = PipelineRuns.cli(args(reference).toArray(String[]::new));
+        CliResult r = CliResult.run(args(reference).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals(PROBLEMS, Files.readAllLines(reference.resolve(RunLayout.MANIFEST)).size());
     }
@@ -62,7 +63,7 @@ class ResumeMergeTest {
         assertTrue(text.contains("interrupted: ") && text.contains(" problems finished in "), text);
         assertTrue(text.contains("rerun the same command to resume"), text);
 
-        PipelineRuns.Result r = PipelineRuns.cli(args(out).toArray(String[]::new));
+        CliResult r = CliResult.run(args(out).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains(finished + " finished before"), r.err());
         PipelineRuns.assertSameResults(reference, out, false);
@@ -73,21 +74,21 @@ class ResumeMergeTest {
         Path a = tmp.resolve("shards/0");
         Path b = tmp.resolve("shards/1");
         // shard 1 first: the merge must not depend on the order the shards ran or are listed in
-        assertEquals(0, PipelineRuns.cli(args(b, "--shard", "1/2").toArray(String[]::new)).code());
-        assertEquals(0, PipelineRuns.cli(args(a, "--shard", "0/2").toArray(String[]::new)).code());
+        assertEquals(0, CliResult.run(args(b, "--shard", "1/2").toArray(String[]::new)).code());
+        assertEquals(0, CliResult.run(args(a, "--shard", "0/2").toArray(String[]::new)).code());
         List<String> la = Files.readAllLines(a.resolve(RunLayout.MANIFEST));
         assertEquals(PROBLEMS / 2, la.size());
         assertTrue(la.stream().allMatch(s -> s.matches("\\{\"index\":\\d*[02468],.*")), "shard 0 holds even indexes: " + la);
 
         Path merged = tmp.resolve("merged");
-        PipelineRuns.Result m = PipelineRuns.cli("merge", "--out", merged.toString(), b.toString(), a.toString());
+        CliResult m = CliResult.run("merge", "--out", merged.toString(), b.toString(), a.toString());
         assertEquals(0, m.code(), m.err());
         assertTrue(m.out().contains(PROBLEMS + " problems"), m.out());
         PipelineRuns.assertSameResults(reference, merged, true);
         assertTrue(Files.isRegularFile(merged.resolve(RunLayout.PEAKS)));
 
         // merging again (and with an overlapping unsharded run) adds nothing and finds everything identical
-        PipelineRuns.Result again = PipelineRuns.cli("merge", "--out", merged.toString(), a.toString(), b.toString(),
+        CliResult again = CliResult.run("merge", "--out", merged.toString(), a.toString(), b.toString(),
                 reference.toString(), "--no-peaks");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("0 new"), again.out());
@@ -98,10 +99,10 @@ class ResumeMergeTest {
     void mergeRefusesDifferentConfigsAndDifferentDuplicates() throws IOException {
         Path a = tmp.resolve("m/a");
         Path c = tmp.resolve("m/c");
-        assertEquals(0, PipelineRuns.cli(args(a, "--shard", "0/2", "--limit", "2").toArray(String[]::new)).code());
-        assertEquals(0, PipelineRuns.cli(args(c, "--shard", "1/2", "--limit", "2", "--sigma", "100")
+        assertEquals(0, CliResult.run(args(a, "--shard", "0/2", "--limit", "2").toArray(String[]::new)).code());
+        assertEquals(0, CliResult.run(args(c, "--shard", "1/2", "--limit", "2", "--sigma", "100")
                 .toArray(String[]::new)).code());
-        PipelineRuns.Result r = PipelineRuns.cli("merge", "--out", tmp.resolve("m/out1").toString(), a.toString(), c.toString());
+        CliResult r = CliResult.run("merge", "--out", tmp.resolve("m/out1").toString(), a.toString(), c.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("field 'params'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -111,7 +112,7 @@ class ResumeMergeTest {
         copyTree(a, t);
         Path f = t.resolve(RunLayout.problemJson(0));
         Files.writeString(f, Files.readString(f).replace("\"stop_reason\":\"", "\"stop_reason\":\"x"));
-        r = PipelineRuns.cli("merge", "--out", tmp.resolve("m/out2").toString(), a.toString(), t.toString());
+        r = CliResult.run("merge", "--out", tmp.resolve("m/out2").toString(), a.toString(), t.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("problems/00000.json differs"), r.err());
     }
@@ -119,13 +120,13 @@ class ResumeMergeTest {
     @Test
     void resumingWithAnotherConfigurationIsRefused() throws IOException {
         Path out = tmp.resolve("other");
-        assertEquals(0, PipelineRuns.cli(args(out, "--limit", "1").toArray(String[]::new)).code());
-        PipelineRuns.Result r = PipelineRuns.cli(args(out, "--limit", "1", "--sigma", "100").toArray(String[]::new));
+        assertEquals(0, CliResult.run(args(out, "--limit", "1").toArray(String[]::new)).code());
+        CliResult r = CliResult.run(args(out, "--limit", "1", "--sigma", "100").toArray(String[]::new));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("config.json: field 'params'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         // the same options resume (nothing to do) and succeed
-        r = PipelineRuns.cli(args(out, "--limit", "1").toArray(String[]::new));
+        r = CliResult.run(args(out, "--limit", "1").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("1 finished before, 0 to do"), r.err());
     }
@@ -133,10 +134,10 @@ class ResumeMergeTest {
     @Test
     void aLargerLimitGrowsTheFolder() throws IOException {
         Path out = tmp.resolve("grow");
-        PipelineRuns.Result r = PipelineRuns.cli(args(out, "--limit", "2").toArray(String[]::new));
+        CliResult r = CliResult.run(args(out, "--limit", "2").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals(2, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
-        r = PipelineRuns.cli(args(out, "--limit", "3").toArray(String[]::new));
+        r = CliResult.run(args(out, "--limit", "3").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("2 finished before, 1 to do"), r.err());
         assertEquals(3, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
@@ -146,7 +147,7 @@ class ResumeMergeTest {
         assertTrue(Files.readString(out.resolve(RunLayout.CONFIG)).contains("\"limit\" : 3"),
                 Files.readString(out.resolve(RunLayout.CONFIG)));
         // another slice adds its problems too; the first ones stay
-        r = PipelineRuns.cli(args(out, "--offset", "5", "--limit", "1").toArray(String[]::new));
+        r = CliResult.run(args(out, "--offset", "5", "--limit", "1").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals(4, Files.readAllLines(out.resolve(RunLayout.MANIFEST)).size());
         assertTrue(Files.isRegularFile(out.resolve(RunLayout.problemJson(5))));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.io.FolderLock;
 import java.io.IOException;
@@ -99,7 +100,7 @@ class RunLockTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertTrue(Files.readString(out.resolve(FolderLock.FILE)).contains("\"pid\":" + p.pid() + ","));
 
-        PipelineRuns.Result r = PipelineRuns.cli(args(out, 24).toArray(String[]::new));
+        CliResult r = CliResult.run(args(out, 24).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("mipeaks: note: " + out.toAbsolutePath().normalize() + ": took over the lock of pid "
                 + p.pid() + ", 'mipeaks run', started "), r.err());

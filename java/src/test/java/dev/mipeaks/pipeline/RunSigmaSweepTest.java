@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class RunSigmaSweepTest {
         Path model = PipelineRuns.demoModel(tmp.resolve("model"));
         Path data = PipelineRuns.demoProblems(tmp.resolve("p.jsonl"), 2);
         Path out = tmp.resolve("run");
-        PipelineRuns.Result r = PipelineRuns.cli("run", "--model", model.toString(), "--dataset", data.toString(),
+        CliResult r = CliResult.run("run", "--model", model.toString(), "--dataset", data.toString(),
                 "--max-new-tokens", "12", "--threads", "1", "--layers", "0,3", "--sigma", "50,100,200",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.SharedData;
+import dev.mipeaks.TestMath;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.StepHook;
@@ -127,13 +128,13 @@ class RrRunnerTest {
             int firstRecycled = oc.recycledAt()[0];
             for (int t = 0; t < oc.tokens().length; t++) {
                 int pos = p - 1 + t;
-                worst = Math.max(worst, rel(cap.states.get(t), once.hidden()[last][pos]));
+                worst = Math.max(worst, TestMath.relErr(cap.states.get(t), once.hidden()[last][pos]));
                 if (t > firstRecycled) {
-                    dupAfter = Math.max(dupAfter, rel(cap.states.get(t), dup.hidden()[last][pos]));
+                    dupAfter = Math.max(dupAfter, TestMath.relErr(cap.states.get(t), dup.hidden()[last][pos]));
                 }
                 double[] lg = once.logits()[pos];
-                int best = argmax(lg);
-                if (margin(lg) > 1e-3) {
+                int best = TestMath.argmax(lg);
+                if (TestMath.margin(lg) > 1e-3) {
                     assertEquals(best, oc.tokens()[t], "step " + t + ": token vs reference argmax");
                 }
             }
@@ -173,36 +174,5 @@ class RrRunnerTest {
             assertTrue(d.recycledSteps() > 0);
             assertEquals(d.triggerCandidates(), d.recycledSteps());
         }
-    }
-
-    static int argmax(double[] v) {
-        int b = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[b]) {
-                b = i;
-            }
-        }
-        return b;
-    }
-
-    static double margin(double[] v) {
-        int b = argmax(v);
-        double second = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < v.length; i++) {
-            if (i != b) {
-                second = Math.max(second, v[i]);
-            }
-        }
-        return v[b] - second;
-    }
-
-    static double rel(float[] a, double[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num = Math.max(num, Math.abs(a[i] - b[i]));
-            den = Math.max(den, Math.abs(b[i]));
-        }
-        return den == 0 ? num : num / den;
     }
 }

@@ -1,15 +1,14 @@
 package dev.mipeaks.scaling;
 
+import static dev.mipeaks.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.CliProcess;
-import dev.mipeaks.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScalingCommandsTest {
     @TempDir
     Path tmp;
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-        return new Run(code, o.toString(), e.toString());
-    }
 
     static String data() {
         return SharedData.require("data").toString();
@@ -62,13 +51,13 @@ class ScalingCommandsTest {
         Path model = SharedData.require("models/tiny-qwen2");
         // rr with the default table (words mapped through the byte-level tokenizer)
         Path rr = tmp.resolve("rr");
-        Run r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
+        CliResult r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
         // the byte-level tokenizer spells only "I" as one token: said, with the words that map to nothing
-        assertTrue(r.err.contains("trigger id from 1 of 10 words (mapped through the model's tokenizer): \"I\" ("), r.err);
-        assertTrue(r.err.contains("no single-token id: \"So\", \"Let\", \"Hmm\", \"The\""), r.err);
-        assertEquals(1, r.err.split("9 of 10 trigger words have no single-token id", -1).length - 1, r.err);
-        assertTrue(r.err.contains("rr: 1/1 problems") && r.err.contains("ETA"), r.err);
+        assertTrue(r.err().contains("trigger id from 1 of 10 words (mapped through the model's tokenizer): \"I\" ("), r.err());
+        assertTrue(r.err().contains("no single-token id: \"So\", \"Let\", \"Hmm\", \"The\""), r.err());
+        assertEquals(1, r.err().split("9 of 10 trigger words have no single-token id", -1).length - 1, r.err());
+        assertTrue(r.err().contains("rr: 1/1 problems") && r.err().contains("ETA"), r.err());
         assertRunFolder(rr, 1);
         JsonNode line = RunFolder.JSON.readTree(lines(rr.resolve(RunFolder.RESULTS)).get(0));
         for (String f : List.of("response", "prediction", "correct", "recycled_steps", "regular_steps", "token_ids")) {
@@ -92,20 +81,20 @@ class ScalingCommandsTest {
         assertTrue(report.contains("> **Warning:** 9 of 10 trigger words have no single-token id"), report);
         boolean fired = metrics.path("trigger_candidates").asLong() > 0;
         assertEquals(fired, metrics.path("triggers_fired").asBoolean());
-        assertEquals(!fired, r.err.contains("the triggers never fired"), r.err);
+        assertEquals(!fired, r.err().contains("the triggers never fired"), r.err());
         assertEquals(!fired, report.contains("the triggers never fired"), report);
         assertTrue(report.contains("No greedy baseline compared"), report);
 
         Path base = tmp.resolve("baseline");
         r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0").toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertRunFolder(base, 1);
         JsonNode b = RunFolder.JSON.readTree(lines(base.resolve(RunFolder.RESULTS)).get(0));
         assertEquals(0, b.path("recycled_steps").asInt());
         assertTrue(Files.readString(base.resolve(RunFolder.REPORT)).contains("Baseline run"));
         // the recycled folder again (nothing left to run) against the greedy baseline
         r = run(rr(model, dataset, rr, "--limit", "1", "--baseline", base.toString()).toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         report = Files.readString(rr.resolve(RunFolder.REPORT));
         assertTrue(report.contains("## Recycled vs greedy baseline") && report.contains("| accuracy | "), report);
         metrics = RunFolder.JSON.readTree(rr.resolve(RunFolder.METRICS).toFile());
@@ -118,19 +107,19 @@ class ScalingCommandsTest {
         Path results = rr.resolve(RunFolder.RESULTS);
         Files.writeString(results, Files.readString(results).replace("\"answer\":", "\"ground_truth\":"));
         r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(rr.resolve(RunFolder.REPORT)).contains(" | " + ReportText.cell(line.path("prediction").asText("")) + " | " + ReportText.cell(answer) + " | "),
                 "old-style line's answer in the report");
         assertEquals(1, lines(results).size());
         // a baseline must be a greedy run of the same setting
         r = run(rr(model, dataset, base, "--limit", "1", "--probability", "0", "--baseline", rr.toString())
                 .toArray(new String[0]));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--baseline " + rr + ": field 'probability' is 0.5"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--baseline " + rr + ": field 'probability' is 0.5"), r.err());
 
         Path tt = tmp.resolve("ttts");
         r = run(ttts(model, dataset, tt, "--limit", "1").toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertRunFolder(tt, 2);
         assertTrue(Files.size(tt.resolve(TttsReport.PLOTS).resolve(TttsReport.FIGURE + ".png")) > 1000);
         assertTrue(Files.readString(tt.resolve(RunFolder.REPORT)).contains("| `\"Wait\"` |"));
@@ -152,24 +141,24 @@ class ScalingCommandsTest {
     void rrResumesAndRefusesAnotherConfiguration() throws Exception {
         Path model = SharedData.require("models/tiny-qwen2");
         Path out = tmp.resolve("rr");
-        Run a = run(rr(model, "gsm8k", out, "--limit", "1", "--trigger-ids", "199,262,283").toArray(new String[0]));
-        assertEquals(0, a.code, a.err);
+        CliResult a = run(rr(model, "gsm8k", out, "--limit", "1", "--trigger-ids", "199,262,283").toArray(new String[0]));
+        assertEquals(0, a.code(), a.err());
         String first = lines(out.resolve(RunFolder.RESULTS)).get(0);
-        Run b = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "283,199,262").toArray(new String[0]));
-        assertEquals(0, b.code, b.err);
-        assertTrue(b.err.contains("resuming: 1 of 2"), b.err);
+        CliResult b = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "283,199,262").toArray(new String[0]));
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.err().contains("resuming: 1 of 2"), b.err());
         List<String> l = lines(out.resolve(RunFolder.RESULTS));
         assertEquals(2, l.size());
         assertEquals(first, l.get(0), "the finished line is kept as it was");
         assertEquals(1, RunFolder.JSON.readTree(l.get(1)).path("index").asInt());
         assertEquals(2, RunFolder.JSON.readTree(out.resolve(RunFolder.METRICS).toFile()).path("problems").asInt());
 
-        Run c = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "199,262,283", "--seed", "1")
+        CliResult c = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "199,262,283", "--seed", "1")
                 .toArray(new String[0]));
-        assertEquals(2, c.code);
-        assertTrue(c.err.contains("field 'seed' is 0 in the run folder but 1 now"), c.err);
-        assertEquals(1, c.err.lines().filter(x -> x.startsWith("mipeaks:")).count(), c.err);
-        assertFalse(c.err.contains("\tat "), "no stack trace");
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("field 'seed' is 0 in the run folder but 1 now"), c.err());
+        assertEquals(1, c.err().lines().filter(x -> x.startsWith("mipeaks:")).count(), c.err());
+        assertFalse(c.err().contains("\tat "), "no stack trace");
         assertEquals(2, lines(out.resolve(RunFolder.RESULTS)).size());
     }
 
@@ -192,9 +181,9 @@ class ScalingCommandsTest {
         for (String l : lines(results)) {
             RunFolder.JSON.readTree(l);  // every kept line is whole
         }
-        Run r = run(args.toArray(new String[0]));
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.err.contains("resuming: " + kept + " of 100"), r.err);
+        CliResult r = run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("resuming: " + kept + " of 100"), r.err());
         assertEquals(100, lines(results).size());
     }
 
@@ -202,18 +191,18 @@ class ScalingCommandsTest {
     void tttsResumesAndRefusesOtherBudgets() throws Exception {
         Path model = SharedData.require("models/tiny-qwen2");
         Path out = tmp.resolve("ttts");
-        Run a = run(ttts(model, "aime24", out, "--limit", "1").toArray(new String[0]));
-        assertEquals(0, a.code, a.err);
+        CliResult a = run(ttts(model, "aime24", out, "--limit", "1").toArray(new String[0]));
+        assertEquals(0, a.code(), a.err());
         List<String> before = lines(out.resolve(RunFolder.RESULTS));
-        Run b = run(ttts(model, "aime24", out, "--limit", "2").toArray(new String[0]));
-        assertEquals(0, b.code, b.err);
+        CliResult b = run(ttts(model, "aime24", out, "--limit", "2").toArray(new String[0]));
+        assertEquals(0, b.code(), b.err());
         List<String> after = lines(out.resolve(RunFolder.RESULTS));
         assertEquals(4, after.size());
         assertEquals(before, after.subList(0, 2));
-        Run c = run(ttts(model, "aime24", out, "--limit", "2").stream().map(s -> s.equals("2,4") ? "2,8" : s)
+        CliResult c = run(ttts(model, "aime24", out, "--limit", "2").stream().map(s -> s.equals("2,4") ? "2,8" : s)
                 .toArray(String[]::new));
-        assertEquals(2, c.code);
-        assertTrue(c.err.contains("field 'budgets' is [2,4] in the run folder but [2,8] now"), c.err);
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("field 'budgets' is [2,4] in the run folder but [2,8] now"), c.err());
     }
 
     @Test
@@ -224,34 +213,34 @@ class ScalingCommandsTest {
         // an index the 3-layer model does not have
         List<String> layer23 = new ArrayList<>(args);
         layer23.addAll(List.of("--layer", "23"));
-        Run r = run(layer23.toArray(new String[0]));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--layer 23: outside [0, 3)"), r.err);
+        CliResult r = run(layer23.toArray(new String[0]));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--layer 23: outside [0, 3)"), r.err());
         assertFalse(Files.exists(tmp.resolve("b").resolve(RunFolder.RESULTS)));
         List<String> badLayer = new ArrayList<>(args);
         badLayer.addAll(List.of("--layer", "half"));
         r = run(badLayer.toArray(new String[0]));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--layer half: expected a layer index, mid, or a fraction of depth"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--layer half: expected a layer index, mid, or a fraction of depth"), r.err());
 
         // the default is relative to the depth: the paper's 23 of 32 = 0.72 is layer 2 of this model's 3
         r = run("rr", "--model", model.toString(), "--dataset", "math500", "--data-dir", data(), "--limit", "1",
                 "--trigger-ids", "1", "--max-new-tokens", "4", "--out", tmp.resolve("default-layer").toString());
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.err.contains("rr: recycling layer 2 of 3 (--layer 0.72)"), r.err);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("rr: recycling layer 2 of 3 (--layer 0.72)"), r.err());
 
         Path stories = SharedData.require("models/stories260k");
         r = run(rr(stories, "math500", tmp.resolve("c"), "--limit", "1", "--trigger-ids", "1").toArray(new String[0]));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("tokenizer.json: no such file"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tokenizer.json: no such file"), r.err());
 
         r = run(ttts(model, "math500", tmp.resolve("d"), "--limit", "1").stream().map(s -> s.equals("2,4") ? "4,4" : s)
                 .toArray(String[]::new));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--budget 4 given twice"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--budget 4 given twice"), r.err());
 
         r = run(rr(model, "math500", tmp.resolve("e"), "--limit", "1", "--trigger-ids", "999").toArray(new String[0]));
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("--trigger-ids: 999 outside the model's vocabulary [0, 384)"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--trigger-ids: 999 outside the model's vocabulary [0, 384)"), r.err());
     }
 }
