@@ -11,34 +11,32 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * I/O failures as one line for the user: the path and what went wrong (a full disk, a read-only or missing
  * folder, a permission), an exit-2 error rather than "internal error: java.nio...".
  */
 public final class IoErrors {
+    /** The exceptions a user meets most, in their own words (the classes are disjoint: order does not matter). */
+    private static final List<Map.Entry<Class<? extends IOException>, String>> REASONS = List.of(
+            Map.entry(AccessDeniedException.class, "permission denied"),
+            Map.entry(NoSuchFileException.class, "no such file or folder"),
+            Map.entry(FileAlreadyExistsException.class, "already exists"),
+            Map.entry(DirectoryNotEmptyException.class, "a folder that is not empty is in the way"),
+            Map.entry(NotDirectoryException.class, "not a folder"),
+            Map.entry(CharacterCodingException.class, "not UTF-8 text"));
+
     private IoErrors() {
     }
 
     /** What went wrong, without the path: "permission denied", "No space left on device", ... */
     public static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "no such file or folder";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "already exists";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "a folder that is not empty is in the way";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "not a folder";
-        }
-        if (e instanceof CharacterCodingException) {
-            return "not UTF-8 text";
+        for (Map.Entry<Class<? extends IOException>, String> r : REASONS) {
+            if (r.getKey().isInstance(e)) {
+                return r.getValue();
+            }
         }
         if (e instanceof FileSystemException f) {
             return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
