@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A safetensors file opened for reading: the header is parsed and validated on open, tensor data is memory-mapped
@@ -330,22 +331,16 @@ public final class SafetensorsFile implements AutoCloseable {
     public double[] doubles(String name) {
         TensorInfo t = info(name);
         ByteBuffer b = data(name);
-        double[] out = new double[Math.toIntExact(t.numel())];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = t.dtype().getAsDouble(b, i);
-        }
-        return out;
+        return IntStream.range(0, Math.toIntExact(t.numel())).mapToDouble(i -> t.dtype().getAsDouble(b, i))
+                .toArray();
     }
 
     /** An integer tensor's values. */
     public long[] longs(String name) {
         TensorInfo t = info(name);
         ByteBuffer b = data(name);
-        long[] out = new long[Math.toIntExact(t.numel())];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = t.dtype().getAsLong(b, i);
-        }
-        return out;
+        return IntStream.range(0, Math.toIntExact(t.numel())).mapToLong(i -> t.dtype().getAsLong(b, i))
+                .toArray();
     }
 
     /** A 2-D view of a tensor as rows (the last dimension is the row length; leading dimensions are flattened). */

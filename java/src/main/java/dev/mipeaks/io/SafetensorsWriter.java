@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Builds a safetensors file (readable by Python's {@code safetensors}) and writes it atomically.
@@ -66,31 +67,31 @@ public final class SafetensorsWriter {
     }
 
     public SafetensorsWriter addF32(String name, long[] shape, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return add(name, DType.F32, shape, b);
+        return add(name, DType.F32, shape, filled(DType.F32, values.length, b -> b.asFloatBuffer().put(values)));
     }
 
     public SafetensorsWriter addF64(String name, long[] shape, double[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asDoubleBuffer().put(values);
-        return add(name, DType.F64, shape, b);
+        return add(name, DType.F64, shape, filled(DType.F64, values.length, b -> b.asDoubleBuffer().put(values)));
     }
 
     public SafetensorsWriter addI64(String name, long[] shape, long[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        return add(name, DType.I64, shape, b);
+        return add(name, DType.I64, shape, filled(DType.I64, values.length, b -> b.asLongBuffer().put(values)));
     }
 
     /** Stores float values as bfloat16 (round to nearest even). */
     public SafetensorsWriter addBF16(String name, long[] shape, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putShort(DType.bf16FromFloat(v));
-        }
-        b.flip();
-        return add(name, DType.BF16, shape, b);
+        return add(name, DType.BF16, shape, filled(DType.BF16, values.length, b -> {
+            for (int i = 0; i < values.length; i++) {
+                b.putShort(2 * i, DType.bf16FromFloat(values[i]));
+            }
+        }));
+    }
+
+    /** A little-endian buffer of {@code n} elements of {@code dtype}, its content written by {@code fill}. */
+    private static ByteBuffer filled(DType dtype, int n, Consumer<ByteBuffer> fill) {
+        ByteBuffer b = ByteBuffer.allocate(n * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return b;
     }
 
     private void checkName(String name) {
