@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mipeaks.CliResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** One name for the same thing on every command, the old names kept as hidden aliases. */
 class OptionVocabularyTest {
@@ -67,36 +69,40 @@ class OptionVocabularyTest {
         assertTrue(seen > 3, "parameters seen: " + seen);
     }
 
-    @Test
-    void everyDefaultIsShownInHelp() {
+    /** Calls {@code check} with every option of every command (the command's name, the option). */
+    static void forEachOption(BiConsumer<String, OptionSpec> check) {
         picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-        StringBuilder missing = new StringBuilder();
         for (var e : cl.getSubcommands().entrySet()) {
-            for (var o : e.getValue().getCommandSpec().options()) {
-                if (o.hidden() || o.defaultValue() == null || o.usageHelp() || o.versionHelp()) {
-                    continue;
-                }
-                String d = String.join(" ", o.description());
-                if (!d.contains("${DEFAULT-VALUE}") && !d.toLowerCase(java.util.Locale.ROOT).contains("default")) {
-                    missing.append(e.getKey()).append(' ').append(o.longestName()).append('\n');
-                }
+            for (OptionSpec o : e.getValue().getCommandSpec().options()) {
+                check.accept(e.getKey(), o);
             }
         }
+    }
+
+    @Test
+    void everyDefaultIsShownInHelp() {
+        StringBuilder missing = new StringBuilder();
+        forEachOption((command, o) -> {
+            if (o.hidden() || o.defaultValue() == null || o.usageHelp() || o.versionHelp()) {
+                return;
+            }
+            String d = String.join(" ", o.description());
+            if (!d.contains("${DEFAULT-VALUE}") && !d.toLowerCase(java.util.Locale.ROOT).contains("default")) {
+                missing.append(command).append(' ').append(o.longestName()).append('\n');
+            }
+        });
         assertEquals("", missing.toString(), "options whose default --help does not show");
     }
 
     @Test
     void everyValueHasALabelNotAFieldName() {
-        picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         StringBuilder unlabelled = new StringBuilder();
-        for (var e : cl.getSubcommands().entrySet()) {
-            for (var o : e.getValue().getCommandSpec().options()) {
-                if (o.arity().max() > 0 && !o.hidden() && o.paramLabel().startsWith("<")) {
-                    unlabelled.append(e.getKey()).append(' ').append(o.longestName()).append(' ')
-                            .append(o.paramLabel()).append('\n');
-                }
+        forEachOption((command, o) -> {
+            if (o.arity().max() > 0 && !o.hidden() && o.paramLabel().startsWith("<")) {
+                unlabelled.append(command).append(' ').append(o.longestName()).append(' ')
+                        .append(o.paramLabel()).append('\n');
             }
-        }
+        });
         assertEquals("", unlabelled.toString());
     }
 }
