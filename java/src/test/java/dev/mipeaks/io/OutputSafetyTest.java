@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,17 +89,11 @@ class OutputSafetyTest {
     }
 
     private static byte[] concat(byte[]... parts) {
-        int n = 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
-            n += p.length;
+            out.writeBytes(p);
         }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
+        return out.toByteArray();
     }
 
     @Test
