@@ -1,5 +1,7 @@
 package dev.mipeaks;
 
+import java.util.stream.IntStream;
+
 /** The numeric checks the golden and parity tests share: relative error, argmax, top-1 margin. */
 public final class TestMath {
     private TestMath() {
@@ -36,13 +38,7 @@ public final class TestMath {
 
     /** The index of the largest entry, the first one on ties. */
     public static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return IntStream.range(1, v.length).reduce(0, (best, i) -> v[i] > v[best] ? i : best);
     }
 
     /** {@link #argmax(double[])} of float values. */
