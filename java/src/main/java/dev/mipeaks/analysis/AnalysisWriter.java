@@ -36,36 +36,18 @@ public final class AnalysisWriter {
         });
     }
 
-    private static ObjectNode peaksLine(RunAnalysis a, RunAnalysis.ProblemPeaks p, int layer, RunAnalysis.LayerPeaks lp) {
+    static PeaksLine peaksLine(RunAnalysis a, RunAnalysis.ProblemPeaks p, int layer, RunAnalysis.LayerPeaks lp) {
         SequenceStats s = lp.stats();
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", p.index());
-        o.put("id", p.id());
-        o.put("layer", layer);
-        o.put("steps", p.steps());
-        if (s.quartiles() != null) {
-            o.put("q1", s.quartiles().q1());
-            o.put("median", s.quartiles().median());
-            o.put("q3", s.quartiles().q3());
-            o.put("threshold", s.quartiles().upperFence());
-        }
-        num(o, "mean", s.steps() == 0 ? null : s.mean());
-        num(o, "std", s.steps() == 0 ? null : s.std());
-        num(o, "aom", s.aomStatus() == SequenceStats.AomStatus.OK ? s.aom() : null);
-        o.put("aom_status", s.aomStatus().name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, PeaksLine.RulePeaks> rules = new java.util.LinkedHashMap<>();
         for (PeakRule r : a.options().rules()) {
-            ObjectNode ro = o.putObject(r.key());
-            if (r == PeakRule.TOPK) {
-                ro.put("k", a.options().topK());
-            }
             // every list in step order, aligned; top-k also says each step's rank (1 = largest MI)
             int[] peaks = s.peaks(r);
             int[] order = Peaks.stepOrder(peaks);
-            ArrayNode steps = ro.putArray("peak_steps");
-            ArrayNode ranks = r == PeakRule.TOPK ? ro.putArray("ranks") : null;
-            ArrayNode toks = ro.putArray("tokens");
-            ArrayNode ids = ro.putArray("token_ids");
-            ArrayNode shown = ro.putArray("shown");
+            List<Integer> steps = new java.util.ArrayList<>();
+            List<Integer> ranks = r == PeakRule.TOPK ? new java.util.ArrayList<>() : null;
+            List<String> toks = new java.util.ArrayList<>();
+            List<Integer> ids = new java.util.ArrayList<>();
+            List<String> shown = new java.util.ArrayList<>();
             for (int i : order) {
                 steps.add(peaks[i]);
                 if (ranks != null) {
@@ -77,8 +59,15 @@ public final class AnalysisWriter {
                 ids.add(id);
                 shown.add(TokenText.show(tok, id));
             }
+            rules.put(r.key(), new PeaksLine.RulePeaks(r == PeakRule.TOPK ? a.options().topK() : null, steps, ranks,
+                    toks, ids, shown));
         }
-        return o;
+        Quartiles q = s.quartiles();
+        return new PeaksLine(p.index(), p.id(), layer, p.steps(), q == null ? null : q.q1(),
+                q == null ? null : q.median(), q == null ? null : q.q3(), q == null ? null : q.upperFence(),
+                s.steps() == 0 ? null : s.mean(), s.steps() == 0 ? null : s.std(),
+                s.aomStatus() == SequenceStats.AomStatus.OK ? s.aom() : null,
+                s.aomStatus().name().toLowerCase(java.util.Locale.ROOT), rules);
     }
 
     static void num(ObjectNode o, String name, Double v) {
