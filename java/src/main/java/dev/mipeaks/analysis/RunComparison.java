@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,7 +124,7 @@ public final class RunComparison {
         });
         RunConfig c0 = runs.get(0).config();
         String miLabel = Charts.miLabel(c0);
-        String context = "runs " + String.join(", ", labels) + ", dataset " + Charts.shortName(
+        String context = "runs " + String.join(", ", labels) + ", dataset " + ChartStyle.shortName(
                 c0.dataset() == null ? "?" : c0.dataset());
         files.addAll(Figure.single(Charts.histograms(hist, layer, 60, miLabel, context), 900, 500)
                 .save(plots, "mi_histograms"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;

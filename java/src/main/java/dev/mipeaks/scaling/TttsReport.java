@@ -2,9 +2,10 @@ package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -128,7 +129,7 @@ public final class TttsReport {
         folder.writeJson(RunFolder.METRICS, m);
         java.util.Set<Integer> problems = new java.util.HashSet<>();
         folder.finished().forEach(l -> problems.add(l.path("index").asInt()));
-        figure(r, o, dev.mipeaks.analysis.Charts.context(cfg.path("model").asText(null), dataset, problems.size()))
+        figure(r, o, ChartStyle.context(cfg.path("model").asText(null), dataset, problems.size()))
                 .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
         return r;
@@ -198,8 +199,8 @@ public final class TttsReport {
         rr.setSeriesPaint(1, BASE);
         rr.setSeriesStroke(1, BASE_STROKE);
         p.setRenderer(rr);
-        dev.mipeaks.analysis.Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
-        dev.mipeaks.analysis.Charts.zeroLine(p);
+        ChartStyle.accuracyAxis((NumberAxis) p.getRangeAxis());
+        ChartStyle.zeroLine(p);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setAutoRangeIncludesZero(false);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());

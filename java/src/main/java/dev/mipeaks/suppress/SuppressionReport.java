@@ -2,11 +2,11 @@ package dev.mipeaks.suppress;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.analysis.Charts;
 import dev.mipeaks.analysis.TokenText;
 import dev.mipeaks.eval.Accuracy;
-import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -140,7 +140,7 @@ public final class SuppressionReport {
                 PlotOrientation.VERTICAL, true, false, false);
         c.setBackgroundPaint(Color.WHITE);
         c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        c.addSubtitle(0, new TextTitle(Charts.context(s.options().model().toString(), s.datasetName(), s.problems()),
+        c.addSubtitle(0, new TextTitle(ChartStyle.context(s.options().model().toString(), s.datasetName(), s.problems()),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
         XYPlot p = c.getXYPlot();
         p.setBackgroundPaint(Color.WHITE);
@@ -156,8 +156,8 @@ public final class SuppressionReport {
         p.setRenderer(r);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
-        Charts.zeroLine(p);
+        ChartStyle.accuracyAxis((NumberAxis) p.getRangeAxis());
+        ChartStyle.zeroLine(p);
         return c;
     }
 
