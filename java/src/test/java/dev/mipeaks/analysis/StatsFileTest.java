@@ -136,6 +136,11 @@ class StatsFileTest {
             old.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
         }
         assertEquals(old.toString(), Files.readString(f));
+        // lens_tokens.jsonl: the layer first, then the same fields
+        ObjectNode lensOld = JsonFields.MAPPER.createObjectNode().put("layer", 4);
+        lensOld.setAll((ObjectNode) JsonFields.MAPPER.readTree(Files.readAllLines(f).get(1)));
+        assertEquals(JsonFields.MAPPER.writeValueAsString(lensOld),
+                JsonFields.MAPPER.writeValueAsString(new LogitLens.LayerRow(4, rows.get(1))));
         ThinkingTokens.Row back = JsonFields.MAPPER.readValue(Files.readAllLines(f).get(1), ThinkingTokens.Row.class);
         assertEquals(rows.get(1).word(), back.word());
         assertEquals(rows.get(1).freq(), back.freq());
