@@ -15,8 +15,8 @@ import org.apache.commons.csv.CSVRecord;
  * The records of an RFC 4180 CSV text (commons-csv: fields in double quotes may hold commas, line breaks and doubled
  * quotes; records end with CRLF, LF or CR), each with the 1-based line it starts on and its length in characters
  * (as it stands in the file, its line end included), so that errors name the line and over-long records can be
- * refused. Used
- * for the paper's math_train_12k.csv, whose solutions span lines. A blank line is a record of one empty field.
+ * refused. Used for the paper's math_train_12k.csv, whose solutions span lines. A blank line is a record of one empty
+ * field. A quoting error is thrown when the record it is in is asked for, after the records before it.
  */
 final class CsvRows {
     /** A record, the line its first character is on, and its length in the file (quotes, commas, line end). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,5 +49,16 @@ class CsvRowsTest {
         assertEquals(ExitCode.INVALID_INPUT, open.exitCode());
         MipeaksException after = assertThrows(MipeaksException.class, () -> rows("a\nb,\"q\"x\n", 100));
         assertEquals("f:2: text after a closing quote", after.getMessage());
+    }
+
+    @Test
+    void theRecordsBeforeAQuotingErrorComeFirst() throws Exception {
+        CsvRows r = new CsvRows("h,x\na,b\n\"open", "f");
+        assertEquals(List.of("h", "x"), r.next().fields());
+        CsvRows.Row row = r.next();
+        assertEquals(List.of("a", "b"), row.fields());
+        assertEquals(4, row.chars());
+        MipeaksException e = assertThrows(MipeaksException.class, r::next);
+        assertEquals("f:3: unterminated quoted field", e.getMessage());
     }
 }
