@@ -1,6 +1,5 @@
 package dev.mipeaks.analysis;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.io.AtomicFiles;
 import java.io.IOException;
@@ -36,36 +35,18 @@ public final class AnalysisWriter {
         });
     }
 
-    private static ObjectNode peaksLine(RunAnalysis a, RunAnalysis.ProblemPeaks p, int layer, RunAnalysis.LayerPeaks lp) {
+    static PeaksLine peaksLine(RunAnalysis a, RunAnalysis.ProblemPeaks p, int layer, RunAnalysis.LayerPeaks lp) {
         SequenceStats s = lp.stats();
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", p.index());
-        o.put("id", p.id());
-        o.put("layer", layer);
-        o.put("steps", p.steps());
-        if (s.quartiles() != null) {
-            o.put("q1", s.quartiles().q1());
-            o.put("median", s.quartiles().median());
-            o.put("q3", s.quartiles().q3());
-            o.put("threshold", s.quartiles().upperFence());
-        }
-        num(o, "mean", s.steps() == 0 ? null : s.mean());
-        num(o, "std", s.steps() == 0 ? null : s.std());
-        num(o, "aom", s.aomStatus() == SequenceStats.AomStatus.OK ? s.aom() : null);
-        o.put("aom_status", s.aomStatus().name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, PeaksLine.RulePeaks> rules = new java.util.LinkedHashMap<>();
         for (PeakRule r : a.options().rules()) {
-            ObjectNode ro = o.putObject(r.key());
-            if (r == PeakRule.TOPK) {
-                ro.put("k", a.options().topK());
-            }
             // every list in step order, aligned; top-k also says each step's rank (1 = largest MI)
             int[] peaks = s.peaks(r);
             int[] order = Peaks.stepOrder(peaks);
-            ArrayNode steps = ro.putArray("peak_steps");
-            ArrayNode ranks = r == PeakRule.TOPK ? ro.putArray("ranks") : null;
-            ArrayNode toks = ro.putArray("tokens");
-            ArrayNode ids = ro.putArray("token_ids");
-            ArrayNode shown = ro.putArray("shown");
+            List<Integer> steps = new java.util.ArrayList<>();
+            List<Integer> ranks = r == PeakRule.TOPK ? new java.util.ArrayList<>() : null;
+            List<String> toks = new java.util.ArrayList<>();
+            List<Integer> ids = new java.util.ArrayList<>();
+            List<String> shown = new java.util.ArrayList<>();
             for (int i : order) {
                 steps.add(peaks[i]);
                 if (ranks != null) {
@@ -77,8 +58,15 @@ public final class AnalysisWriter {
                 ids.add(id);
                 shown.add(TokenText.show(tok, id));
             }
+            rules.put(r.key(), new PeaksLine.RulePeaks(r == PeakRule.TOPK ? a.options().topK() : null, steps, ranks,
+                    toks, ids, shown));
         }
-        return o;
+        Quartiles q = s.quartiles();
+        return new PeaksLine(p.index(), p.id(), layer, p.steps(), q == null ? null : q.q1(),
+                q == null ? null : q.median(), q == null ? null : q.q3(), q == null ? null : q.upperFence(),
+                s.steps() == 0 ? null : s.mean(), s.steps() == 0 ? null : s.std(),
+                s.aomStatus() == SequenceStats.AomStatus.OK ? s.aom() : null,
+                s.aomStatus().name().toLowerCase(java.util.Locale.ROOT), rules);
     }
 
     static void num(ObjectNode o, String name, Double v) {
@@ -89,45 +77,9 @@ public final class AnalysisWriter {
         }
     }
 
-    /** stats.json: run description, problem counts, then Table 1 and MI statistics per layer and over all layers. */
+    /** stats.json ({@link StatsFile}) as a JSON tree. */
     public static ObjectNode statsJson(RunAnalysis a, ThinkingTokensInfo tokensInfo) {
-        RunConfig c = a.run().config();
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("run", a.run().name());
-        o.put("model", c.model());
-        o.put("dataset", c.dataset());
-        o.put("estimator", c.estimatorDescription());
-        ArrayNode layers = o.putArray("layers");
-        c.layers().forEach(layers::add);
-        ObjectNode opts = o.putObject("options");
-        opts.put("top_k", a.options().topK());
-        ArrayNode rules = opts.putArray("rules");
-        a.options().rules().forEach(r -> rules.add(r.key()));
-        opts.put("layer", a.layer());
-        opts.put("thinking_tokens_rule", a.options().tokenRule().key());
-        opts.put("quartiles", "numpy.percentile linear (default) for Q1/Q3, numpy.median for the median");
-        ObjectNode probs = o.putObject("problems");
-        probs.put("ok", a.problems().size());
-        probs.put("skipped", a.skippedCount());
-        ObjectNode reasons = probs.putObject("skipped_reasons");
-        a.skippedReasons().forEach(reasons::put);
-        ArrayNode per = o.putArray("per_layer");
-        for (LayerStats ls : a.perLayer().values()) {
-            per.add(layerJson(ls));
-        }
-        o.set("all_layers", layerJson(a.allLayers()));
-        if (tokensInfo != null) {
-            ObjectNode t = o.putObject("thinking_tokens");
-            t.put("layer", a.layer());
-            t.put("rule", a.options().tokenRule().key());
-            t.put("counted_peaks", a.thinkingTokens().total());   // a count; "peak_steps" is always a list
-            t.put("special_tokens", a.thinkingTokens().includesSpecial() ? "included" : "left out");
-            t.put("special_steps_left_out", tokensInfo.specialSteps());
-            t.put("token_ids", tokensInfo.vocabulary()
-                    ? "every vocabulary id whose single-id decoding has the word"
-                    : "ids seen at peaks only (no vocabulary/tokenizer given)");
-        }
-        return o;
+        return JsonFields.MAPPER.valueToTree(StatsFile.of(a, tokensInfo));
     }
 
     /**
@@ -140,41 +92,9 @@ public final class AnalysisWriter {
         }
     }
 
-    static ObjectNode layerJson(LayerStats ls) {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        if (ls.layer() == null) {
-            o.put("layer", "all");
-        } else {
-            o.put("layer", ls.layer());
-        }
-        MiSummary m = ls.mi();
-        ObjectNode mi = o.putObject("mi");
-        mi.put("values", m.values());
-        num(mi, "mean", m.mean());
-        num(mi, "std", m.std());
-        num(mi, "aom", m.aom());
-        mi.put("aom_problems", m.aomProblems());
-        mi.put("aom_excluded_no_peak", m.aomNoPeak());
-        mi.put("aom_excluded_zero_iqr", m.aomZeroIqr());
-        mi.put("aom_excluded_empty", m.aomEmpty());
-        ObjectNode t1 = o.putObject("table1");
-        for (PeakTable t : ls.table1().values()) {
-            ObjectNode r = t1.putObject(t.rule().key());
-            r.put("problems", t.problems());
-            r.put("mean_peaks", t.meanPeaks());
-            r.put("mean_steps", t.meanSteps());
-            num(r, "ratio", t.ratio());
-            num(r, "pooled_ratio", t.pooledRatio());
-            num(r, "mean_interval", t.meanInterval());
-            r.put("interval_problems", t.intervalProblems());
-            r.put("interval_excluded_lt2_peaks", t.intervalExcluded());
-        }
-        return o;
-    }
-
     public static void writeStats(RunAnalysis a, ThinkingTokensInfo info, Path file) throws IOException {
         AtomicFiles.writeString(file,
-                JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(statsJson(a, info)) + "\n");
+                JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StatsFile.of(a, info)) + "\n");
     }
 
     /**
@@ -184,15 +104,7 @@ public final class AnalysisWriter {
     public static void writeThinkingTokens(List<ThinkingTokens.Row> rows, Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (ThinkingTokens.Row r : rows) {
-            ObjectNode o = JsonFields.MAPPER.createObjectNode();
-            o.put("word", r.word());
-            o.put("freq", r.freq());
-            ArrayNode ids = o.putArray("token_ids");
-            for (int id : r.tokenIds()) {
-                ids.add(id);
-            }
-            o.put("shown", r.shown());
-            sb.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
+            sb.append(JsonFields.MAPPER.writeValueAsString(r)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }

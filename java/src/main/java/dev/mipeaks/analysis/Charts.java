@@ -1,5 +1,6 @@
 package dev.mipeaks.analysis;
 
+import dev.mipeaks.report.ChartStyle;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,7 +12,6 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -26,7 +26,6 @@ import org.jfree.chart.annotations.XYPointerAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -76,8 +75,6 @@ public final class Charts {
     public static final int MAX_LABELS = 6;
     /** Stacked label rows above the peaks; a label that fits in none is dropped. */
     static final int LABEL_LEVELS = 3;
-    /** The lowest value an accuracy axis shows: below 0 so that a curve at 0% stays visible above the axis. */
-    public static final double ACCURACY_AXIS_MIN = -4;
 
     private static final BasicStroke DASHED = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
             new float[] {4f, 4f}, 0f);
@@ -94,32 +91,6 @@ public final class Charts {
     /** 50.0 -> "50", 0.5 -> "0.5", "median" -> "median" ({@link PlainNumber}). */
     static String number(Object v) {
         return PlainNumber.format(v);
-    }
-
-    /** "model M, dataset D, N problems": the line every figure of a run carries under its title. */
-    public static String context(String model, String dataset, int problems) {
-        StringBuilder sb = new StringBuilder();
-        if (model != null && !model.isBlank()) {
-            sb.append("model ").append(shortName(model));
-        }
-        if (dataset != null && !dataset.isBlank()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append("dataset ").append(shortName(dataset));
-        }
-        sb.append(sb.length() == 0 ? "" : ", ").append(problems).append(problems == 1 ? " problem" : " problems");
-        return sb.toString();
-    }
-
-    /** The last path component of a model or dataset path ("DeepSeek-R1-Distill-Llama-8B"); names stay as they are. */
-    static String shortName(String s) {
-        if (s.indexOf('/') < 0 && s.indexOf('\\') < 0) {
-            return s;
-        }
-        try {
-            Path f = Path.of(s).getFileName();
-            return f == null ? s : f.toString();
-        } catch (RuntimeException e) {
-            return s;
-        }
     }
 
     private static void style(JFreeChart c) {
@@ -578,25 +549,8 @@ public final class Charts {
         if (s.getItemCount() > 0) {
             x.setRange(s.getMinX() - 0.5, s.getMaxX() + 0.5); // the first and last layer clear of the edges
         }
-        accuracyAxis((NumberAxis) p.getRangeAxis());
+        ChartStyle.accuracyAxis((NumberAxis) p.getRangeAxis());
         return c;
-    }
-
-    /**
-     * A percentage axis from just below 0 to just above 100, so that a curve at 0% or 100% is drawn clear of the
-     * plot's edges (used by every accuracy chart).
-     */
-    public static void accuracyAxis(NumberAxis y) {
-        y.setRange(ACCURACY_AXIS_MIN, 100 - ACCURACY_AXIS_MIN);
-        y.setTickUnit(new NumberTickUnit(20));
-    }
-
-    /** A 0% reference line for accuracy charts (a curve at 0% then sits visibly on it, above the axis). */
-    public static void zeroLine(XYPlot p) {
-        ValueMarker m = new ValueMarker(0);
-        m.setPaint(Color.GRAY);
-        m.setStroke(new BasicStroke(0.8f));
-        p.addRangeMarker(m);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mipeaks.analysis;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
@@ -237,21 +238,16 @@ public final class LogitLens {
         }
     }
 
+    /** A line of lens_tokens.jsonl: the layer, then a thinking-token table row. */
+    record LayerRow(int layer, @JsonUnwrapped ThinkingTokens.Row row) {
+    }
+
     /** lens_tokens.jsonl: per layer (run order), rows sorted by freq descending then word. */
     static void writeTokens(Map<Integer, ThinkingTokens> counts, Vocabulary vocab, Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<Integer, ThinkingTokens> e : counts.entrySet()) {
             for (ThinkingTokens.Row r : e.getValue().rows(vocab)) {
-                ObjectNode o = JsonFields.MAPPER.createObjectNode();
-                o.put("layer", e.getKey());
-                o.put("word", r.word());
-                o.put("freq", r.freq());
-                ArrayNode ids = o.putArray("token_ids");
-                for (int id : r.tokenIds()) {
-                    ids.add(id);
-                }
-                o.put("shown", r.shown());
-                sb.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
+                sb.append(JsonFields.MAPPER.writeValueAsString(new LayerRow(e.getKey(), r))).append('\n');
             }
         }
         AtomicFiles.writeString(file, sb.toString());

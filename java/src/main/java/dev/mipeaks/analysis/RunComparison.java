@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
+import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +124,7 @@ public final class RunComparison {
         });
         RunConfig c0 = runs.get(0).config();
         String miLabel = Charts.miLabel(c0);
-        String context = "runs " + String.join(", ", labels) + ", dataset " + Charts.shortName(
+        String context = "runs " + String.join(", ", labels) + ", dataset " + ChartStyle.shortName(
                 c0.dataset() == null ? "?" : c0.dataset());
         files.addAll(Figure.single(Charts.histograms(hist, layer, 60, miLabel, context), 900, 500)
                 .save(plots, "mi_histograms"));
@@ -131,38 +134,39 @@ public final class RunComparison {
             files.addAll(overlayFigure(runs, labels, shared, layer, miLabel, context).save(plots, "trajectories"));
         }
         PeakRule rule = options.rules().get(0);
-        StringBuilder sb = new StringBuilder("# MI peaks comparison\n\n");
+        Markdown sb = new Markdown().heading(1, "MI peaks comparison");
         if (!diffs.isEmpty()) {
-            sb.append("**Compared with --force although the runs differ:**\n\n");
-            diffs.forEach(d -> sb.append("- ").append(Md.cell(d)).append('\n'));
-            sb.append('\n');
+            sb.text("**Compared with --force although the runs differ:**\n\n");
+            diffs.forEach(d -> sb.text("- " + Markdown.cell(d) + "\n"));
+            sb.text("\n");
         }
-        notes.forEach(n -> sb.append("**Note:** ").append(Md.cell(n)).append(".\n\n"));
-        sb.append("Runs: ");
+        notes.forEach(n -> sb.paragraph("**Note:** " + Markdown.cell(n) + "."));
+        StringBuilder runList = new StringBuilder("Runs: ");
         for (int i = 0; i < runs.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append('`').append(labels.get(i)).append("` (").append(runs.get(i).dir()).append(')');
+            runList.append(i == 0 ? "" : ", ").append('`').append(labels.get(i)).append("` (").append(runs.get(i).dir())
+                    .append(')');
         }
-        sb.append(".\n\n## Table 2 view (layer ").append(layer).append(")\n\n");
+        sb.paragraph(runList + ".").heading(2, "Table 2 view (layer " + layer + ")");
         ReportMarkdown.table2(sb, analyses, layer, rule);
         for (PeakRule r : options.rules()) {
             if (r != rule) {
-                sb.append('\n');
+                sb.text("\n");
                 ReportMarkdown.table2(sb, analyses, layer, r);
             }
         }
-        sb.append("\n## Per run and layer\n\n");
+        sb.text("\n").heading(2, "Per run and layer");
         analyses.forEach((k, a) -> {
-            sb.append("### ").append(k).append("\n\n");
+            sb.heading(3, k);
             ReportMarkdown.miTable(sb, a);
-            sb.append('\n');
+            sb.text("\n");
             ReportMarkdown.table1(sb, a);
-            sb.append('\n');
+            sb.text("\n");
         });
-        sb.append(ReportMarkdown.DEFINITIONS).append('\n');
-        sb.append("![MI histograms](plots/mi_histograms.png)\n\n![MI per layer](plots/mi_per_layer.png)\n\n");
+        sb.text(ReportMarkdown.DEFINITIONS + "\n");
+        sb.image("MI histograms", "plots/mi_histograms.png").image("MI per layer", "plots/mi_per_layer.png");
         if (!shared.isEmpty()) {
-            sb.append("Trajectories of the same problems (layer ").append(layer)
-                    .append("), diamonds mark each run's IQR peaks:\n\n![Trajectories](plots/trajectories.png)\n");
+            sb.text("Trajectories of the same problems (layer " + layer
+                    + "), diamonds mark each run's IQR peaks:\n\n![Trajectories](plots/trajectories.png)\n");
         }
         Path md = out.resolve("compare.md");
         AtomicFiles.writeString(md, sb.toString());

@@ -2,6 +2,8 @@ package dev.mipeaks.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +86,7 @@ public final class RunOutputs {
         List<Path> files = new ArrayList<>();
         RunConfig cfg = run.config();
         String yLabel = Charts.miLabel(cfg);
-        String context = Charts.context(cfg.model(), cfg.dataset(), a.problems().size());
+        String context = ChartStyle.context(cfg.model(), cfg.dataset(), a.problems().size());
 
         files.addAll(trajectoryFigure(a).save(plots, "trajectories"));
         files.addAll(Figure.single(Charts.miPerLayer(Map.of(run.name(), a.perLayer()), yLabel, context), 900, 500)
@@ -108,7 +110,7 @@ public final class RunOutputs {
         boolean lensPlot = lens != null && lens.agreement().values().stream().anyMatch(java.util.Objects::nonNull);
         if (lensPlot) {
             files.addAll(Figure.single(Charts.lensAgreement(lens.agreement(), lastLayer,
-                    Charts.context(cfg.model(), cfg.dataset(), lens.problems())), 900, 480).save(plots, "lens_agreement"));
+                    ChartStyle.context(cfg.model(), cfg.dataset(), lens.problems())), 900, 480).save(plots, "lens_agreement"));
         }
         Path sweepFile = runDir.resolve(RunLayout.SIGMA_SWEEP);
         JsonNode sweep = Files.isRegularFile(sweepFile) ? JsonFields.readFile(sweepFile) : null;
@@ -146,7 +148,7 @@ public final class RunOutputs {
                 + (a.trajectories().size() == a.problems().size() ? "all " + a.problems().size() + " problems"
                 : "the first " + a.trajectories().size() + " of " + a.problems().size() + " problems");
         return Figure.grid(charts, PANEL_WIDTH, PANEL_HEIGHT)
-                .withTitle(title, Charts.context(cfg.model(), cfg.dataset(), a.problems().size()) + ", "
+                .withTitle(title, ChartStyle.context(cfg.model(), cfg.dataset(), a.problems().size()) + ", "
                         + cfg.estimatorDescription())
                 .withLegend(Charts.trajectoryLegend(a.options()));
     }

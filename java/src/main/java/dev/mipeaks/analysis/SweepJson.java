@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.Figure;
+import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -158,10 +160,10 @@ public final class SweepJson {
                 sb.append("\n|---|---|---|");
                 sb.append("---|".repeat(sig.size())).append('\n');
                 for (int a = 0; a < sig.size(); a++) {
-                    sb.append("| ").append(sig.get(a)).append(" | ").append(Md.num(l.get("mean_mi").get(a).asDouble()))
-                            .append(" | ").append(Md.num2(ro.get("mean_peaks").get(a).asDouble())).append(" |");
+                    sb.append("| ").append(sig.get(a)).append(" | ").append(Markdown.num(l.get("mean_mi").get(a).asDouble()))
+                            .append(" | ").append(Markdown.num2(ro.get("mean_peaks").get(a).asDouble())).append(" |");
                     for (int b = 0; b < sig.size(); b++) {
-                        sb.append(' ').append(Md.num2(ro.get("jaccard").get(a).get(b).asDouble())).append(" |");
+                        sb.append(' ').append(Markdown.num2(ro.get("jaccard").get(a).get(b).asDouble())).append(" |");
                     }
                     sb.append('\n');
                 }

@@ -1,5 +1,8 @@
 package dev.mipeaks.analysis;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,8 +36,11 @@ import java.util.TreeSet;
 public final class ThinkingTokens {
 
     /** One row of the table. */
-    public record Row(String word, long freq, int[] tokenIds) {
+    @JsonPropertyOrder({"word", "freq", "token_ids", "shown"})
+    @JsonIgnoreProperties(value = "shown", allowGetters = true)
+    public record Row(String word, long freq, @JsonProperty("token_ids") int[] tokenIds) {
         /** The word as people see it: {@code "So" (2100, 4516)} ({@link TokenText}). */
+        @JsonProperty("shown")
         public String shown() {
             return TokenText.show(word, tokenIds);
         }

@@ -336,39 +336,37 @@ public final class DatasetLoader {
     }
 
     private void readCsv(Path file, Sink sink) throws IOException {
-        try (BufferedReader br = new BufferedReader(new java.io.StringReader(TextFiles.readUtf8(file)))) {
-            CsvReader csv = new CsvReader(br, file.toString(), maxLineChars);
-            CsvReader.Row header = csv.next();
-            if (header == null) {
-                throw MipeaksException.invalid(file + ": empty CSV (no header row)");
+        CsvRows csv = new CsvRows(TextFiles.readUtf8(file), file.toString());
+        CsvRows.Row header = csv.next();
+        if (header == null) {
+            throw MipeaksException.invalid(file + ": empty CSV (no header row)");
+        }
+        List<String> names = new ArrayList<>(header.fields());
+        if (!names.isEmpty() && names.get(0).startsWith("\uFEFF")) {
+            names.set(0, names.get(0).substring(1));
+        }
+        int index = 0;
+        CsvRows.Row row;
+        while ((row = csv.next()) != null) {
+            if (row.chars() > maxLineChars) {
+                index++;
+                sink.bad(row.line(), tooLong("record", row.chars()));
+                continue;
             }
-            List<String> names = new ArrayList<>(header.fields());
-            if (!names.isEmpty() && names.get(0).startsWith("\uFEFF")) {
-                names.set(0, names.get(0).substring(1));
+            if (row.fields().size() == 1 && row.fields().get(0).isEmpty()) {
+                continue; // blank line
             }
-            int index = 0;
-            CsvReader.Row row;
-            while ((row = csv.next()) != null) {
-                if (row.tooLong()) {
-                    index++;
-                    sink.bad(row.line(), tooLong("record", row.chars()));
-                    continue;
-                }
-                if (row.fields().size() == 1 && row.fields().get(0).isEmpty()) {
-                    continue; // blank line
-                }
-                int idx = index++;
-                if (row.fields().size() != names.size()) {
-                    sink.bad(row.line(), "expected " + names.size() + " fields (" + String.join(",", names) + "), got "
-                            + row.fields().size());
-                    continue;
-                }
-                Map<String, Object> raw = new LinkedHashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    raw.put(names.get(i), row.fields().get(i));
-                }
-                sink.row(idx, row.line(), raw);
+            int idx = index++;
+            if (row.fields().size() != names.size()) {
+                sink.bad(row.line(), "expected " + names.size() + " fields (" + String.join(",", names) + "), got "
+                        + row.fields().size());
+                continue;
             }
+            Map<String, Object> raw = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                raw.put(names.get(i), row.fields().get(i));
+            }
+            sink.row(idx, row.line(), raw);
         }
     }
 

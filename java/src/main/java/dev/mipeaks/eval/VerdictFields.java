@@ -1,7 +1,11 @@
 package dev.mipeaks.eval;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +19,30 @@ import java.util.Map;
 public final class VerdictFields {
     public static final String BY_RULES = "by_rules";
     public static final String RULES = "rules";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private VerdictFields() {
+    }
+
+    /**
+     * One verdict as a result line writes it, in this field order; {@code reason}: why no decision was reached
+     * (budget, length cap), or null. Fields missing in lines of older runs read as null.
+     */
+    @JsonPropertyOrder({"rules", "prediction", "correct", "rule", "extraction", "reason"})
+    public record Fields(String rules, String prediction, Boolean correct, String rule, String extraction,
+                         String reason) {
+        /** The fields of {@code v} decided under {@code rules}. */
+        public static Fields of(GradingRules rules, Verdict v) {
+            return new Fields(rules.label(), v.prediction(), v.correct(), v.rule().label(),
+                    v.extraction().name().toLowerCase(Locale.ROOT), v.reason());
+        }
+
+        /** The verdict these fields hold (missing ones: wrong, rule and extraction "none"). */
+        public Verdict verdict(String groundTruth) {
+            return new Verdict(correct != null && correct, Rule.valueOf((rule == null ? "none" : rule)
+                    .toUpperCase(Locale.ROOT)), prediction, groundTruth, AnswerExtractor.Method.valueOf(
+                    (extraction == null ? "none" : extraction).toUpperCase(Locale.ROOT)), reason);
+        }
     }
 
     /** Writes the headline verdict at the top of {@code o} and every verdict under {@link #BY_RULES}. */
@@ -32,12 +58,7 @@ public final class VerdictFields {
 
     /** One verdict's fields. */
     public static void putOne(ObjectNode o, GradingRules rules, Verdict v) {
-        o.put(RULES, rules.label());
-        o.put("prediction", v.prediction());
-        o.put("correct", v.correct());
-        o.put("rule", v.rule().label());
-        o.put("extraction", v.extraction().name().toLowerCase(Locale.ROOT));
-        o.put("reason", v.reason());                 // why no decision was reached (budget, length cap), or null
+        o.setAll((ObjectNode) JSON.valueToTree(Fields.of(rules, v)));
     }
 
     /**
@@ -54,11 +75,16 @@ public final class VerdictFields {
     }
 
     private static Verdict one(JsonNode v, String groundTruth) {
-        JsonNode p = v.get("prediction");
-        JsonNode reason = v.get("reason");
-        return new Verdict(v.path("correct").asBoolean(), Rule.valueOf(v.path("rule").asText("none")
-                .toUpperCase(Locale.ROOT)), p == null || p.isNull() ? null : p.asText(), groundTruth,
-                AnswerExtractor.Method.valueOf(v.path("extraction").asText("none").toUpperCase(Locale.ROOT)),
-                reason == null || reason.isNull() ? null : reason.asText());
+        ObjectNode own = JSON.createObjectNode();
+        for (String f : List.of(RULES, "prediction", "correct", "rule", "extraction", "reason")) {
+            if (v.has(f)) {
+                own.set(f, v.get(f)); // only the verdict's own fields: a line holds many more
+            }
+        }
+        try {
+            return JSON.treeToValue(own, Fields.class).verdict(groundTruth);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a verdict: " + own, e);
+        }
     }
 }

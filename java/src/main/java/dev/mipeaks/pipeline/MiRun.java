@@ -1,6 +1,5 @@
 package dev.mipeaks.pipeline;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.ManifestEntry;
@@ -135,16 +134,13 @@ public final class MiRun {
                 MemoryPlan plan = MemoryPlan.choose(planRequest(o, mc, modelDir, lengths, layers, dir, backend),
                         modelDeviceOption, o.layersPerDevice(), new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
                 String computeDtype = plan.computeDtype();
-                ObjectNode config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
+                MiRunConfig config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
                 if (gtSrc != null) {
                     // absent without --gt-model, so folders of earlier versions resume
-                    config.put("gt_model", gtSrc.recorded());
-                    if (gtSrc.isHub()) {
-                        config.put("gt_model_snapshot", gtSrc.snapshot());
-                    }
-                    config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
+                    config = config.withGtModel(gtSrc.recorded(), gtSrc.isHub() ? gtSrc.snapshot() : null,
+                            RunIdentity.modelFingerprint(gtDir));
                 }
-                List<ManifestEntry> finished = prepareFolder(dir, config);
+                List<ManifestEntry> finished = prepareFolder(dir, config.toJson());
                 Set<Integer> have = new TreeSet<>();
                 finished.forEach(e -> have.add(e.index()));
                 List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
@@ -558,54 +554,21 @@ public final class MiRun {
         }
     }
 
-    static ObjectNode config(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
-                             MiBackend backend, String computeDtype) {
-        ObjectNode c = RunIdentity.JSON.createObjectNode();
-        c.put("format", FORMAT);
-        src.describe(c);
-        c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
-        ArrayNode ls = c.putArray("layers");
-        for (int l : layers) {
-            ls.add(l);
-        }
-        c.put("estimator", backend.estimator().name());
-        ObjectNode params = c.putObject("params");
+    static MiRunConfig config(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
+                              MiBackend backend, String computeDtype) {
+        Map<String, Object> params = new LinkedHashMap<>();
         backend.estimator().parameters().forEach((k, v) -> {
             Object j = v instanceof dev.mipeaks.mi.Sigma s ? s.json() : v;
-            if (j instanceof Number n) {
-                params.put(k, n.doubleValue());
-            } else {
-                params.put(k, String.valueOf(j));
-            }
+            params.put(k, j instanceof Number n ? (Object) n.doubleValue() : String.valueOf(j));
         });
-        c.put("max_new_tokens", o.maxNewTokens());
-        c.put("prompt_template", o.promptTemplate());
-        c.put("created", Instant.now().toString());
-        if (o.notice() != null) {
-            c.put("notice", o.notice());
-        } else {
-            c.putNull("notice");
-        }
-        c.put("model_fingerprint", RunIdentity.modelFingerprint(src.dir()));
-        c.put("dataset_file", dataFile.toString());
-        c.put("dataset_sha256", RunIdentity.sha256(dataFile));
-        ObjectNode f = c.putObject("fields");
-        new java.util.TreeMap<>(o.fields()).forEach(f::put);
-        c.put("offset", o.offset());
-        c.put("limit", o.limit());
-        c.put("add_special_tokens", o.addSpecialTokens());
-        ObjectNode g = c.putObject("generation");
-        g.put("temperature", o.temperature());
-        g.put("top_p", o.topP());
-        g.put("seed", o.seed());
-        c.put("compute_dtype", computeDtype);
-        c.put("state_dtype", o.stateDtype().name());
-        if (o.shard().whole()) {
-            c.putNull("shard");
-        } else {
-            c.put("shard", o.shard().label());
-        }
-        return c;
+        return new MiRunConfig(FORMAT, src.recorded(), src.isHub() ? src.snapshot() : null,
+                DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString(),
+                java.util.Arrays.stream(layers).boxed().toList(), backend.estimator().name(), params,
+                o.maxNewTokens(), o.promptTemplate(), Instant.now().toString(), o.notice(),
+                RunIdentity.modelFingerprint(src.dir()), dataFile.toString(), RunIdentity.sha256(dataFile),
+                new java.util.TreeMap<>(o.fields()), o.offset(), o.limit(), o.addSpecialTokens(),
+                new MiRunConfig.Generation(o.temperature(), o.topP(), o.seed()), computeDtype, o.stateDtype().name(),
+                o.shard().whole() ? null : o.shard().label(), null, null, null);
     }
 
     /** The {@code --layers} vocabulary of run and trace: "all", "last" or "0,5,31" (sorted, each once). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.report.Markdown;
 import java.util.Map;
 
 /** Markdown pieces shared by the RR and TTTS reports. */
@@ -20,56 +21,46 @@ final class ReportText {
     }
 
     static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+        return Markdown.cell(s);
     }
 
     /** Overall / by level / by subject accuracy of one summary. */
-    static void accuracyTables(StringBuilder b, GradeSummary s) {
-        b.append("| | accuracy |\n|---|---|\n");
-        b.append("| overall | ").append(pct(s.overall())).append(" |\n");
-        for (Map.Entry<String, GradeSummary.Count> e : s.byLevel().entrySet()) {
-            b.append("| level ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" |\n");
-        }
-        for (Map.Entry<String, GradeSummary.Count> e : s.bySubject().entrySet()) {
-            b.append("| ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" |\n");
-        }
-        b.append('\n');
+    static void accuracyTables(Markdown md, GradeSummary s) {
+        md.table("", "accuracy").row("overall", pct(s.overall()));
+        s.byLevel().forEach((level, c) -> md.row("level " + cell(level), pct(c)));
+        s.bySubject().forEach((subject, c) -> md.row(cell(subject), pct(c)));
+        md.end();
     }
 
     /**
      * Overall / by level / by subject accuracy under each rule set side by side: the headline rules' column first.
      */
-    static void accuracyTables(StringBuilder b, GradingRules headline, Map<GradingRules, GradeSummary> byRules) {
+    static void accuracyTables(Markdown md, GradingRules headline, Map<GradingRules, GradeSummary> byRules) {
         GradeSummary h = byRules.get(headline);
         GradeSummary o = byRules.get(headline.other());
-        b.append("| | ").append(headline.label()).append(" rules | ").append(headline.other().label())
-                .append(" rules |\n|---|---|---|\n");
-        b.append("| overall | ").append(pct(h.overall())).append(" | ").append(pct(o.overall())).append(" |\n");
-        for (Map.Entry<String, GradeSummary.Count> e : h.byLevel().entrySet()) {
-            GradeSummary.Count c = o.byLevel().get(e.getKey());
-            b.append("| level ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" | ")
-                    .append(c == null ? "n/a" : pct(c)).append(" |\n");
-        }
-        for (Map.Entry<String, GradeSummary.Count> e : h.bySubject().entrySet()) {
-            GradeSummary.Count c = o.bySubject().get(e.getKey());
-            b.append("| ").append(cell(e.getKey())).append(" | ").append(pct(e.getValue())).append(" | ")
-                    .append(c == null ? "n/a" : pct(c)).append(" |\n");
-        }
-        b.append('\n');
+        md.table("", headline.label() + " rules", headline.other().label() + " rules")
+                .row("overall", pct(h.overall()), pct(o.overall()));
+        h.byLevel().forEach((level, c) -> md.row("level " + cell(level), pct(c), orNa(o.byLevel().get(level))));
+        h.bySubject().forEach((subject, c) -> md.row(cell(subject), pct(c), orNa(o.bySubject().get(subject))));
+        md.end();
+    }
+
+    private static String orNa(GradeSummary.Count c) {
+        return c == null ? "n/a" : pct(c);
     }
 
     /** The config as a two-column table (lists shortened). */
-    static void configTable(StringBuilder b, JsonNode cfg) {
-        b.append("| setting | value |\n|---|---|\n");
+    static void configTable(Markdown md, JsonNode cfg) {
+        md.table("setting", "value");
         cfg.fields().forEachRemaining(e -> {
             if (!e.getKey().equals(RunFolder.INFO)) {
                 String v = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
                 if (v.length() > 160) {
                     v = v.substring(0, 157) + "...";
                 }
-                b.append("| ").append(e.getKey()).append(" | `").append(cell(v).replace("`", "'")).append("` |\n");
+                md.row(e.getKey(), "`" + cell(v).replace("`", "'") + "`");
             }
         });
-        b.append('\n');
+        md.end();
     }
 }

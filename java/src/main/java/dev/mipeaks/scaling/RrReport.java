@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,78 +255,74 @@ public final class RrReport {
     }
 
     static String markdown(ObjectNode cfg, Totals t, List<JsonNode> lines, List<String> warnings, Comparison cmp) {
-        StringBuilder b = new StringBuilder();
         double p = cfg.path("probability").asDouble();
-        b.append("# Representation Recycling: ").append(cfg.path("dataset").asText()).append("\n\n");
-        b.append("Model `").append(ReportText.cell(cfg.path("model").asText())).append("`, dataset ")
-                .append(ReportText.cell(cfg.path("dataset").asText())).append(", ").append(t.problems())
-                .append(" problems. ");
-        b.append(p == 0 ? "Baseline run (probability 0: plain greedy decoding; the trigger steps are only counted).\n\n"
-                : String.format(Locale.ROOT, "Layer %d applied twice at trigger steps with probability %s.%n%n",
+        Markdown md = new Markdown().heading(1, "Representation Recycling: " + cfg.path("dataset").asText());
+        md.text("Model `" + ReportText.cell(cfg.path("model").asText()) + "`, dataset "
+                + ReportText.cell(cfg.path("dataset").asText()) + ", " + t.problems() + " problems. ");
+        md.paragraph(p == 0 ? "Baseline run (probability 0: plain greedy decoding; the trigger steps are only counted)."
+                : String.format(Locale.ROOT, "Layer %d applied twice at trigger steps with probability %s.",
                 cfg.path("layer").asInt(), cfg.path("probability").asText()));
         for (String w : warnings) {
-            b.append("> **Warning:** ").append(ReportText.cell(w)).append(".\n\n");
+            md.paragraph("> **Warning:** " + ReportText.cell(w) + ".");
         }
-        b.append("## Accuracy\n\n");
-        ReportText.accuracyTables(b, t.rules(), t.byRules());
+        md.heading(2, "Accuracy");
+        ReportText.accuracyTables(md, t.rules(), t.byRules());
         if (cmp != null) {
-            comparison(b, cfg, cmp, t.rules());
+            comparison(md, cfg, cmp, t.rules());
         } else if (p > 0) {
-            b.append("No greedy baseline compared: run `rr` with the same options, `--probability 0` and another "
-                    + "`--out`, then pass that folder with `--baseline`.\n\n");
+            md.paragraph("No greedy baseline compared: run `rr` with the same options, `--probability 0` and another "
+                    + "`--out`, then pass that folder with `--baseline`.");
         }
-        b.append("## Recycling\n\n| | value |\n|---|---|\n");
-        b.append("| problems | ").append(t.problems()).append(" |\n");
-        b.append("| generated tokens | ").append(t.generated()).append(" |\n");
-        b.append("| recycled steps | ").append(t.recycled()).append(" |\n");
-        b.append("| regular steps | ").append(t.regular()).append(" |\n");
-        b.append("| trigger candidates (coin flips) | ").append(t.candidates()).append(" |\n");
-        b.append("| recycled / candidates | ").append(t.candidates() == 0 ? "n/a"
-                : ReportText.pct((double) t.recycled() / t.candidates())).append(" |\n");
-        b.append("| stop reasons | ").append(t.stopReasons()).append(" |\n");
-        b.append(String.format(Locale.ROOT, "| generation speed | %.1f tokens/s (prefill + decode time) |%n%n",
-                t.tokensPerSecond()));
-        b.append("## Triggers\n\n");
+        md.heading(2, "Recycling").table("", "value")
+                .row("problems", t.problems())
+                .row("generated tokens", t.generated())
+                .row("recycled steps", t.recycled())
+                .row("regular steps", t.regular())
+                .row("trigger candidates (coin flips)", t.candidates())
+                .row("recycled / candidates", t.candidates() == 0 ? "n/a"
+                        : ReportText.pct((double) t.recycled() / t.candidates()))
+                .row("stop reasons", t.stopReasons())
+                .row("generation speed", String.format(Locale.ROOT, "%.1f tokens/s (prefill + decode time)",
+                        t.tokensPerSecond()))
+                .end();
+        md.heading(2, "Triggers");
         List<String> ids = new ArrayList<>();
         cfg.path("trigger_ids").forEach(x -> ids.add(x.asText()));
-        b.append("Source: ").append(cfg.path("trigger_source").asText()).append("; ").append(ids.size())
-                .append(ids.size() == 1 ? " id" : " ids").append(": ").append(String.join(", ", ids.size() > 40
-                        ? ids.subList(0, 40) : ids)).append(ids.size() > 40 ? ", ..." : "").append(".\n\n");
-        b.append("## Configuration\n\n");
-        ReportText.configTable(b, cfg);
-        b.append("## Problems\n\nprediction and correct under the ").append(t.rules().label())
-                .append(" rules.\n\n| index | id | tokens | recycled | stop | prediction | answer | correct |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        md.paragraph("Source: " + cfg.path("trigger_source").asText() + "; " + ids.size()
+                + (ids.size() == 1 ? " id" : " ids") + ": " + String.join(", ", ids.size() > 40 ? ids.subList(0, 40) : ids)
+                + (ids.size() > 40 ? ", ..." : "") + ".");
+        md.heading(2, "Configuration");
+        ReportText.configTable(md, cfg);
+        md.heading(2, "Problems").paragraph("prediction and correct under the " + t.rules().label() + " rules.")
+                .table("index", "id", "tokens", "recycled", "stop", "prediction", "answer", "correct");
         int shown = 0;
         for (JsonNode l : lines) {
             if (shown++ == 200) {
-                b.append("\n(").append(lines.size() - 200).append(" more rows in results.jsonl)\n");
+                md.text("\n(" + (lines.size() - 200) + " more rows in results.jsonl)\n");
                 break;
             }
-            b.append("| ").append(l.path("index").asInt()).append(" | ").append(ReportText.cell(l.path("id").asText()))
-                    .append(" | ").append(l.path("generated_tokens").asInt()).append(" | ")
-                    .append(l.path("recycled_steps").asInt()).append(" | ").append(l.path("stop_reason").asText())
-                    .append(" | ").append(ReportText.cell(headline(l, t.rules()).path("prediction").asText("")))
-                    .append(" | ").append(ReportText.cell(Grading.answer(l))).append(" | ")
-                    .append(headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no").append(" |\n");
+            md.row(l.path("index").asInt(), ReportText.cell(l.path("id").asText()), l.path("generated_tokens").asInt(),
+                    l.path("recycled_steps").asInt(), l.path("stop_reason").asText(),
+                    ReportText.cell(headline(l, t.rules()).path("prediction").asText("")),
+                    ReportText.cell(Grading.answer(l)), headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no");
         }
-        return b.toString();
+        return md.toString();
     }
 
-    private static void comparison(StringBuilder b, ObjectNode cfg, Comparison c, GradingRules rules) {
-        b.append("## Recycled vs greedy baseline\n\n");
-        b.append("On the ").append(c.problems()).append(" problems both folders finished (baseline: `")
-                .append(ReportText.cell(c.baseline().toString())).append("`), both graded under the ")
-                .append(rules.label()).append(" rules.\n\n");
-        b.append("| | recycled (p = ").append(cfg.path("probability").asText()).append(", layer ")
-                .append(cfg.path("layer").asInt()).append(") | greedy baseline |\n|---|---|---|\n");
-        b.append("| accuracy | ").append(dev.mipeaks.eval.Accuracy.format(c.recycledCorrect(), c.problems())).append(" | ")
-                .append(dev.mipeaks.eval.Accuracy.format(c.greedyCorrect(), c.problems())).append(" |\n");
-        b.append("| correct only here | ").append(c.onlyRecycled()).append(" | ").append(c.onlyGreedy()).append(" |\n");
-        b.append(String.format(Locale.ROOT, "| mean generated tokens | %.1f | %.1f |%n",
-                c.problems() == 0 ? 0.0 : (double) c.recycledTokens() / c.problems(),
-                c.problems() == 0 ? 0.0 : (double) c.greedyTokens() / c.problems()));
-        b.append("| identical outputs | ").append(c.identical()).append(" of ").append(c.problems()).append(" |  |\n\n");
+    private static void comparison(Markdown md, ObjectNode cfg, Comparison c, GradingRules rules) {
+        md.heading(2, "Recycled vs greedy baseline");
+        md.paragraph("On the " + c.problems() + " problems both folders finished (baseline: `"
+                + ReportText.cell(c.baseline().toString()) + "`), both graded under the " + rules.label() + " rules.");
+        md.table("", "recycled (p = " + cfg.path("probability").asText() + ", layer " + cfg.path("layer").asInt() + ")",
+                        "greedy baseline")
+                .row("accuracy", dev.mipeaks.eval.Accuracy.format(c.recycledCorrect(), c.problems()),
+                        dev.mipeaks.eval.Accuracy.format(c.greedyCorrect(), c.problems()))
+                .row("correct only here", c.onlyRecycled(), c.onlyGreedy())
+                .row("mean generated tokens",
+                        String.format(Locale.ROOT, "%.1f", c.problems() == 0 ? 0.0 : (double) c.recycledTokens() / c.problems()),
+                        String.format(Locale.ROOT, "%.1f", c.problems() == 0 ? 0.0 : (double) c.greedyTokens() / c.problems()))
+                .row("identical outputs", c.identical() + " of " + c.problems(), "")
+                .end();
     }
 
     /** The line's verdict fields under {@code rules} (the line itself for a line of an older run). */

@@ -2,9 +2,11 @@ package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
+import dev.mipeaks.report.Markdown;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -127,7 +129,7 @@ public final class TttsReport {
         folder.writeJson(RunFolder.METRICS, m);
         java.util.Set<Integer> problems = new java.util.HashSet<>();
         folder.finished().forEach(l -> problems.add(l.path("index").asInt()));
-        figure(r, o, dev.mipeaks.analysis.Charts.context(cfg.path("model").asText(null), dataset, problems.size()))
+        figure(r, o, ChartStyle.context(cfg.path("model").asText(null), dataset, problems.size()))
                 .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
         return r;
@@ -197,8 +199,8 @@ public final class TttsReport {
         rr.setSeriesPaint(1, BASE);
         rr.setSeriesStroke(1, BASE_STROKE);
         p.setRenderer(rr);
-        dev.mipeaks.analysis.Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
-        dev.mipeaks.analysis.Charts.zeroLine(p);
+        ChartStyle.accuracyAxis((NumberAxis) p.getRangeAxis());
+        ChartStyle.zeroLine(p);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setAutoRangeIncludesZero(false);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -227,56 +229,48 @@ public final class TttsReport {
     }
 
     static String markdown(ObjectNode cfg, TttsRunner.Options o, Result r) {
-        StringBuilder b = new StringBuilder();
-        b.append("# Thinking-token test-time scaling: ").append(cfg.path("dataset").asText()).append("\n\n");
-        b.append("Model `").append(ReportText.cell(cfg.path("model").asText())).append("`, dataset ")
-                .append(ReportText.cell(cfg.path("dataset").asText())).append(", ").append(problems(r))
-                .append(" problems.\n\n");
-        b.append(String.format(Locale.ROOT, "Phase 1 up to %d tokens; then \" \" + thinking token and up to the budget "
-                + "in phase 2; then `%s` and %d tokens, graded. The baseline continues phase 1 to base + budget tokens "
-                + "without a thinking token. Greedy decoding; budgets share one phase-2 generation (see `TttsRunner`). "
-                + "Phases joined as %s.%n%n",
+        Markdown md = new Markdown().heading(1, "Thinking-token test-time scaling: " + cfg.path("dataset").asText());
+        md.paragraph("Model `" + ReportText.cell(cfg.path("model").asText()) + "`, dataset "
+                + ReportText.cell(cfg.path("dataset").asText()) + ", " + problems(r) + " problems.");
+        md.paragraph(String.format(Locale.ROOT, "Phase 1 up to %d tokens; then \" \" + thinking token and up to the "
+                + "budget in phase 2; then `%s` and %d tokens, graded. The baseline continues phase 1 to base + budget "
+                + "tokens without a thinking token. Greedy decoding; budgets share one phase-2 generation (see "
+                + "`TttsRunner`). Phases joined as %s.",
                 o.baseBudget(), TttsRunner.FINAL_PROMPT.trim(), TttsRunner.FINAL_TOKENS,
                 o.context() == TttsRunner.Context.TEXT ? "text, stripped and re-tokenized (the reference's construction)"
                         : "token ids (exact prefix reuse)"));
-        b.append("![accuracy vs budget](").append(PLOTS).append('/').append(FIGURE).append(".png) ([SVG](")
-                .append(PLOTS).append('/').append(FIGURE).append(".svg))\n\n");
+        md.paragraph("![accuracy vs budget](" + PLOTS + "/" + FIGURE + ".png) ([SVG](" + PLOTS + "/" + FIGURE
+                + ".svg))");
         Map<String, Map<Integer, GradeSummary>> other = r.byRules().get(r.rules().other());
-        b.append("## Accuracy by budget\n\nEach cell: ").append(r.rules().label()).append(" rules / ")
-                .append(r.rules().other().label()).append(" rules (the headline first; `--rules` picks it).\n\n| token |");
-        for (int x : o.budgets()) {
-            b.append(' ').append(x).append(" |");
-        }
-        b.append("\n|---|");
-        for (int i = 0; i < o.budgets().length; i++) {
-            b.append("---|");
-        }
-        b.append('\n');
+        md.heading(2, "Accuracy by budget").paragraph("Each cell: " + r.rules().label() + " rules / "
+                + r.rules().other().label() + " rules (the headline first; `--rules` picks it).");
+        md.table(java.util.stream.Stream.concat(java.util.stream.Stream.of("token"),
+                java.util.Arrays.stream(o.budgets()).mapToObj(Integer::toString)).toArray(String[]::new));
         r.grades().forEach((row, byBudget) -> {
-            b.append("| ").append(row.equals(TttsRunner.BASELINE) ? "baseline"
-                            : "`" + ReportText.cell(dev.mipeaks.analysis.TokenText.quote(row)) + "`")
-                    .append(" |");
-            byBudget.forEach((x, s) -> b.append(' ').append(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall())
-                    + " / " + ReportText.pct(other.get(row).get(x).overall())).append(" |"));
-            b.append('\n');
+            List<Object> cells = new java.util.ArrayList<>();
+            cells.add(row.equals(TttsRunner.BASELINE) ? "baseline"
+                    : "`" + ReportText.cell(dev.mipeaks.analysis.TokenText.quote(row)) + "`");
+            byBudget.forEach((x, s) -> cells.add(s.overall().total() == 0 ? "n/a" : ReportText.pct(s.overall())
+                    + " / " + ReportText.pct(other.get(row).get(x).overall())));
+            md.row(cells.toArray());
         });
-        b.append(String.format(Locale.ROOT, "%nGenerated %d tokens at %.1f tokens/s (all phases, prefill included).%n%n",
-                r.generatedTokens(), r.tokensPerSecond()));
+        md.text("\n").paragraph(String.format(Locale.ROOT,
+                "Generated %d tokens at %.1f tokens/s (all phases, prefill included).", r.generatedTokens(),
+                r.tokensPerSecond()));
         int top = o.budgets()[o.budgets().length - 1];
-        StringBuilder levels = new StringBuilder();
+        Markdown levels = new Markdown();
         r.grades().forEach((row, byBudget) -> {
             GradeSummary s = byBudget.get(top);
             if (s.overall().total() > 0 && (!s.byLevel().isEmpty() || !s.bySubject().isEmpty())) {
-                levels.append("### ").append(row.equals(TttsRunner.BASELINE) ? "baseline" : ReportText.cell(row))
-                        .append("\n\n");
+                levels.heading(3, row.equals(TttsRunner.BASELINE) ? "baseline" : ReportText.cell(row));
                 ReportText.accuracyTables(levels, s);
             }
         });
-        if (levels.length() > 0) {
-            b.append("## By level and subject at budget ").append(top).append("\n\n").append(levels);
+        if (!levels.toString().isEmpty()) {
+            md.heading(2, "By level and subject at budget " + top).text(levels);
         }
-        b.append("## Configuration\n\n");
-        ReportText.configTable(b, cfg);
-        return b.toString();
+        md.heading(2, "Configuration");
+        ReportText.configTable(md, cfg);
+        return md.toString();
     }
 }

@@ -2,11 +2,12 @@ package dev.mipeaks.suppress;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.analysis.Charts;
 import dev.mipeaks.analysis.TokenText;
 import dev.mipeaks.eval.Accuracy;
-import dev.mipeaks.analysis.Figure;
 import dev.mipeaks.io.AtomicFiles;
+import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.report.Figure;
+import dev.mipeaks.report.Markdown;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -139,7 +140,7 @@ public final class SuppressionReport {
                 PlotOrientation.VERTICAL, true, false, false);
         c.setBackgroundPaint(Color.WHITE);
         c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        c.addSubtitle(0, new TextTitle(Charts.context(s.options().model().toString(), s.datasetName(), s.problems()),
+        c.addSubtitle(0, new TextTitle(ChartStyle.context(s.options().model().toString(), s.datasetName(), s.problems()),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
         XYPlot p = c.getXYPlot();
         p.setBackgroundPaint(Color.WHITE);
@@ -155,46 +156,43 @@ public final class SuppressionReport {
         p.setRenderer(r);
         NumberAxis x = (NumberAxis) p.getDomainAxis();
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        Charts.accuracyAxis((NumberAxis) p.getRangeAxis());
-        Charts.zeroLine(p);
+        ChartStyle.accuracyAxis((NumberAxis) p.getRangeAxis());
+        ChartStyle.zeroLine(p);
         return c;
     }
 
     static String markdown(SuppressionRun.Summary s) {
         SuppressionRun.Options o = s.options();
-        StringBuilder sb = new StringBuilder();
-        sb.append("# Thinking-token suppression\n\n");
-        sb.append(String.format(Locale.ROOT, "Model `%s`, dataset %s (%d problems from offset %d), prompt template `%s`, "
-                        + "max %d new tokens, %s. Masked: every id of each word, with and without a leading space, set "
-                        + "to -inf at every step. Thinking words: top N of %s. Random control: N words drawn with "
+        Markdown md = new Markdown().heading(1, "Thinking-token suppression");
+        md.paragraph(String.format(Locale.ROOT, "Model `%s`, dataset %s (%d problems from offset %d), prompt template "
+                        + "`%s`, max %d new tokens, %s. Masked: every id of each word, with and without a leading space, "
+                        + "set to -inf at every step. Thinking words: top N of %s. Random control: N words drawn with "
                         + "seed %d from the %d word-like tokens (ASCII letters after one leading space) that share no "
-                        + "id with any thinking word.%n%n",
+                        + "id with any thinking word.",
                 o.model().label(), s.datasetName(), s.problems(), o.offset(), o.promptTemplate(), o.maxNewTokens(),
                 o.temperature() == 0 ? "greedy" : "temperature " + o.temperature() + " top-p " + o.topP(),
                 o.tokens(), o.seed(), s.plan().control().poolSize()));
-        sb.append("![accuracy vs N](plots/").append(PLOT).append(".png)\n\n");
-        sb.append("Accuracy under the strict rules, then under the paper's (the reference's Qwen2.5-Math grader).\n\n");
-        sb.append("| N | thinking: strict | thinking: paper | random: strict | random: paper | thinking words | "
-                + "random words |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        md.image("accuracy vs N", "plots/" + PLOT + ".png");
+        md.paragraph("Accuracy under the strict rules, then under the paper's (the reference's Qwen2.5-Math grader).");
+        md.table("N", "thinking: strict", "thinking: paper", "random: strict", "random: paper", "thinking words",
+                "random words");
         for (int n : s.plan().counts()) {
             SuppressionRun.Arm t = find(s, n, n == 0 ? Condition.NONE : Condition.THINKING);
             SuppressionRun.Arm r = find(s, n, n == 0 ? Condition.NONE : Condition.RANDOM);
-            sb.append("| ").append(n).append(" | ").append(acc(t)).append(" | ").append(paperAcc(t)).append(" | ")
-                    .append(acc(r)).append(" | ").append(paperAcc(r)).append(" | ")
-                    .append(t == null ? "" : md(show(t.condition().words()))).append(" | ")
-                    .append(r == null ? "" : md(show(r.condition().words()))).append(" |\n");
+            md.row(n, acc(t), paperAcc(t), acc(r), paperAcc(r),
+                    t == null ? "" : Markdown.cell(show(t.condition().words())),
+                    r == null ? "" : Markdown.cell(show(r.condition().words())));
         }
         List<String> unmapped = s.arms().stream().flatMap(a -> a.condition().unmapped().stream()).distinct().toList();
         if (!unmapped.isEmpty()) {
-            sb.append("\nWords with no token in this vocabulary (they mask nothing): ").append(md(show(unmapped)))
-                    .append(".\n");
+            md.text("\nWords with no token in this vocabulary (they mask nothing): " + Markdown.cell(show(unmapped))
+                    + ".\n");
         }
-        sb.append(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
+        md.text(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
                 + "prefill, %.1f tokens/s decoding alone, grading excluded); per-problem results are in the `*-nN.jsonl` "
                 + "files, totals in `%s`.%n",
                 s.generated(), s.generationNanos() / 1e9, s.tokensPerSecond(), s.decodeTokensPerSecond(), METRICS));
-        return sb.toString();
+        return md.toString();
     }
 
     private static SuppressionRun.Arm find(SuppressionRun.Summary s, int n, String cond) {
@@ -213,9 +211,5 @@ public final class SuppressionReport {
     /** Words as shown to people: quoted, control characters escaped. */
     static String show(List<String> words) {
         return words.stream().map(TokenText::quote).collect(Collectors.joining(", "));
-    }
-
-    private static String md(String s) {
-        return s.replace("|", "\\|");
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.report.Figure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import dev.mipeaks.io.AtomicFiles;
 import java.awt.Color;
