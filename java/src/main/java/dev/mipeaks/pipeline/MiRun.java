@@ -31,6 +31,7 @@ import dev.mipeaks.model.NativeRuntime;
 import dev.mipeaks.model.Placement;
 import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -128,7 +129,7 @@ public final class MiRun {
             GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
             Tokenizer tok = null;
             ExecutorService miWorker = null;
-            Thread onInterrupt = null;
+            Progress.Notice onInterrupt = null;
             try {
                 tok = Tokenizer.load(modelDir);
                 Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings(), gtDir == null);
@@ -156,8 +157,10 @@ public final class MiRun {
                         plan.placement().label(), computeDtype, layerList(layers), o.estimator(), backend.describe(),
                         notice);
                 err.flush();
-                RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
-                onInterrupt = interruptNotice(err, dir, progress, resumed);
+                Progress progress = new Progress(err, "run", "problems", mine.size(), resumed);
+                onInterrupt = progress.onInterrupt(() -> String.format(Locale.ROOT, "%ninterrupted: %d problems "
+                        + "finished in %s (%d this session); the problem in flight is lost; rerun the same command to "
+                        + "resume", resumed + progress.ran(), dir, progress.ran()));
                 miWorker = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "mipeaks-mi-stream");
                     t.setDaemon(true);
@@ -187,7 +190,7 @@ public final class MiRun {
                 double seconds = progress.seconds();
                 RunOutputs.Written peaks = o.report() ? analyse(dir, o, tok, err) : null;
                 Path report = peaks == null ? null : dir.resolve(RunLayout.REPORT);
-                Summary s = new Summary(mine.size(), resumed, progress.done(), progress.skipped(), progress.steps(),
+                Summary s = new Summary(mine.size(), resumed, (int) progress.ran(), (int) progress.skipped(), progress.steps(),
                         progress.pairs(), seconds, peaks, report);
                 out.printf(Locale.ROOT, "run %s: %d problems (%d this session, %d resumed, %d skipped); %d steps in "
                                 + "%.1f s: %.2f problems/min, %.1f steps/s, %.1f MI pairs/s%n", dir, mine.size(), s.done(),
@@ -203,11 +206,7 @@ public final class MiRun {
                     tok.close();
                 }
                 if (onInterrupt != null) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the notice prints
-                    }
+                    onInterrupt.close();
                 }
             }
         }
@@ -351,7 +350,7 @@ public final class MiRun {
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
     private record Problem(RunOptions o, Path dir, ModelSource src, int[] layers, int hidden, int maxPositions,
                            Generator gen, GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template,
-                           MiBackend backend, ExecutorService miWorker, RunProgress progress,
+                           MiBackend backend, ExecutorService miWorker, Progress progress,
                            Map<Integer, GroundTruth> gts) {
 
         void run(DatasetRecord r) throws IOException {
@@ -413,7 +412,7 @@ public final class MiRun {
                 w.metadata("gt_ids", TrajectoryWriter.jsonList(gtIds));
                 w.metadata("estimator", backend.estimator().name());
                 g = gen.generate(promptIds, gc, List.of(new CaptureHook(w), mis,
-                        progress.within("problem " + stem, o.maxNewTokens())));
+                        progress.within("problem " + stem, o.maxNewTokens(), 10_000)));
                 t2 = System.nanoTime();
                 mi = mis.finish();
                 if (mi == null) {
@@ -640,16 +639,5 @@ public final class MiRun {
     static String layerList(int[] layers) {
         return layers.length > 6 ? layers.length + " (" + layers[0] + ".." + layers[layers.length - 1] + ")"
                 : java.util.Arrays.toString(layers);
-    }
-
-    /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */
-    private static Thread interruptNotice(PrintWriter err, Path dir, RunProgress progress, int resumed) {
-        Thread t = new Thread(() -> {
-            err.printf(Locale.ROOT, "%ninterrupted: %d problems finished in %s (%d this session); the problem in flight is "
-                    + "lost; rerun the same command to resume%n", resumed + progress.done(), dir, progress.done());
-            err.flush();
-        }, "mipeaks-interrupt-notice");
-        Runtime.getRuntime().addShutdownHook(t);
-        return t;
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
+import dev.mipeaks.study.Progress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
@@ -189,12 +189,12 @@ public final class RrRunner {
                 }
             }
             int total = ctx.dataset().size();
-            TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
+            Progress progress = new Progress(err, "rr", "problems", total, total - todo.size()).announceResume();
             if (!todo.isEmpty()) {
                 ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
             }
             int finished = total - todo.size();
-            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            try (Progress.Notice notice = progress.interruptNotice(out)) {
                 for (DatasetRecord r : todo) {
                     int[] prompt = ctx.promptIds(r);
                     Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());

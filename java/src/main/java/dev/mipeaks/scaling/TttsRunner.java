@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
+import dev.mipeaks.study.Progress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.PyStr;
 import dev.mipeaks.generate.GenerationConfig;
@@ -336,7 +336,7 @@ public final class TttsRunner {
                     already += done.contains(key(r.index(), t)) ? 1 : 0;
                 }
             }
-            TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+            Progress progress = new Progress(err, "ttts", "items (problem x [baseline + tokens])", total, already).announceResume();
             int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
             if (already < total) {
                 List<DatasetRecord> todo = records.stream().filter(r -> !done.contains(key(r.index(), BASELINE))
@@ -352,7 +352,7 @@ public final class TttsRunner {
                         + " + answer " + FINAL_TOKENS, err);
             }
             int finished = already;
-            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            try (Progress.Notice notice = progress.interruptNotice(out)) {
                 for (DatasetRecord r : records) {
                     if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
                         continue;

@@ -3,7 +3,7 @@ package dev.mipeaks.suppress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
+import dev.mipeaks.study.Progress;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -169,9 +169,9 @@ public final class SuppressionRun {
                 already += (int) data.records().stream().filter(r -> done.containsKey(r.index())).count();
             }
             int items = plan.conditions().size() * data.size();
-            TaskProgress progress = new TaskProgress(err, "suppress", "generations (condition x problem)", items, already);
+            Progress progress = new Progress(err, "suppress", "generations (condition x problem)", items, already).announceResume();
             int count = already;
-            try (TaskProgress.Notice notice = progress.interruptNotice(o.out())) {
+            try (Progress.Notice notice = progress.interruptNotice(o.out())) {
                 for (int ci = 0; ci < plan.conditions().size(); ci++) {
                     Condition c = plan.conditions().get(ci);
                     Path file = o.out().resolve(c.fileName());
