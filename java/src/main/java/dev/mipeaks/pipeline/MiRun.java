@@ -9,6 +9,7 @@ import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.analysis.RunOutputs;
 import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.analysis.RunWriter;
+import dev.mipeaks.analysis.TokenizerVocabulary;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -17,9 +18,9 @@ import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
+import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
-import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
@@ -27,11 +28,12 @@ import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
-import dev.mipeaks.model.NativeRuntime;
 import dev.mipeaks.model.Placement;
-import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.Fingerprints;
+import dev.mipeaks.study.ModelSession;
 import dev.mipeaks.study.Progress;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -39,7 +41,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,19 +123,20 @@ public final class MiRun {
                     + java.util.Arrays.toString(layers) + " (--layers " + o.layers() + ")");
         }
         OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
-        OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
         try (MiBackend backend = MiBackends.open(miDevice(o.device()), o.estimator(), o.estimatorParams(), o.threads(),
                 err);
-             FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
+             RunFolder folder = RunFolder.open(dir, FOLDER.withCommand(o.notice() == null ? "run" : "demo"), o.force(),
+                     err)) {
             GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
-            Tokenizer tok = null;
+            ModelSession session = null;
             ExecutorService miWorker = null;
             Progress.Notice onInterrupt = null;
             try {
-                tok = Tokenizer.load(modelDir);
+                session = ModelSession.open(new ModelSession.Request(src, modelDeviceOption, o.layersPerDevice(),
+                        o.computeDtype(), o.memoryCheck()));
+                Tokenizer tok = session.tokenizer();
                 Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings(), gtDir == null);
-                MemoryPlan plan = MemoryPlan.choose(planRequest(o, mc, modelDir, lengths, layers, dir, backend),
-                        modelDeviceOption, o.layersPerDevice(), new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
+                MemoryPlan plan = session.choose(planRequest(o, session, lengths, layers, dir, backend), err);
                 String computeDtype = plan.computeDtype();
                 ObjectNode config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
                 if (gtSrc != null) {
@@ -143,9 +145,9 @@ public final class MiRun {
                     if (gtSrc.isHub()) {
                         config.put("gt_model_snapshot", gtSrc.snapshot());
                     }
-                    config.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtDir));
+                    config.put("gt_model_fingerprint", Fingerprints.model(gtDir));
                 }
-                List<ManifestEntry> finished = prepareFolder(dir, config);
+                List<ManifestEntry> finished = prepareFolder(folder, config);
                 Set<Integer> have = new TreeSet<>();
                 finished.forEach(e -> have.add(e.index()));
                 List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
@@ -176,8 +178,8 @@ public final class MiRun {
                 }
                 if (!todo.isEmpty()) {
                     long tl = System.nanoTime();
-                    try (LlamaModel model = LlamaModel.load(modelDir,
-                            LlamaModel.Options.of(plan.placement(), computeDtype))) {
+                    LlamaModel model = session.load(plan.placement(), computeDtype);
+                    try {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
                         Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen,
@@ -185,6 +187,8 @@ public final class MiRun {
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
+                    } finally {
+                        session.unload(); // the weights are not needed for the analysis
                     }
                 }
                 double seconds = progress.seconds();
@@ -202,8 +206,8 @@ public final class MiRun {
                 if (miWorker != null) {
                     miWorker.shutdownNow();
                 }
-                if (tok != null) {
-                    tok.close();
+                if (session != null) {
+                    session.close();
                 }
                 if (onInterrupt != null) {
                     onInterrupt.close();
@@ -265,16 +269,16 @@ public final class MiRun {
     }
 
     /** What the run will hold: the longest prompt (or solution) that fits, max new tokens, the captured states. */
-    static MemoryPlan.Request planRequest(RunOptions o, ModelConfig mc, Path modelDir, Lengths len, int[] layers,
-                                          Path dir, MiBackend backend) {
+    static MemoryPlan.Request planRequest(RunOptions o, ModelSession session, Lengths len, int[] layers, Path dir,
+                                          MiBackend backend) {
+        ModelConfig mc = session.config();
         long prompt = len.fitting() == 0 ? len.minPrompt() : len.prompt();
         long positions = Math.max(prompt + o.maxNewTokens(), len.solution());
         String why = len.fitting() == 0 ? "shortest prompt " + prompt + " + max new tokens " + o.maxNewTokens()
                 : len.solution() > prompt + o.maxNewTokens()
                 ? "longest solution " + len.solution() + " (problem " + len.solutionIndex() + ")"
                 : "longest prompt " + prompt + " (problem " + len.promptIndex() + ") + max new tokens " + o.maxNewTokens();
-        MemoryPlan.Request req = MemoryPlan.Request.generation(mc, MemoryPlan.Weights.read(modelDir, mc),
-                        Placement.single("cpu", mc.numLayers()), o.computeDtype(), 1, prompt, o.maxNewTokens())
+        MemoryPlan.Request req = session.workload(1, prompt, o.maxNewTokens())
                 .withPositions(Math.max(prompt, len.solution()), positions, why)
                 .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, mc.hiddenSize(), o.stateDtype(),
                         (long) (MiStream.IN_FLIGHT + 1) * o.chunk(), 16 + 16L * layers.length,
@@ -327,9 +331,10 @@ public final class MiRun {
         Placement p = plan.placement();
         Placement gtPlace = p.isSplit() ? Placement.of(p.blocks().stream().map(Placement.Block::device).toList(), null,
                 gc.numLayers()) : Placement.single(p.first().device(), gc.numLayers());
-        try (Tokenizer gtTok = Tokenizer.load(gtDir);
-             LlamaModel gt = LlamaModel.load(gtDir, LlamaModel.Options.of(gtPlace, plan.computeDtype()))) {
-            Generator g = new Generator(gt, gtTok);
+        try (ModelSession gtSession = ModelSession.open(new ModelSession.Request(gtSrc, null, null,
+                plan.computeDtype(), false))) {
+            Tokenizer gtTok = gtSession.requireTokenizer("--gt-model encodes the solutions with its own tokenizer");
+            Generator g = new Generator(gtSession.load(gtPlace, plan.computeDtype()), gtTok);
             for (DatasetRecord r : todo) {
                 if (r.solution() == null || r.solution().isBlank()) {
                     continue;
@@ -412,7 +417,7 @@ public final class MiRun {
                 w.metadata("gt_ids", TrajectoryWriter.jsonList(gtIds));
                 w.metadata("estimator", backend.estimator().name());
                 g = gen.generate(promptIds, gc, List.of(new CaptureHook(w), mis,
-                        progress.within("problem " + stem, o.maxNewTokens(), 10_000)));
+                        ticking(progress.within("problem " + stem, o.maxNewTokens(), 10_000))));
                 t2 = System.nanoTime();
                 mi = mis.finish();
                 if (mi == null) {
@@ -462,7 +467,7 @@ public final class MiRun {
 
         private void timing(DatasetRecord r, int steps, int prompt, int gt, long t0, long t1, long t2, long t3)
                 throws IOException {
-            ObjectNode n = RunIdentity.JSON.createObjectNode();
+            ObjectNode n = RunFolder.JSON.createObjectNode();
             n.put("index", r.index());
             n.put("steps", steps);
             n.put("prompt_tokens", prompt);
@@ -487,59 +492,23 @@ public final class MiRun {
         return w;
     }
 
-    /** Checks (or creates) the run folder for this configuration; returns the manifest of finished problems. */
-    static List<ManifestEntry> prepareFolder(Path dir, ObjectNode config) throws IOException {
-        ObjectNode have = RunIdentity.read(dir);
-        if (have == null) {
-            if (Files.exists(dir.resolve(RunLayout.MANIFEST))) {
-                throw MipeaksException.invalid(dir + ": has " + RunLayout.MANIFEST + " but no " + RunLayout.CONFIG
-                        + " (not a run folder of this tool; use another --out)");
-            }
-            RunIdentity.write(dir, config);
-        } else {
-            String field = RunIdentity.firstDifference(have, config, Set.of());
-            if (field != null) {
-                throw MipeaksException.invalid(dir.resolve(RunLayout.CONFIG) + ": field '" + field + "' is "
-                        + RunIdentity.show(have.get(field)) + " but this run has " + RunIdentity.show(config.get(field))
-                        + " (the folder holds a run with another configuration: use another --out, or the same "
-                        + "options to resume)");
-            }
-            ObjectNode grown = RunIdentity.withSliceOf(have, config);
-            if (grown != null) {
-                RunIdentity.write(dir, grown); // a larger --limit or another slice: the same run, more problems
-            }
-        }
-        cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
-        repairManifest(dir.resolve(RunLayout.MANIFEST));
-        return RunReader.open(dir).manifest();
-    }
+    /**
+     * A pipeline run folder: manifest.jsonl lists the finished problems (the commit point). {@code created} is not
+     * compared; the slice ({@code offset}, {@code limit}) is rewritten when it changes (a larger --limit or another
+     * slice: the same run, more problems).
+     */
+    static final RunFolder.Kind FOLDER = RunFolder.Kind.of("run", "a run folder", RunLayout.MANIFEST)
+            .notComparing("created").withSlice("offset", "limit");
 
     /**
-     * Drops an unfinished last manifest line (a process killed in the middle of an append), so that the next
-     * appended line does not glue onto it. That problem was not finished: it is redone.
+     * Claims the run folder for this configuration (exit 2 naming the first differing field of another one), deletes
+     * what an interrupted session left and cuts a torn last manifest line; returns the manifest of finished problems.
      */
-    static void repairManifest(Path manifest) throws IOException {
-        if (!Files.isRegularFile(manifest)) {
-            return;
-        }
-        long keep;
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ)) {
-            long size = ch.size();
-            keep = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (keep > 0) {
-                one.clear();
-                ch.read(one, keep - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                keep--;
-            }
-            if (keep == size) {
-                return;
-            }
-        }
-        AtomicFiles.truncate(manifest, keep);
+    static List<ManifestEntry> prepareFolder(RunFolder folder, ObjectNode config) throws IOException {
+        folder.claim(config);
+        cleanStale(folder.dir().resolve(RunLayout.PROBLEMS_DIR));
+        folder.lines(RunLayout.MANIFEST);
+        return RunReader.open(folder.dir()).manifest();
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */
@@ -559,7 +528,7 @@ public final class MiRun {
 
     static ObjectNode config(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
                              MiBackend backend, String computeDtype) {
-        ObjectNode c = RunIdentity.JSON.createObjectNode();
+        ObjectNode c = RunFolder.JSON.createObjectNode();
         c.put("format", FORMAT);
         src.describe(c);
         c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
@@ -585,9 +554,9 @@ public final class MiRun {
         } else {
             c.putNull("notice");
         }
-        c.put("model_fingerprint", RunIdentity.modelFingerprint(src.dir()));
+        c.put("model_fingerprint", Fingerprints.model(src.dir()));
         c.put("dataset_file", dataFile.toString());
-        c.put("dataset_sha256", RunIdentity.sha256(dataFile));
+        c.put("dataset_sha256", Fingerprints.file(dataFile));
         ObjectNode f = c.putObject("fields");
         new java.util.TreeMap<>(o.fields()).forEach(f::put);
         c.put("offset", o.offset());
@@ -634,6 +603,16 @@ public final class MiRun {
             set.add(l);
         }
         return set.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A step hook that ticks {@code t} at every generated step. */
+    private static StepHook ticking(Progress.Ticker t) {
+        return new StepHook() {
+            @Override
+            public void onStep(Step s) {
+                t.step(s.step());
+            }
+        };
     }
 
     static String layerList(int[] layers) {

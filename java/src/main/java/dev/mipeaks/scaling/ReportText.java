@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.study.RunFolder;
 import java.util.Map;
 
 /** Markdown pieces shared by the RR and TTTS reports. */

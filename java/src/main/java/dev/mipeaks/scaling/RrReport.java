@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,7 +208,7 @@ public final class RrReport {
     }
 
     static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
-        List<JsonNode> lines = new ArrayList<>(folder.finished());
+        List<JsonNode> lines = new ArrayList<>(folder.lines(RunFolder.RESULTS));
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);

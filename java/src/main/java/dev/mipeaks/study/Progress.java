@@ -2,7 +2,6 @@ package dev.mipeaks.study;
 
 import dev.mipeaks.Durations;
 import dev.mipeaks.ExitCode;
-import dev.mipeaks.generate.StepHook;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -199,24 +198,30 @@ public final class Progress {
                 percent(done, total), done / secs, unit, Durations.format(secs), eta(done, total, done, secs));
     }
 
+    /** Prints how far one unit's generation is, at most once per interval (see {@link #within}). */
+    public interface Ticker {
+        /** Step {@code step} (0-based) of the unit is done. */
+        void step(int step);
+    }
+
     /**
-     * A hook that prints "  problem NNNNN: t/max steps, r steps/s" at most every {@code intervalMs} while one unit
+     * A ticker that prints "  problem NNNNN: t/max steps, r steps/s" at most every {@code intervalMs} while one unit
      * generates.
      */
-    public StepHook within(String what, int maxSteps, long intervalMs) {
+    public Ticker within(String what, int maxSteps, long intervalMs) {
         long interval = intervalMs * 1_000_000L;
-        return new StepHook() {
+        return new Ticker() {
             private long last = clock.getAsLong();
             private final long t0 = last;
 
             @Override
-            public void onStep(Step s) {
+            public void step(int step) {
                 long now = clock.getAsLong();
                 if (now - last >= interval) {
                     last = now;
                     double secs = (now - t0) / 1e9;
-                    err.printf(Locale.ROOT, "  %s: %d/%d steps, %.1f steps/s%n", what, s.step() + 1, maxSteps,
-                            (s.step() + 1) / secs);
+                    err.printf(Locale.ROOT, "  %s: %d/%d steps, %.1f steps/s%n", what, step + 1, maxSteps,
+                            (step + 1) / secs);
                     err.flush();
                 }
             }

@@ -82,7 +82,7 @@ class ProgressTest {
         var hook = p.within("problem 00000", 100, 1000);
         for (int step = 0; step < 10; step++) {
             now.addAndGet(SECOND / 4);
-            hook.onStep(new dev.mipeaks.generate.StepHook.Step(0, step, 0, -1, new int[0], new float[0][]));
+            hook.step(step);
         }
         String[] l = lines();
         assertEquals(2, l.length, text.toString());
