@@ -2,6 +2,7 @@ package dev.mipeaks.scaling;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.TokenizerVocabulary;
 import dev.mipeaks.analysis.Vocabulary;
 import dev.mipeaks.model.Tokenizer;
 import java.util.ArrayList;
@@ -120,18 +121,7 @@ public record TriggerSet(int[] ids, List<String> words, String source, List<Stri
                 throw MipeaksException.invalid(table.file() + ": " + (why == null ? "--map-words" : why)
                         + ", and the model has no tokenizer.json to map the words; give --trigger-ids");
             }
-            List<String> decoded = tokenizer.decodedVocabulary();
-            Vocabulary vocab = new Vocabulary() {
-                @Override
-                public int size() {
-                    return decoded.size();
-                }
-
-                @Override
-                public String decode(int id) {
-                    return decoded.get(id);
-                }
-            };
+            Vocabulary vocab = new TokenizerVocabulary(tokenizer);
             for (String w : words) {
                 boolean any = false;
                 for (int id : ThinkingTokens.idsOfWord(vocab, w)) {
