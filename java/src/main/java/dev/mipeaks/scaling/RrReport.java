@@ -67,25 +67,8 @@ public final class RrReport {
                 }
             }
             Map<Integer, JsonNode> lines = new TreeMap<>();
-            Path r = dir.resolve(RunFolder.RESULTS);
-            List<String> text;
-            try {
-                text = Files.isRegularFile(r) ? Files.readAllLines(r) : List.of();
-            } catch (IOException e) {
-                throw MipeaksException.invalid(r + ": cannot read (" + e.getMessage() + ")");
-            }
-            for (int i = 0; i < text.size(); i++) {
-                if (text.get(i).isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode n = RunFolder.JSON.readTree(text.get(i));
-                    lines.put(n.path("index").asInt(), n);
-                } catch (IOException e) {
-                    if (i < text.size() - 1) {
-                        throw MipeaksException.invalid(r + ":" + (i + 1) + ": not a JSON object");
-                    }
-                }
+            for (JsonNode n : RunFolder.readLines(dir.resolve(RunFolder.RESULTS), null)) {
+                lines.put(n.path("index").asInt(), n);
             }
             return new Baseline(dir, lines);
         }

@@ -284,7 +284,9 @@ public final class RunFolder implements AutoCloseable {
     /**
      * The JSON object lines of {@code file} (none when it does not exist), repairing an interrupted append: a last
      * line without its newline, or one that is not a JSON object or not UTF-8, is cut off the file with a note on
-     * {@code err}. Blank lines are skipped. A bad line before the last is exit 2 naming file and line.
+     * {@code err}. Blank lines are skipped. A bad line before the last is exit 2 naming file and line. With
+     * {@code err} null the file is an input that is only read (another run's folder): a torn tail is skipped, the
+     * file left as it is.
      */
     public static List<JsonNode> readLines(Path file, PrintWriter err) {
         List<JsonNode> out = new ArrayList<>();
@@ -332,6 +334,9 @@ public final class RunFolder implements AutoCloseable {
                 }
             }
             if (!complete) {
+                if (err == null) {
+                    break;
+                }
                 AtomicFiles.truncate(file, start);
                 err.println("mipeaks: note: " + file + ":" + line + ": dropped an incomplete last line (an interrupted "
                         + "write); that item runs again");

@@ -233,4 +233,16 @@ class RunFolderTest {
         assertTrue(e.getMessage().startsWith(f + ":2: not a JSON object"), e.getMessage());
         assertEquals(0, RunFolder.readLines(tmp.resolve("none.jsonl"), err).size());
     }
+
+    @Test
+    void anotherRunsLinesAreReadWithoutRepairingThem() throws Exception {
+        Path f = tmp.resolve("baseline.jsonl");
+        String text = "{\"index\": 1}\n{\"index\": 2, \"tor";
+        Files.writeString(f, text);
+        assertEquals(1, RunFolder.readLines(f, null).size());
+        assertEquals(text, Files.readString(f), "an input is left as it is");
+        Files.writeString(f, "{\"index\": 1}\nnot json\n{\"index\": 2}\n");
+        MipeaksException e = assertThrows(MipeaksException.class, () -> RunFolder.readLines(f, null));
+        assertTrue(e.getMessage().startsWith(f + ":2: not a JSON object"), e.getMessage());
+    }
 }
