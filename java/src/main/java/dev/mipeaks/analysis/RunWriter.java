@@ -105,17 +105,7 @@ public final class RunWriter {
 
     /** Appends one manifest line and forces it to disk. */
     public static void appendManifest(Path dir, ManifestEntry e) throws IOException {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", e.index());
-        o.put("id", e.id());
-        o.put("status", e.status());
-        if (e.reason() != null) {
-            o.put("reason", e.reason());
-        }
-        if (e.file() != null) {
-            o.put("file", e.file());
-        }
-        byte[] line = (JsonFields.MAPPER.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (JsonFields.MAPPER.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFiles.append(dir.resolve(RunLayout.MANIFEST), line);
     }
 }

@@ -14,6 +14,7 @@ import dev.mipeaks.mi.EstimatorParams;
 import dev.mipeaks.mi.EstimatorProvider;
 import dev.mipeaks.mi.EstimatorRegistry;
 import dev.mipeaks.mi.MiBackend;
+import dev.mipeaks.study.Progress;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -120,8 +121,8 @@ public final class EstimateCommand implements Callable<Integer> {
             Estimator estimator = backend.estimator();
             Matrix x = f.matrix(input.x);
             Matrix y = f.matrix(input.y);
-            ProgressPrinter progress = exec.quiet ? null
-                    : new ProgressPrinter(err, "estimate " + estimator.name() + " on " + backend.describe(), "pairs", 2000);
+            Progress progress = exec.quiet ? null : new Progress(err, "estimate " + estimator.name() + " on "
+                    + backend.describe(), "pairs", 0, 0).throttled(2000);
             long t0 = System.nanoTime();
             Estimate[] values = backend.estimate(x, y, progress == null ? null : progress::update);
             double secs = (System.nanoTime() - t0) / 1e9;

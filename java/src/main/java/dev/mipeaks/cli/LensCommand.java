@@ -1,13 +1,14 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.LensRun;
 import dev.mipeaks.analysis.LogitLens;
 import dev.mipeaks.analysis.Peaks;
-import dev.mipeaks.analysis.RunLayout;
-import dev.mipeaks.io.FolderLock;
-import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.model.ModelSource;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mipeaks lens RUN --model DIR}: the logit lens at MI peaks, from a run's stored states. LibTorch is touched
- * only inside {@link #call()} (through {@link LensRun}).
+ * {@code mipeaks lens RUN --model DIR}: the logit lens at MI peaks, from a run's stored states ({@link LensRun}).
+ * LibTorch is touched only inside {@link #call()}.
  */
 @Command(name = "lens", mixinStandardHelpOptions = true,
         description = {"Logit lens at MI peaks: for each stored layer state at each peak step (IQR and top-k rules), "
@@ -66,45 +67,35 @@ public final class LensCommand implements Callable<Integer> {
     boolean force;
 
     @picocli.CommandLine.Mixin
-    ModelRuntimeOptions runtime;
+    ModelOptions runtime;
 
     @Override
     public Integer call() throws Exception {
         if (topK < 1) {
             throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
         }
-        var rules = dev.mipeaks.analysis.AnalysisOptions.parseRules(rule);
-        var options = new dev.mipeaks.analysis.AnalysisOptions(topK, rules, layer, 1, includeSpecial);
-        var data = dev.mipeaks.analysis.RunReader.open(run);
-        dev.mipeaks.model.ModelSource source = model != null ? dev.mipeaks.model.ModelSource.resolve(model)
-                : runModel(run, data.config().model());
-        Path dir = out == null ? run : out;
-        OutputPaths.requireNotInput("--out", dir, Map.of(source.dir(), "--model"));
-        OutputPaths.requireFolder("--out", dir, force, "a lens output or run folder", LogitLens.LENS,
-                RunLayout.CONFIG);
-        var err = spec.commandLine().getErr();
+        var options = new AnalysisOptions(topK, AnalysisOptions.parseRules(rule), layer, 1, includeSpecial);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         runtime.prepare(err);
-        try (FolderLock lock = FolderLock.acquire(dir, "lens", err)) {
-            LensRun.run(data, source, layer, options, allSteps, dir, runtime.device, runtime.placement.layersPerDevice,
-                    runtime.dtype, runtime.memoryCheck(), spec.commandLine().getOut(), err);
+        LensRun.Outcome o = LensRun.run(new LensRun.Request(run, runtime.request(model == null ? null
+                : ModelSource.resolve(model)), layer, options, allSteps, this.out, force), err);
+        LogitLens.Result r = o.result();
+        out.printf(Locale.ROOT, "lens over %d problems, layers %s, %s steps; counted at %s peaks%n", r.problems(),
+                r.layers(), allSteps ? "all" : "peak", r.rule().key());
+        for (int l : r.layers()) {
+            out.println(PeaksCommand.tokenLine(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
+                    + "%s of lensed steps; top lens tokens", l, pct(r.agreement().get(l))), o.rows(l), 10));
         }
+        out.println("wrote " + String.join(", ", r.files().stream().map(Path::toString).toList()));
+        if (o.dir().toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
+            out.println("'mipeaks report " + run + "' adds the agreement by layer to report.md");
+        }
+        out.flush();
         return 0;
     }
 
-    /**
-     * The model a run's config.json names: its folder, or its Hugging Face id at the recorded snapshot
-     * ({@code model_snapshot}), found here.
-     */
-    static dev.mipeaks.model.ModelSource runModel(Path run, String recorded) {
-        com.fasterxml.jackson.databind.node.ObjectNode cfg = dev.mipeaks.pipeline.RunIdentity.read(run);
-        String snapshot = cfg == null ? null : cfg.path("model_snapshot").asText(null);
-        String ref = snapshot == null ? recorded : recorded + "@" + snapshot;
-        try {
-            return dev.mipeaks.model.ModelSource.resolve(ref);
-        } catch (MipeaksException e) {
-            throw MipeaksException.invalid(run.resolve("config.json") + ": field 'model' names " + ref + ", which is "
-                    + "not a model folder or a Hugging Face id in the local cache here; give --model DIR|ORG/NAME ("
-                    + e.getMessage() + ")");
-        }
+    private static String pct(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

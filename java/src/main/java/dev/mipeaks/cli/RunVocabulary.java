@@ -31,7 +31,7 @@ final class RunVocabulary {
                 return null;
             }
             try (dev.mipeaks.model.Tokenizer tok = dev.mipeaks.model.Tokenizer.load(dir)) {
-                return new dev.mipeaks.pipeline.TokenizerVocabulary(tok);
+                return new dev.mipeaks.analysis.TokenizerVocabulary(tok);
             }
         } catch (RuntimeException | LinkageError e) {
             err.println("note: cannot load the tokenizer of " + model + " (" + e.getMessage()

@@ -44,22 +44,8 @@ public final class ScalingCliOptions {
                     "under both; the reports show both side by side."})
     String rules;
 
-    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
-            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
-    String device;
-
     @picocli.CommandLine.Mixin
-    ModelPlacementOptions placement;
-
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16", description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
-    String dtype;
-
-    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--javacpp-cache", paramLabel = "DIR",
-            description = "Where JavaCPP extracts LibTorch (default: env MIPEAKS_JAVACPP_CACHE, else ~/.javacpp/cache).")
-    Path javacppCache;
+    ModelOptions runtime;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Run folder: config.json, results.jsonl (resumable), metrics.json, report.md.")
@@ -70,17 +56,16 @@ public final class ScalingCliOptions {
 
     /** Checks and native set-up; returns the context options. */
     dev.mipeaks.scaling.ScalingContext.Options prepare(PrintWriter err) {
-        Integer t = CliChecks.threadsOrNull(threads, err);
         if (offset < 0) {
             throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
         }
         int l = CliChecks.limit(limit);
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
-        TraceSupport.prepare(javacppCache, t);
+        runtime.prepare(err);
         return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
-                device, placement.layersPerDevice, dtype, placement.memoryCheck(), force, dev.mipeaks.eval.GradingRules.parse(rules,
-                "--rules"));
+                runtime.device, runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), force,
+                dev.mipeaks.eval.GradingRules.parse(rules, "--rules"));
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

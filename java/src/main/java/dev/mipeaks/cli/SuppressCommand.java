@@ -88,7 +88,7 @@ public final class SuppressCommand implements Callable<Integer> {
     double topP;
 
     @picocli.CommandLine.Mixin
-    ModelRuntimeOptions runtime;
+    ModelOptions runtime;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder (default: runs/suppress-MODEL-DATASET).")

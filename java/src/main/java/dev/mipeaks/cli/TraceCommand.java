@@ -78,28 +78,12 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
-            description = "Compute dtype (default f32 on every device; bf16/f16 follow Hugging Face's mixed recipe). bf16 on the CPU keeps a bf16 checkpoint "
-                    + "memory-mapped instead of converting it (half the memory).")
-    String dtype;
-
     @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32",
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
     String stateDtype;
 
-    @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
-            defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
-    String device;
-
     @picocli.CommandLine.Mixin
-    ModelPlacementOptions placement;
-
-    @Option(names = "--threads", paramLabel = "N", description = "LibTorch CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--javacpp-cache", paramLabel = "DIR",
-            description = "Where JavaCPP extracts LibTorch (default: env MIPEAKS_JAVACPP_CACHE, else ~/.javacpp/cache).")
-    Path javacppCache;
+    ModelOptions runtime;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Trajectory file to write.")
     Path out;
@@ -112,16 +96,16 @@ public final class TraceCommand implements Callable<Integer> {
             case "bf16", "bfloat16" -> DType.BF16;
             default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
         };
-        Integer t = CliChecks.threadsOrNull(threads, spec.commandLine().getErr());
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
-        TraceSupport.prepare(javacppCache, t);
+        runtime.prepare(spec.commandLine().getErr());
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, placement.layersPerDevice, dtype, sd, placement.memoryCheck(), out);
+                maxNewTokens, temperature, topP, seed, stops, runtime.device, runtime.placement.layersPerDevice, runtime.dtype, sd,
+                runtime.memoryCheck(), out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

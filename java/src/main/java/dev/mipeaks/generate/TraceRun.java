@@ -6,10 +6,8 @@ import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
-import dev.mipeaks.model.NativeRuntime;
-import dev.mipeaks.model.Placement;
-import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.ModelSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,12 +22,10 @@ public final class TraceRun {
 
     public static GenerationResult run(TraceOptions o, PrintWriter out, PrintWriter err) {
         ModelSource src = o.model();
-        ModelConfig config = src.config();
-        Tokenizer tok = null;
-        try {
-            if (src.hasTokenizer()) {
-                tok = Tokenizer.load(src.dir());
-            }
+        try (ModelSession session = ModelSession.open(new ModelSession.Request(src, o.device(), o.layersPerDevice(),
+                o.computeDtype(), o.memoryCheck()))) {
+            ModelConfig config = session.config();
+            Tokenizer tok = session.tokenizer();
             int[] prompt = prompt(o, tok);
             int[] layers = o.layers() == null ? all(config.numLayers()) : o.layers();
             for (int l : layers) {
@@ -50,15 +46,12 @@ public final class TraceRun {
             }
             GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
                     java.util.Set.of(), o.stopStrings());
-            MemoryPlan.Request req = MemoryPlan.Request.generation(config, MemoryPlan.Weights.read(src.dir(), config),
-                    Placement.single("cpu", config.numLayers()), o.computeDtype(), 1, prompt.length, o.maxNewTokens())
+            MemoryPlan plan = session.plan(session.workload(1, prompt.length, o.maxNewTokens())
                     .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, config.hiddenSize(),
-                            o.stateDtype(), 0, 16, o.out().toAbsolutePath().getParent()));
-            MemoryPlan plan = MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(),
-                    new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
+                            o.stateDtype(), 0, 16, o.out().toAbsolutePath().getParent())), err);
             long tl = System.nanoTime();
-            try (LlamaModel model = LlamaModel.load(src.dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
-                 TrajectoryWriter w = new TrajectoryWriter(o.out(), layers, config.hiddenSize(), o.stateDtype())) {
+            LlamaModel model = session.load(plan);
+            try (TrajectoryWriter w = new TrajectoryWriter(o.out(), layers, config.hiddenSize(), o.stateDtype())) {
                 long loadNanos = System.nanoTime() - tl;
                 w.metadata("model", src.recorded());
                 if (src.isHub()) {
@@ -85,10 +78,6 @@ public final class TraceRun {
                 return r;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            }
-        } finally {
-            if (tok != null) {
-                tok.close();
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -56,13 +57,13 @@ public final class DemoRun {
     static Path model(Path dir, long seed, boolean force) throws IOException {
         Path cfg = dir.resolve("config.json");
         if (!force && Files.isRegularFile(cfg)
-                && !RunIdentity.JSON.readTree(cfg.toFile()).path(DemoModel.MARKER).asBoolean(false)) {
+                && !RunFolder.JSON.readTree(cfg.toFile()).path(DemoModel.MARKER).asBoolean(false)) {
             throw MipeaksException.invalid(dir + ": holds a model that is not the demo's (no '" + DemoModel.MARKER
                     + "' in its config.json); use another --out, or --force to replace it");
         }
         if (Files.isRegularFile(cfg) && Files.isRegularFile(dir.resolve("model.safetensors"))
                 && Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            JsonNode n = RunIdentity.JSON.readTree(cfg.toFile());
+            JsonNode n = RunFolder.JSON.readTree(cfg.toFile());
             if (n.path(DemoModel.MARKER).asBoolean(false) && n.path("mipeaks_demo_seed").asLong(Long.MIN_VALUE) == seed) {
                 return dir;
             }

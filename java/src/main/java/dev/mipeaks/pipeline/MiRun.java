@@ -8,6 +8,7 @@ import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.analysis.RunOutputs;
 import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.analysis.RunWriter;
+import dev.mipeaks.analysis.TokenizerVocabulary;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -16,9 +17,9 @@ import dev.mipeaks.generate.CaptureHook;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
+import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.DType;
-import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.mi.MiBackend;
@@ -26,10 +27,12 @@ import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
-import dev.mipeaks.model.NativeRuntime;
 import dev.mipeaks.model.Placement;
-import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.Fingerprints;
+import dev.mipeaks.study.ModelSession;
+import dev.mipeaks.study.Progress;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -37,7 +40,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,27 +122,28 @@ public final class MiRun {
                     + java.util.Arrays.toString(layers) + " (--layers " + o.layers() + ")");
         }
         OutputPaths.requireNotInput("--out", dir, Map.of(modelDir, "--model", dataFile, "--dataset"));
-        OutputPaths.requireFolder("--out", dir, o.force(), "a run folder", RunLayout.CONFIG, RunLayout.MANIFEST);
         try (MiBackend backend = MiBackends.open(miDevice(o.device()), o.estimator(), o.estimatorParams(), o.threads(),
                 err);
-             FolderLock lock = FolderLock.acquire(dir, o.notice() == null ? "run" : "demo", err)) {
+             RunFolder folder = RunFolder.open(dir, FOLDER.withCommand(o.notice() == null ? "run" : "demo"), o.force(),
+                     err)) {
             GenerationConfig gc = GenerationConfig.sampling(o.maxNewTokens(), o.temperature(), o.topP(), o.seed());
-            Tokenizer tok = null;
+            ModelSession session = null;
             ExecutorService miWorker = null;
-            Thread onInterrupt = null;
+            Progress.Notice onInterrupt = null;
             try {
-                tok = Tokenizer.load(modelDir);
+                session = ModelSession.open(new ModelSession.Request(src, modelDeviceOption, o.layersPerDevice(),
+                        o.computeDtype(), o.memoryCheck()));
+                Tokenizer tok = session.tokenizer();
                 Lengths lengths = Lengths.of(mine, tok, template, o, mc.maxPositionEmbeddings(), gtDir == null);
-                MemoryPlan plan = MemoryPlan.choose(planRequest(o, mc, modelDir, lengths, layers, dir, backend),
-                        modelDeviceOption, o.layersPerDevice(), new SystemMemory(), NativeRuntime::cudaDeviceCount, err);
+                MemoryPlan plan = session.choose(planRequest(o, session, lengths, layers, dir, backend), err);
                 String computeDtype = plan.computeDtype();
                 MiRunConfig config = config(o, src, dataFile, ds.name(), layers, backend, computeDtype);
                 if (gtSrc != null) {
                     // absent without --gt-model, so folders of earlier versions resume
                     config = config.withGtModel(gtSrc.recorded(), gtSrc.isHub() ? gtSrc.snapshot() : null,
-                            RunIdentity.modelFingerprint(gtDir));
+                            Fingerprints.model(gtDir));
                 }
-                List<ManifestEntry> finished = prepareFolder(dir, config.toJson());
+                List<ManifestEntry> finished = prepareFolder(folder, config.toJson());
                 Set<Integer> have = new TreeSet<>();
                 finished.forEach(e -> have.add(e.index()));
                 List<DatasetRecord> todo = mine.stream().filter(r -> !have.contains(r.index())).toList();
@@ -152,8 +155,10 @@ public final class MiRun {
                         plan.placement().label(), computeDtype, layerList(layers), o.estimator(), backend.describe(),
                         notice);
                 err.flush();
-                RunProgress progress = new RunProgress(err, mine.size(), resumed, 10_000);
-                onInterrupt = interruptNotice(err, dir, progress, resumed);
+                Progress progress = new Progress(err, "run", "problems", mine.size(), resumed);
+                onInterrupt = progress.onInterrupt(() -> String.format(Locale.ROOT, "%ninterrupted: %d problems "
+                        + "finished in %s (%d this session); the problem in flight is lost; rerun the same command to "
+                        + "resume", resumed + progress.ran(), dir, progress.ran()));
                 miWorker = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "mipeaks-mi-stream");
                     t.setDaemon(true);
@@ -169,8 +174,8 @@ public final class MiRun {
                 }
                 if (!todo.isEmpty()) {
                     long tl = System.nanoTime();
-                    try (LlamaModel model = LlamaModel.load(modelDir,
-                            LlamaModel.Options.of(plan.placement(), computeDtype))) {
+                    LlamaModel model = session.load(plan.placement(), computeDtype);
+                    try {
                         err.printf(Locale.ROOT, "model loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
                         Generator gen = new Generator(model, tok);
                         Problem p = new Problem(o, dir, src, layers, mc.hiddenSize(), mc.maxPositionEmbeddings(), gen,
@@ -178,12 +183,14 @@ public final class MiRun {
                         for (DatasetRecord r : todo) {
                             p.run(r);
                         }
+                    } finally {
+                        session.unload(); // the weights are not needed for the analysis
                     }
                 }
                 double seconds = progress.seconds();
                 RunOutputs.Written peaks = o.report() ? analyse(dir, o, tok, err) : null;
                 Path report = peaks == null ? null : dir.resolve(RunLayout.REPORT);
-                Summary s = new Summary(mine.size(), resumed, progress.done(), progress.skipped(), progress.steps(),
+                Summary s = new Summary(mine.size(), resumed, (int) progress.ran(), (int) progress.skipped(), progress.steps(),
                         progress.pairs(), seconds, peaks, report);
                 out.printf(Locale.ROOT, "run %s: %d problems (%d this session, %d resumed, %d skipped); %d steps in "
                                 + "%.1f s: %.2f problems/min, %.1f steps/s, %.1f MI pairs/s%n", dir, mine.size(), s.done(),
@@ -195,15 +202,11 @@ public final class MiRun {
                 if (miWorker != null) {
                     miWorker.shutdownNow();
                 }
-                if (tok != null) {
-                    tok.close();
+                if (session != null) {
+                    session.close();
                 }
                 if (onInterrupt != null) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the notice prints
-                    }
+                    onInterrupt.close();
                 }
             }
         }
@@ -262,16 +265,16 @@ public final class MiRun {
     }
 
     /** What the run will hold: the longest prompt (or solution) that fits, max new tokens, the captured states. */
-    static MemoryPlan.Request planRequest(RunOptions o, ModelConfig mc, Path modelDir, Lengths len, int[] layers,
-                                          Path dir, MiBackend backend) {
+    static MemoryPlan.Request planRequest(RunOptions o, ModelSession session, Lengths len, int[] layers, Path dir,
+                                          MiBackend backend) {
+        ModelConfig mc = session.config();
         long prompt = len.fitting() == 0 ? len.minPrompt() : len.prompt();
         long positions = Math.max(prompt + o.maxNewTokens(), len.solution());
         String why = len.fitting() == 0 ? "shortest prompt " + prompt + " + max new tokens " + o.maxNewTokens()
                 : len.solution() > prompt + o.maxNewTokens()
                 ? "longest solution " + len.solution() + " (problem " + len.solutionIndex() + ")"
                 : "longest prompt " + prompt + " (problem " + len.promptIndex() + ") + max new tokens " + o.maxNewTokens();
-        MemoryPlan.Request req = MemoryPlan.Request.generation(mc, MemoryPlan.Weights.read(modelDir, mc),
-                        Placement.single("cpu", mc.numLayers()), o.computeDtype(), 1, prompt, o.maxNewTokens())
+        MemoryPlan.Request req = session.workload(1, prompt, o.maxNewTokens())
                 .withPositions(Math.max(prompt, len.solution()), positions, why)
                 .withStates(new MemoryPlan.States(o.maxNewTokens(), layers.length, mc.hiddenSize(), o.stateDtype(),
                         (long) (MiStream.IN_FLIGHT + 1) * o.chunk(), 16 + 16L * layers.length,
@@ -324,9 +327,10 @@ public final class MiRun {
         Placement p = plan.placement();
         Placement gtPlace = p.isSplit() ? Placement.of(p.blocks().stream().map(Placement.Block::device).toList(), null,
                 gc.numLayers()) : Placement.single(p.first().device(), gc.numLayers());
-        try (Tokenizer gtTok = Tokenizer.load(gtDir);
-             LlamaModel gt = LlamaModel.load(gtDir, LlamaModel.Options.of(gtPlace, plan.computeDtype()))) {
-            Generator g = new Generator(gt, gtTok);
+        try (ModelSession gtSession = ModelSession.open(new ModelSession.Request(gtSrc, null, null,
+                plan.computeDtype(), false))) {
+            Tokenizer gtTok = gtSession.requireTokenizer("--gt-model encodes the solutions with its own tokenizer");
+            Generator g = new Generator(gtSession.load(gtPlace, plan.computeDtype()), gtTok);
             for (DatasetRecord r : todo) {
                 if (r.solution() == null || r.solution().isBlank()) {
                     continue;
@@ -347,7 +351,7 @@ public final class MiRun {
     /** One problem: ground truth, generation with streamed states and MI, files, manifest line. */
     private record Problem(RunOptions o, Path dir, ModelSource src, int[] layers, int hidden, int maxPositions,
                            Generator gen, GenerationConfig gc, Tokenizer tok, UnaryOperator<String> template,
-                           MiBackend backend, ExecutorService miWorker, RunProgress progress,
+                           MiBackend backend, ExecutorService miWorker, Progress progress,
                            Map<Integer, GroundTruth> gts) {
 
         void run(DatasetRecord r) throws IOException {
@@ -409,7 +413,7 @@ public final class MiRun {
                 w.metadata("gt_ids", TrajectoryWriter.jsonList(gtIds));
                 w.metadata("estimator", backend.estimator().name());
                 g = gen.generate(promptIds, gc, List.of(new CaptureHook(w), mis,
-                        progress.within("problem " + stem, o.maxNewTokens())));
+                        ticking(progress.within("problem " + stem, o.maxNewTokens(), 10_000))));
                 t2 = System.nanoTime();
                 mi = mis.finish();
                 if (mi == null) {
@@ -459,7 +463,7 @@ public final class MiRun {
 
         private void timing(DatasetRecord r, int steps, int prompt, int gt, long t0, long t1, long t2, long t3)
                 throws IOException {
-            ObjectNode n = RunIdentity.JSON.createObjectNode();
+            ObjectNode n = RunFolder.JSON.createObjectNode();
             n.put("index", r.index());
             n.put("steps", steps);
             n.put("prompt_tokens", prompt);
@@ -484,59 +488,23 @@ public final class MiRun {
         return w;
     }
 
-    /** Checks (or creates) the run folder for this configuration; returns the manifest of finished problems. */
-    static List<ManifestEntry> prepareFolder(Path dir, ObjectNode config) throws IOException {
-        ObjectNode have = RunIdentity.read(dir);
-        if (have == null) {
-            if (Files.exists(dir.resolve(RunLayout.MANIFEST))) {
-                throw MipeaksException.invalid(dir + ": has " + RunLayout.MANIFEST + " but no " + RunLayout.CONFIG
-                        + " (not a run folder of this tool; use another --out)");
-            }
-            RunIdentity.write(dir, config);
-        } else {
-            String field = RunIdentity.firstDifference(have, config, Set.of());
-            if (field != null) {
-                throw MipeaksException.invalid(dir.resolve(RunLayout.CONFIG) + ": field '" + field + "' is "
-                        + RunIdentity.show(have.get(field)) + " but this run has " + RunIdentity.show(config.get(field))
-                        + " (the folder holds a run with another configuration: use another --out, or the same "
-                        + "options to resume)");
-            }
-            ObjectNode grown = RunIdentity.withSliceOf(have, config);
-            if (grown != null) {
-                RunIdentity.write(dir, grown); // a larger --limit or another slice: the same run, more problems
-            }
-        }
-        cleanStale(dir.resolve(RunLayout.PROBLEMS_DIR));
-        repairManifest(dir.resolve(RunLayout.MANIFEST));
-        return RunReader.open(dir).manifest();
-    }
+    /**
+     * A pipeline run folder: manifest.jsonl lists the finished problems (the commit point). {@code created} is not
+     * compared; the slice ({@code offset}, {@code limit}) is rewritten when it changes (a larger --limit or another
+     * slice: the same run, more problems).
+     */
+    static final RunFolder.Kind FOLDER = RunFolder.Kind.of("run", "a run folder", RunLayout.MANIFEST)
+            .notComparing("created").withSlice("offset", "limit");
 
     /**
-     * Drops an unfinished last manifest line (a process killed in the middle of an append), so that the next
-     * appended line does not glue onto it. That problem was not finished: it is redone.
+     * Claims the run folder for this configuration (exit 2 naming the first differing field of another one), deletes
+     * what an interrupted session left and cuts a torn last manifest line; returns the manifest of finished problems.
      */
-    static void repairManifest(Path manifest) throws IOException {
-        if (!Files.isRegularFile(manifest)) {
-            return;
-        }
-        long keep;
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(manifest, StandardOpenOption.READ)) {
-            long size = ch.size();
-            keep = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (keep > 0) {
-                one.clear();
-                ch.read(one, keep - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                keep--;
-            }
-            if (keep == size) {
-                return;
-            }
-        }
-        AtomicFiles.truncate(manifest, keep);
+    static List<ManifestEntry> prepareFolder(RunFolder folder, ObjectNode config) throws IOException {
+        folder.claim(config);
+        cleanStale(folder.dir().resolve(RunLayout.PROBLEMS_DIR));
+        folder.lines(RunLayout.MANIFEST);
+        return RunReader.open(folder.dir()).manifest();
     }
 
     /** Deletes temporary and spill files an interrupted session left (hidden files in problems/). */
@@ -565,7 +533,7 @@ public final class MiRun {
                 DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString(),
                 java.util.Arrays.stream(layers).boxed().toList(), backend.estimator().name(), params,
                 o.maxNewTokens(), o.promptTemplate(), Instant.now().toString(), o.notice(),
-                RunIdentity.modelFingerprint(src.dir()), dataFile.toString(), RunIdentity.sha256(dataFile),
+                Fingerprints.model(src.dir()), dataFile.toString(), Fingerprints.file(dataFile),
                 new java.util.TreeMap<>(o.fields()), o.offset(), o.limit(), o.addSpecialTokens(),
                 new MiRunConfig.Generation(o.temperature(), o.topP(), o.seed()), computeDtype, o.stateDtype().name(),
                 o.shard().whole() ? null : o.shard().label(), null, null, null);
@@ -600,19 +568,18 @@ public final class MiRun {
         return set.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** A step hook that ticks {@code t} at every generated step. */
+    private static StepHook ticking(Progress.Ticker t) {
+        return new StepHook() {
+            @Override
+            public void onStep(Step s) {
+                t.step(s.step());
+            }
+        };
+    }
+
     static String layerList(int[] layers) {
         return layers.length > 6 ? layers.length + " (" + layers[0] + ".." + layers[layers.length - 1] + ")"
                 : java.util.Arrays.toString(layers);
-    }
-
-    /** On Ctrl-C (the JVM exits 130 after its shutdown hooks): how much is kept and how to go on. */
-    private static Thread interruptNotice(PrintWriter err, Path dir, RunProgress progress, int resumed) {
-        Thread t = new Thread(() -> {
-            err.printf(Locale.ROOT, "%ninterrupted: %d problems finished in %s (%d this session); the problem in flight is "
-                    + "lost; rerun the same command to resume%n", resumed + progress.done(), dir, progress.done());
-            err.flush();
-        }, "mipeaks-interrupt-notice");
-        Runtime.getRuntime().addShutdownHook(t);
-        return t;
     }
 }

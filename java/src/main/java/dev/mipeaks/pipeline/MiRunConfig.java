@@ -1,5 +1,6 @@
 package dev.mipeaks.pipeline;
 
+import dev.mipeaks.study.RunFolder;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -45,6 +46,6 @@ public record MiRunConfig(String format, String model, String modelSnapshot, Str
 
     /** As the JSON tree the run folder's identity checks compare. */
     public ObjectNode toJson() {
-        return RunIdentity.JSON.valueToTree(this);
+        return RunFolder.JSON.valueToTree(this);
     }
 }

@@ -9,6 +9,7 @@ import dev.mipeaks.analysis.RunWriter;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class RunMerge {
             if (dir.equals(outAbs) || OutputPaths.same(dir, outAbs)) {
                 throw MipeaksException.invalid("merge: input " + in + " is the --out folder itself");
             }
-            ObjectNode c = RunIdentity.read(dir);
+            ObjectNode c = RunFolder.readConfig(dir);
             if (c == null) {
                 throw MipeaksException.invalid(in + ": not a run folder (no " + RunLayout.CONFIG + ")");
             }
@@ -70,11 +71,11 @@ public final class RunMerge {
                 base = c;
                 baseDir = in;
             } else {
-                String f = RunIdentity.firstDifference(base, c, Set.of("shard"));
+                String f = RunFolder.firstDifference(base, c, notIdentity("shard"));
                 if (f != null) {
                     throw MipeaksException.invalid(in.resolve(RunLayout.CONFIG) + ": field '" + f + "' is "
-                            + RunIdentity.show(c.get(f)) + " but " + baseDir.resolve(RunLayout.CONFIG) + " has "
-                            + RunIdentity.show(base.get(f)) + " (shards must agree on everything but 'shard')");
+                            + RunFolder.show(c.get(f)) + " but " + baseDir.resolve(RunLayout.CONFIG) + " has "
+                            + RunFolder.show(base.get(f)) + " (shards must agree on everything but 'shard')");
                 }
             }
             if (c.hasNonNull("shard")) {
@@ -96,20 +97,27 @@ public final class RunMerge {
         }
     }
 
+    /** The fields of a run's config that are not its identity ({@link MiRun#FOLDER}), and {@code more}. */
+    private static Set<String> notIdentity(String... more) {
+        Set<String> s = new java.util.LinkedHashSet<>(MiRun.FOLDER.notIdentity());
+        s.addAll(List.of(more));
+        return s;
+    }
+
     private static Result into(Path out, Path outAbs, ObjectNode merged, Map<Integer, Source> byIndex,
                                TreeSet<String> shards, PrintWriter err) throws IOException {
-        ObjectNode have = RunIdentity.read(outAbs);
+        ObjectNode have = RunFolder.readConfig(outAbs);
         List<ManifestEntry> existing = List.of();
         if (have == null) {
             if (Files.exists(outAbs.resolve(RunLayout.MANIFEST))) {
                 throw MipeaksException.invalid(out + ": has " + RunLayout.MANIFEST + " but no " + RunLayout.CONFIG);
             }
-            RunIdentity.write(outAbs, merged);
+            RunFolder.writeConfig(outAbs, merged);
         } else {
-            String f = RunIdentity.firstDifference(have, merged, Set.of());
+            String f = RunFolder.firstDifference(have, merged, notIdentity());
             if (f != null) {
                 throw MipeaksException.invalid(out.resolve(RunLayout.CONFIG) + ": field '" + f + "' is "
-                        + RunIdentity.show(have.get(f)) + " but the merged shards have " + RunIdentity.show(merged.get(f))
+                        + RunFolder.show(have.get(f)) + " but the merged shards have " + RunFolder.show(merged.get(f))
                         + " (merge into another --out)");
             }
             existing = RunReader.open(outAbs).manifest();

@@ -5,6 +5,7 @@ import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.report.Markdown;
+import dev.mipeaks.study.RunFolder;
 import java.util.Map;
 
 /** Markdown pieces shared by the RR and TTTS reports. */

@@ -6,6 +6,7 @@ import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.report.Markdown;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,25 +68,8 @@ public final class RrReport {
                 }
             }
             Map<Integer, JsonNode> lines = new TreeMap<>();
-            Path r = dir.resolve(RunFolder.RESULTS);
-            List<String> text;
-            try {
-                text = Files.isRegularFile(r) ? Files.readAllLines(r) : List.of();
-            } catch (IOException e) {
-                throw MipeaksException.invalid(r + ": cannot read (" + e.getMessage() + ")");
-            }
-            for (int i = 0; i < text.size(); i++) {
-                if (text.get(i).isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode n = RunFolder.JSON.readTree(text.get(i));
-                    lines.put(n.path("index").asInt(), n);
-                } catch (IOException e) {
-                    if (i < text.size() - 1) {
-                        throw MipeaksException.invalid(r + ":" + (i + 1) + ": not a JSON object");
-                    }
-                }
+            for (JsonNode n : RunFolder.readLines(dir.resolve(RunFolder.RESULTS), null)) {
+                lines.put(n.path("index").asInt(), n);
             }
             return new Baseline(dir, lines);
         }
@@ -208,7 +192,7 @@ public final class RrReport {
     }
 
     static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
-        List<JsonNode> lines = new ArrayList<>(folder.finished());
+        List<JsonNode> lines = new ArrayList<>(folder.lines(RunFolder.RESULTS));
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
@@ -15,6 +14,8 @@ import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.RecycleHook;
 import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.generate.StopReason;
+import dev.mipeaks.study.Progress;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -177,9 +178,10 @@ public final class RrRunner {
         o.triggers().unmapped().forEach(noId::add);
         cfg.set(RunFolder.INFO, runInfo);
         RrReport.Baseline base = baseline == null ? null : RrReport.Baseline.open(baseline, cfg);
-        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+        try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
+            folder.claim(cfg);
             Set<Integer> done = new HashSet<>();
-            for (JsonNode l : folder.finished()) {
+            for (JsonNode l : folder.lines(RunFolder.RESULTS)) {
                 done.add(l.path("index").asInt());
             }
             List<DatasetRecord> todo = new ArrayList<>();
@@ -189,19 +191,19 @@ public final class RrRunner {
                 }
             }
             int total = ctx.dataset().size();
-            TaskProgress progress = new TaskProgress(err, "rr", "problems", total, total - todo.size());
+            Progress progress = new Progress(err, "rr", "problems", total, total - todo.size()).announceResume();
             if (!todo.isEmpty()) {
                 ctx.loadModel(todo, o.maxNewTokens(), o.maxNewTokens(), "max new tokens " + o.maxNewTokens(), err);
             }
             int finished = total - todo.size();
-            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            try (Progress.Notice notice = progress.interruptNotice(out)) {
                 for (DatasetRecord r : todo) {
                     int[] prompt = ctx.promptIds(r);
                     Outcome oc = generate(ctx.generator(), prompt, o, coinSeed(o.seed(), r.index()), List.of());
                     String response = ctx.text(oc.tokens());
                     Map<GradingRules, Verdict> vs = ctx.grade(response, r);
                     Verdict v = vs.get(ctx.rules());
-                    folder.append(line(r, oc, response, ctx.rules(), vs));
+                    folder.append(RunFolder.RESULTS, line(r, oc, response, ctx.rules(), vs));
                     progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
                     finished++;
                     progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),

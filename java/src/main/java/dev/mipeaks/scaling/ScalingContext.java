@@ -16,10 +16,9 @@ import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
-import dev.mipeaks.model.NativeRuntime;
-import dev.mipeaks.model.Placement;
-import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.ModelSession;
+import dev.mipeaks.study.RunFolder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,10 +67,16 @@ public final class ScalingContext implements AutoCloseable {
         public String resolvedDtype() {
             return dev.mipeaks.model.ComputeDtype.resolve(dtype);
         }
+
+        /** The model session these options ask for. */
+        public ModelSession.Request session() {
+            return new ModelSession.Request(model, device, layersPerDevice, resolvedDtype(), memoryCheck);
+        }
     }
 
     private final Options options;
     private final ModelConfig config;
+    private final ModelSession session;
     private final Tokenizer tokenizer;
     private final Dataset dataset;
     private final UnaryOperator<String> template;
@@ -79,13 +84,23 @@ public final class ScalingContext implements AutoCloseable {
     private Generator generator;
     private Graders graders;
 
-    private ScalingContext(Options options, ModelConfig config, Tokenizer tokenizer, Dataset dataset,
-                           UnaryOperator<String> template) {
+    private ScalingContext(Options options, ModelSession session, Dataset dataset, UnaryOperator<String> template) {
         this.options = options;
-        this.config = config;
-        this.tokenizer = tokenizer;
+        this.session = session;
+        this.config = session.config();
+        this.tokenizer = session.tokenizer();
         this.dataset = dataset;
         this.template = template;
+    }
+
+    /**
+     * The run folder of a scaling study (rr, ttts): results.jsonl of finished units; {@link RunFolder#INFO} holds the
+     * informational config fields (never compared on resume).
+     */
+    static RunFolder.Kind folderKind(ObjectNode cfg) {
+        String command = cfg.path("command").asText("rr");
+        return RunFolder.Kind.of(command, "a run folder of mipeaks " + command, RunFolder.RESULTS)
+                .notComparing(RunFolder.INFO);
     }
 
     /** Reads the model config, tokenizer and dataset; checks the options. The weights are not loaded yet. */
@@ -93,7 +108,7 @@ public final class ScalingContext implements AutoCloseable {
         // cpu, cuda[:N] or a list of them, checked before the run folder: a CUDA-less machine says so now
         LlamaModel.checkDevices("--device", o.device());
         o.resolvedDtype();
-        ModelConfig config = o.model().config();
+        o.model().config(); // read now: a broken config.json is named before the dataset is read
         UnaryOperator<String> template = Prompts.byName(o.promptTemplate(), o.model().dir());
         DatasetLoader loader = new DatasetLoader().withOffset(o.offset()).withLimit(o.limit());
         if (o.dataDir() != null) {
@@ -110,8 +125,7 @@ public final class ScalingContext implements AutoCloseable {
             throw MipeaksException.invalid(o.model().file("tokenizer.json")
                     + ": no such file (problems are text: the model folder needs its tokenizer)");
         }
-        Tokenizer tok = Tokenizer.load(o.model().dir());
-        return new ScalingContext(o, config, tok, ds, template);
+        return new ScalingContext(o, ModelSession.open(o.session()), ds, template);
     }
 
     /**
@@ -138,12 +152,9 @@ public final class ScalingContext implements AutoCloseable {
         }
         String why = "longest prompt " + longest + (at == null ? "" : " (" + dataset.source().getFileName() + " row "
                 + at.index() + ", id " + at.id() + ")") + " + " + afterWhy;
-        MemoryPlan.Request req = MemoryPlan.Request.generation(config, MemoryPlan.Weights.read(options.model().dir(),
-                        config), Placement.single("cpu", config.numLayers()), options.resolvedDtype(), 1, longest, after)
-                .withPositions(longest + after - afterDecoded, longest + after, why);
-        MemoryPlan plan = MemoryPlan.prepare(req, options.device(), options.layersPerDevice(), options.memoryCheck(),
-                new SystemMemory(), NativeRuntime::cudaDeviceCount, log);
-        model = LlamaModel.load(options.model().dir(), LlamaModel.Options.of(plan.placement(), plan.computeDtype()));
+        MemoryPlan plan = session.plan(session.workload(1, longest, after)
+                .withPositions(longest + after - afterDecoded, longest + after, why), log);
+        model = session.load(plan);
         generator = new Generator(model, tokenizer);
         graders = Graders.defaults(options.promptTemplate());
     }
@@ -262,9 +273,6 @@ public final class ScalingContext implements AutoCloseable {
         if (graders != null) {
             graders.close();
         }
-        if (model != null) {
-            model.close();
-        }
-        tokenizer.close();
+        session.close();
     }
 }

@@ -2,9 +2,9 @@ package dev.mipeaks.scaling;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.TokenizerVocabulary;
 import dev.mipeaks.analysis.Vocabulary;
 import dev.mipeaks.model.Tokenizer;
-import dev.mipeaks.pipeline.TokenizerVocabulary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

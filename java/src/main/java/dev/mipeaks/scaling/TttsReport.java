@@ -7,6 +7,7 @@ import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.report.ChartStyle;
 import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
+import dev.mipeaks.study.RunFolder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class TttsReport {
 
     static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o, GradingRules rules) throws IOException {
         String dataset = cfg.path("dataset").asText();
-        Result r = collect(folder.finished(), o, dataset, rules);
+        Result r = collect(folder.lines(RunFolder.RESULTS), o, dataset, rules);
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "ttts");
         m.put("base_budget", o.baseBudget());
@@ -128,7 +129,7 @@ public final class TttsReport {
         m.put("tokens_per_second", r.tokensPerSecond());
         folder.writeJson(RunFolder.METRICS, m);
         java.util.Set<Integer> problems = new java.util.HashSet<>();
-        folder.finished().forEach(l -> problems.add(l.path("index").asInt()));
+        folder.lines(RunFolder.RESULTS).forEach(l -> problems.add(l.path("index").asInt()));
         figure(r, o, ChartStyle.context(cfg.path("model").asText(null), dataset, problems.size()))
                 .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.PyStr;
 import dev.mipeaks.generate.GenerationConfig;
@@ -12,6 +11,8 @@ import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.StopReason;
 import dev.mipeaks.model.ModelConfig;
+import dev.mipeaks.study.Progress;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -316,11 +317,12 @@ public final class TttsRunner {
                                         PrintWriter err) throws IOException {
         ObjectNode cfg = config(ctx, o);
         cfg.set(RunFolder.INFO, info);
-        try (RunFolder folder = RunFolder.open(out, cfg, ctx.options().force(), err)) {
+        try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
+            folder.claim(cfg);
             // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
             Set<String> done = new HashSet<>();
             Map<Integer, JsonNode> baselines = new HashMap<>();
-            for (JsonNode l : folder.finished()) {
+            for (JsonNode l : folder.lines(RunFolder.RESULTS)) {
                 done.add(key(l.path("index").asInt(), l.path("token").asText()));
                 if (l.path("token").asText().equals(BASELINE)) {
                     baselines.put(l.path("index").asInt(), l);
@@ -336,7 +338,7 @@ public final class TttsRunner {
                     already += done.contains(key(r.index(), t)) ? 1 : 0;
                 }
             }
-            TaskProgress progress = new TaskProgress(err, "ttts", "items (problem x [baseline + tokens])", total, already);
+            Progress progress = new Progress(err, "ttts", "items (problem x [baseline + tokens])", total, already).announceResume();
             int[] finalIds = ctx.segmentIds(FINAL_PROMPT);
             if (already < total) {
                 List<DatasetRecord> todo = records.stream().filter(r -> !done.contains(key(r.index(), BASELINE))
@@ -352,7 +354,7 @@ public final class TttsRunner {
                         + " + answer " + FINAL_TOKENS, err);
             }
             int finished = already;
-            try (TaskProgress.Notice notice = progress.interruptNotice(out)) {
+            try (Progress.Notice notice = progress.interruptNotice(out)) {
                 for (DatasetRecord r : records) {
                     if (done.contains(key(r.index(), BASELINE)) && o.tokens().stream().allMatch(t -> done.contains(key(r.index(), t)))) {
                         continue;
@@ -368,7 +370,7 @@ public final class TttsRunner {
                                 stops(ctx, o));
                         phase1 = all.cut(o.baseBudget(), c);
                         ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
-                        folder.append(line);
+                        folder.append(RunFolder.RESULTS, line);
                         progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
                         finished++;
                         progress.done(finished, "#" + r.index() + " baseline");
@@ -381,7 +383,7 @@ public final class TttsRunner {
                             continue;
                         }
                         ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
-                        folder.append(line);
+                        folder.append(RunFolder.RESULTS, line);
                         progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
                         finished++;
                         progress.done(finished, "#" + r.index() + " " + t);

@@ -8,6 +8,7 @@ import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.report.ChartStyle;
 import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
+import dev.mipeaks.study.RunFolder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -41,7 +42,7 @@ public final class SuppressionReport {
     static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         Path m = dir.resolve(METRICS);
-        AtomicFiles.writeString(m, ResultsFile.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics(s)) + "\n");
+        AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics(s)) + "\n");
         files.add(m);
         files.addAll(Figure.single(chart(s), 760, 480).save(dir.resolve("plots"), PLOT));
         Path r = dir.resolve(REPORT);
@@ -64,7 +65,7 @@ public final class SuppressionReport {
 
     static ObjectNode metrics(SuppressionRun.Summary s) {
         SuppressionRun.Options o = s.options();
-        ObjectNode root = ResultsFile.JSON.createObjectNode();
+        ObjectNode root = RunFolder.JSON.createObjectNode();
         root.put("model", o.model().recorded());
         root.put("dataset", s.datasetName());
         root.put("problems", s.problems());

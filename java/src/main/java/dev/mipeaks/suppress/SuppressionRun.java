@@ -3,7 +3,6 @@ package dev.mipeaks.suppress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.TaskProgress;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -17,27 +16,23 @@ import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.generate.LogitMaskHook;
 import dev.mipeaks.generate.StepHook;
-import dev.mipeaks.io.AtomicFiles;
-import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
-import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
-import dev.mipeaks.model.NativeRuntime;
-import dev.mipeaks.model.Placement;
-import dev.mipeaks.model.SystemMemory;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.ModelSession;
+import dev.mipeaks.study.Progress;
+import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,7 +45,9 @@ public final class SuppressionRun {
     private SuppressionRun() {
     }
 
-    public static final String CONFIG = "config.json";
+    public static final String CONFIG = RunFolder.CONFIG;
+    /** A suppression folder: config.json and one file of finished lines per condition. */
+    static final RunFolder.Kind FOLDER = RunFolder.Kind.of("suppress", "a folder of mipeaks suppress");
 
     /**
      * @param model     the model folder or Hugging Face id, resolved
@@ -66,6 +63,10 @@ public final class SuppressionRun {
                           String control, long seed, String promptTemplate, int maxNewTokens, int limit, int offset,
                           int batch, double temperature, double topP, String device, String layersPerDevice,
                           String dtype, boolean memoryCheck, Path out, boolean force) {
+        /** The model session these options ask for. */
+        public ModelSession.Request session() {
+            return new ModelSession.Request(model, device, layersPerDevice, dtype, memoryCheck);
+        }
     }
 
     /**
@@ -135,19 +136,20 @@ public final class SuppressionRun {
         boolean special = !o.promptTemplate().equals("chat");
         GenerationConfig gc = new GenerationConfig(o.maxNewTokens(), o.temperature(), o.topP(), o.seed(),
                 java.util.Set.of(), List.of());
-        try (Tokenizer tok = Tokenizer.load(o.model().dir())) {
+        try (ModelSession session = ModelSession.open(o.session())) {
+            Tokenizer tok = session.tokenizer();
             WordIndex index = new WordIndex(tok.decodedVocabulary());
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
             OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
-            OutputPaths.requireFolder("--out", o.out(), o.force(), "a folder of mipeaks suppress", CONFIG);
-            try (FolderLock lock = FolderLock.acquire(o.out(), "suppress", err)) {
-                checkConfig(o, data, table);
-                return run(o, data, tok, template, special, gc, plan, out, err);
+            try (RunFolder folder = RunFolder.open(o.out(), FOLDER, o.force(), err)) {
+                folder.claim(config(o, data, table));
+                return run(o, folder, session, data, template, special, gc, plan, out, err);
             }
         }
     }
 
-    private static Summary run(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
+    private static Summary run(Options o, RunFolder folder, ModelSession session, Dataset data,
+                               UnaryOperator<String> template, boolean special,
                                GenerationConfig gc, SuppressionPlan plan, PrintWriter out, PrintWriter err)
             throws IOException {
         describe(plan, out, err);
@@ -155,26 +157,25 @@ public final class SuppressionRun {
         long nanos = 0;
         long decodeSteps = 0;
         long decodeNanos = 0;
-        MemoryPlan memory = memoryPlan(o, data, tok, template, special, err);
-        try (LlamaModel model = LlamaModel.load(o.model().dir(),
-                LlamaModel.Options.of(memory.placement(), memory.computeDtype()));
-             Graders graders = Graders.defaults(o.promptTemplate())) {
+        Tokenizer tok = session.tokenizer();
+        MemoryPlan memory = memoryPlan(o, session, data, template, special, err);
+        LlamaModel model = session.load(memory);
+        try (Graders graders = Graders.defaults(o.promptTemplate())) {
             Generator gen = new Generator(model, tok);
             // progress over all (condition, problem) items; finished ones of an earlier session count as resumed
             List<Map<Integer, JsonNode>> finished = new ArrayList<>();
             int already = 0;
             for (Condition c : plan.conditions()) {
-                Map<Integer, JsonNode> done = ResultsFile.readAndRepair(o.out().resolve(c.fileName()));
+                Map<Integer, JsonNode> done = byIndex(folder, c.fileName());
                 finished.add(done);
                 already += (int) data.records().stream().filter(r -> done.containsKey(r.index())).count();
             }
             int items = plan.conditions().size() * data.size();
-            TaskProgress progress = new TaskProgress(err, "suppress", "generations (condition x problem)", items, already);
+            Progress progress = new Progress(err, "suppress", "generations (condition x problem)", items, already).announceResume();
             int count = already;
-            try (TaskProgress.Notice notice = progress.interruptNotice(o.out())) {
+            try (Progress.Notice notice = progress.interruptNotice(o.out())) {
                 for (int ci = 0; ci < plan.conditions().size(); ci++) {
                     Condition c = plan.conditions().get(ci);
-                    Path file = o.out().resolve(c.fileName());
                     Map<Integer, JsonNode> done = finished.get(ci);
                     List<DatasetRecord> pending = data.records().stream().filter(r -> !done.containsKey(r.index()))
                             .toList();
@@ -200,7 +201,7 @@ public final class SuppressionRun {
                             generated += g.tokens().length;
                             String text = tok.decode(g.tokens(), true);
                             Map<GradingRules, Verdict> vs = graders.gradeAll(text, batch.get(i).answer());
-                            ResultsFile.append(file, line(c, batch.get(i), g, text, vs));
+                            folder.append(c.fileName(), line(c, batch.get(i), g, text, vs));
                         }
                         count += batch.size();
                         progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
@@ -208,10 +209,12 @@ public final class SuppressionRun {
                     }
                 }
             }
+        } finally {
+            session.unload(); // the weights are not needed for the report
         }
         List<Arm> arms = new ArrayList<>();
         for (Condition c : plan.conditions()) {
-            arms.add(arm(c, o.out().resolve(c.fileName()), data));
+            arms.add(arm(c, byIndex(folder, c.fileName()), data));
         }
         Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
                 decodeNanos, new ArrayList<>());
@@ -220,9 +223,9 @@ public final class SuppressionRun {
     }
 
     /** The memory plan for batches of the longest prompts, printed and checked (see MemoryPlan). */
-    static MemoryPlan memoryPlan(Options o, Dataset data, Tokenizer tok, UnaryOperator<String> template, boolean special,
-                                 PrintWriter err) {
-        ModelConfig c = o.model().config();
+    static MemoryPlan memoryPlan(Options o, ModelSession session, Dataset data, UnaryOperator<String> template,
+                                 boolean special, PrintWriter err) {
+        Tokenizer tok = session.tokenizer();
         int longest = 0;
         DatasetRecord at = null;
         for (DatasetRecord r : data.records()) {
@@ -232,14 +235,11 @@ public final class SuppressionRun {
                 at = r;
             }
         }
-        MemoryPlan.Request req = MemoryPlan.Request.generation(c, MemoryPlan.Weights.read(o.model().dir(), c),
-                        Placement.single("cpu", c.numLayers()), o.dtype(), Math.min(o.batch(), data.size()), longest,
-                        o.maxNewTokens())
+        MemoryPlan.Request req = session.workload(Math.min(o.batch(), data.size()), longest, o.maxNewTokens())
                 .withPositions(longest, longest + (long) o.maxNewTokens(), "longest prompt " + longest
                         + (at == null ? "" : " (" + data.source().getFileName() + " row " + at.index() + ", id "
                         + at.id() + ")") + " + max new tokens " + o.maxNewTokens());
-        return MemoryPlan.prepare(req, o.device(), o.layersPerDevice(), o.memoryCheck(), new SystemMemory(),
-                NativeRuntime::cudaDeviceCount, err);
+        return session.plan(req, err);
     }
 
     /**
@@ -275,7 +275,7 @@ public final class SuppressionRun {
     /** A result line: the strict verdict at the top (it decides the arm's accuracy), both under "by_rules". */
     private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text,
                                    Map<GradingRules, Verdict> vs) {
-        ObjectNode o = ResultsFile.JSON.createObjectNode();
+        ObjectNode o = RunFolder.JSON.createObjectNode();
         o.put("index", r.index());
         o.put("id", r.id());
         o.put("condition", c.name());
@@ -290,8 +290,7 @@ public final class SuppressionRun {
     }
 
     /** An arm's accuracy over the selected problems, from its results file. */
-    static Arm arm(Condition c, Path file, Dataset data) {
-        Map<Integer, JsonNode> lines = ResultsFile.readAndRepair(file);
+    static Arm arm(Condition c, Map<Integer, JsonNode> lines, Dataset data) {
         int correct = 0;
         int total = 0;
         long tokens = 0;
@@ -351,8 +350,24 @@ public final class SuppressionRun {
      * Writes config.json on the first invocation; later invocations (resuming, or extending the sweep to more N or
      * more problems) must have the same settings, since finished lines are reused as they are.
      */
-    static void checkConfig(Options o, Dataset data, TokenTable table) throws IOException {
-        ObjectNode want = ResultsFile.JSON.createObjectNode();
+    /** The finished lines of a condition's file by problem index (a later line for the same index wins). */
+    static Map<Integer, JsonNode> byIndex(RunFolder folder, String file) {
+        Map<Integer, JsonNode> out = new TreeMap<>();
+        List<JsonNode> lines = folder.lines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode idx = lines.get(i).get("index");
+            if (idx == null || !idx.isIntegralNumber()) {
+                throw MipeaksException.invalid(folder.dir().resolve(file) + ": line " + (i + 1)
+                        + " of the finished lines: field 'index' missing or not an integer");
+            }
+            out.put(idx.asInt(), lines.get(i));
+        }
+        return out;
+    }
+
+    /** config.json of a suppression run: every setting that decides its lines. */
+    static ObjectNode config(Options o, Dataset data, TokenTable table) {
+        ObjectNode want = RunFolder.JSON.createObjectNode();
         o.model().describe(want);
         want.put("dataset", data.source().toAbsolutePath().normalize().toString());
         want.put("tokens", table.source().startsWith("table ")
@@ -364,25 +379,6 @@ public final class SuppressionRun {
         want.put("temperature", o.temperature());
         want.put("top_p", o.topP());
         want.put("dtype", o.dtype() == null ? "default" : o.dtype());
-        Path f = o.out().resolve(CONFIG);
-        if (Files.isRegularFile(f)) {
-            JsonNode have;
-            try {
-                have = ResultsFile.JSON.readTree(f.toFile());
-            } catch (IOException e) {
-                throw MipeaksException.invalid(f + ": invalid JSON");
-            }
-            for (Iterator<String> it = want.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                // compared as text: a seed written as a long reads back as an int node
-                if (have.get(k) == null || !want.get(k).toString().equals(have.get(k).toString())) {
-                    throw MipeaksException.invalid(f + ": field '" + k + "' is " + have.get(k) + " but this run has "
-                            + want.get(k) + " (finished lines would mix settings; use another --out)");
-                }
-            }
-            return;
-        }
-        Files.createDirectories(o.out());
-        AtomicFiles.writeString(f, ResultsFile.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(want) + "\n");
+        return want;
     }
 }

@@ -131,7 +131,7 @@ class ThinkingTokensTest {
         }
         assertEquals(30, rows.size());
         try (Tokenizer tok = Tokenizer.load(dir)) {
-            Vocabulary vocab = new dev.mipeaks.pipeline.TokenizerVocabulary(tok);
+            Vocabulary vocab = new TokenizerVocabulary(tok);
             ThinkingTokens t = new ThinkingTokens();
             for (JsonNode r : rows) {
                 for (long i = 0; i < r.get("freq").asLong(); i++) {

@@ -1,5 +1,7 @@
 package dev.mipeaks.pipeline;
 
+import dev.mipeaks.study.Fingerprints;
+import dev.mipeaks.study.RunFolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,7 +46,7 @@ class MiRunConfigTest {
     /** The ObjectNode code MiRun.config had before it built a record, kept here as the reference for the bytes. */
     private static ObjectNode oldTree(RunOptions o, ModelSource src, Path dataFile, String datasetName, int[] layers,
                                       MiBackend backend, String computeDtype, String created, ModelSource gtSrc) {
-        ObjectNode c = RunIdentity.JSON.createObjectNode();
+        ObjectNode c = RunFolder.JSON.createObjectNode();
         c.put("format", MiRun.FORMAT);
         src.describe(c);
         c.put("dataset", DatasetLoader.KNOWN.contains(datasetName) ? datasetName : dataFile.toString());
@@ -70,9 +72,9 @@ class MiRunConfigTest {
         } else {
             c.putNull("notice");
         }
-        c.put("model_fingerprint", RunIdentity.modelFingerprint(src.dir()));
+        c.put("model_fingerprint", Fingerprints.model(src.dir()));
         c.put("dataset_file", dataFile.toString());
-        c.put("dataset_sha256", RunIdentity.sha256(dataFile));
+        c.put("dataset_sha256", Fingerprints.file(dataFile));
         ObjectNode f = c.putObject("fields");
         new java.util.TreeMap<>(o.fields()).forEach(f::put);
         c.put("offset", o.offset());
@@ -94,13 +96,13 @@ class MiRunConfigTest {
             if (gtSrc.isHub()) {
                 c.put("gt_model_snapshot", gtSrc.snapshot());
             }
-            c.put("gt_model_fingerprint", RunIdentity.modelFingerprint(gtSrc.dir()));
+            c.put("gt_model_fingerprint", Fingerprints.model(gtSrc.dir()));
         }
         return c;
     }
 
     private static String pretty(ObjectNode n) throws Exception {
-        return RunIdentity.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+        return RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
     }
 
     private void assertSameBytes(ModelSource src, Map<String, String> fields, Map<String, String> params,
@@ -112,12 +114,12 @@ class MiRunConfigTest {
             MiRunConfig config = MiRun.config(o, src, data, data.toString(), layers, backend, "bf16");
             if (gt != null) {
                 config = config.withGtModel(gt.recorded(), gt.isHub() ? gt.snapshot() : null,
-                        RunIdentity.modelFingerprint(gt.dir()));
+                        Fingerprints.model(gt.dir()));
             }
             String want = pretty(oldTree(o, src, data, data.toString(), layers, backend, "bf16", config.created(), gt));
             assertEquals(want, pretty(config.toJson()));
             // read back: the same record
-            assertEquals(config, RunIdentity.JSON.readValue(pretty(config.toJson()), MiRunConfig.class));
+            assertEquals(config, RunFolder.JSON.readValue(pretty(config.toJson()), MiRunConfig.class));
         }
     }
 

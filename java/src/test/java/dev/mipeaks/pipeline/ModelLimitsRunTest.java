@@ -8,6 +8,7 @@ import dev.mipeaks.CliProcess;
 import dev.mipeaks.CliResult;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.model.HubLayout;
+import dev.mipeaks.study.RunFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +56,11 @@ class ModelLimitsRunTest {
                 r.err());
         List<String> manifest = Files.readAllLines(out.resolve(RunLayout.MANIFEST));
         assertEquals(3, manifest.size(), manifest.toString());
-        JsonNode skipped = RunIdentity.JSON.readTree(manifest.get(1));
+        JsonNode skipped = RunFolder.JSON.readTree(manifest.get(1));
         assertEquals(RunLayout.STATUS_SKIPPED, skipped.path("status").asText(), manifest.get(1));
         assertEquals("prompt 4401 tokens + max new tokens 4 = 4405 positions, more than the model's "
                 + "max_position_embeddings 4096", skipped.path("reason").asText());
-        assertEquals(RunLayout.STATUS_OK, RunIdentity.JSON.readTree(manifest.get(2)).path("status").asText());
+        assertEquals(RunLayout.STATUS_OK, RunFolder.JSON.readTree(manifest.get(2)).path("status").asText());
 
         // a budget no problem fits: exit 2 before the model loads, with the numbers
         List<String> args = run(model.toString(), data, tmp.resolve("none"));
@@ -94,7 +95,7 @@ class ModelLimitsRunTest {
         Path log = tmp.resolve("log.txt");
         int code = CliProcess.run(run("acme/demo", data, out), log, env);
         assertEquals(0, code, Files.readString(log));
-        JsonNode cfg = RunIdentity.JSON.readTree(out.resolve(RunLayout.CONFIG).toFile());
+        JsonNode cfg = RunFolder.JSON.readTree(out.resolve(RunLayout.CONFIG).toFile());
         assertEquals("acme/demo", cfg.path("model").asText());
         assertEquals(c1, cfg.path("model_snapshot").asText());
 

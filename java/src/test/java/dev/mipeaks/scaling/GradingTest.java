@@ -9,6 +9,7 @@ import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Rule;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.eval.VerdictFields;
+import dev.mipeaks.study.RunFolder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.study.RunFolder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

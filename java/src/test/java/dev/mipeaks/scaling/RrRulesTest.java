@@ -9,6 +9,7 @@ import dev.mipeaks.cli.Main;
 import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.Graders;
 import dev.mipeaks.eval.VerdictFields;
+import dev.mipeaks.study.RunFolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

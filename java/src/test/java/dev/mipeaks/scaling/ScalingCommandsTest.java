@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.study.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,7 +157,7 @@ class ScalingCommandsTest {
         CliResult c = run(rr(model, "gsm8k", out, "--limit", "2", "--trigger-ids", "199,262,283", "--seed", "1")
                 .toArray(new String[0]));
         assertEquals(2, c.code());
-        assertTrue(c.err().contains("field 'seed' is 0 in the run folder but 1 now"), c.err());
+        assertTrue(c.err().contains("field 'seed' is 0 but this run has 1"), c.err());
         assertEquals(1, c.err().lines().filter(x -> x.startsWith("mipeaks:")).count(), c.err());
         assertFalse(c.err().contains("\tat "), "no stack trace");
         assertEquals(2, lines(out.resolve(RunFolder.RESULTS)).size());
@@ -202,7 +203,7 @@ class ScalingCommandsTest {
         CliResult c = run(ttts(model, "aime24", out, "--limit", "2").stream().map(s -> s.equals("2,4") ? "2,8" : s)
                 .toArray(String[]::new));
         assertEquals(2, c.code());
-        assertTrue(c.err().contains("field 'budgets' is [2,4] in the run folder but [2,8] now"), c.err());
+        assertTrue(c.err().contains("field 'budgets' is [2,4] but this run has [2,8]"), c.err());
     }
 
     @Test

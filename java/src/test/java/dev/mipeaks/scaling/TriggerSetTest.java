@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.study.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,7 +88,7 @@ class TriggerSetTest {
             }
             Path ours = tmp.resolve("ours.jsonl");
             dev.mipeaks.analysis.AnalysisWriter.writeThinkingTokens(
-                    counts.rows(new dev.mipeaks.pipeline.TokenizerVocabulary(tok)), ours);
+                    counts.rows(new dev.mipeaks.analysis.TokenizerVocabulary(tok)), ours);
             TriggerSet t = TriggerSet.fromTable(ThinkingTable.read(ours), 10, 128256, tok, false);
             assertEquals("table", t.source());
             assertEquals(TOP10, t.words());

@@ -10,6 +10,7 @@ import dev.mipeaks.SharedData;
 import dev.mipeaks.cli.Main;
 import dev.mipeaks.eval.DatasetRecord;
 import dev.mipeaks.eval.GradingRules;
+import dev.mipeaks.study.RunFolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,12 +3,13 @@ package dev.mipeaks.suppress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mipeaks.study.RunFolder;
 import org.junit.jupiter.api.Test;
 
 /** Result lines count generated tokens as "generated_tokens"; lines of folders written before still read ("tokens"). */
 class SuppressionFieldsTest {
     static JsonNode line(String json) throws Exception {
-        return ResultsFile.JSON.readTree(json);
+        return RunFolder.JSON.readTree(json);
     }
 
     @Test

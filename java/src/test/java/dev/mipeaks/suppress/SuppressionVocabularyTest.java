@@ -92,20 +92,6 @@ class SuppressionVocabularyTest {
         assertThrows(MipeaksException.class, () -> TokenTable.parse(" , "));
     }
 
-    @Test
-    void resultsFileCutsAnInterruptedLineAndRejectsABadOne() throws Exception {
-        Path f = tmp.resolve("r.jsonl");
-        Files.writeString(f, "{\"index\": 3, \"correct\": true}\n{\"index\": 5, \"correct\": false}\n{\"index\": 7, \"co");
-        var done = ResultsFile.readAndRepair(f);
-        assertEquals(Set.of(3, 5), done.keySet());
-        assertEquals("{\"index\": 3, \"correct\": true}\n{\"index\": 5, \"correct\": false}\n", Files.readString(f));
-        ResultsFile.append(f, ResultsFile.JSON.readTree("{\"index\": 7}"));
-        assertEquals(Set.of(3, 5, 7), ResultsFile.readAndRepair(f).keySet());
-        Files.writeString(f, "{\"index\": 3}\n{oops\n{\"index\": 4}\n");
-        MipeaksException e = assertThrows(MipeaksException.class, () -> ResultsFile.readAndRepair(f));
-        assertTrue(e.getMessage().startsWith(f + ":2: invalid JSON"), e.getMessage());
-    }
-
     /** On the Llama 3 vocabulary with the paper's table: the control never draws a thinking token, seeds behave. */
     @Test
     void randomControlOnLlama3NeverDrawsAThinkingToken() {

@@ -1,6 +1,5 @@
-package dev.mipeaks.pipeline;
+package dev.mipeaks.analysis;
 
-import dev.mipeaks.analysis.Vocabulary;
 import dev.mipeaks.model.Tokenizer;
 import java.util.List;
 
