@@ -53,7 +53,7 @@ public final class MergeCommand implements Callable<Integer> {
             try (FolderLock lock = FolderLock.acquire(this.out, "merge", err)) {
                 w = RunOutputs.peaks(this.out, options, RunVocabulary.load(this.out, err), List.of(), null, 1);
             }
-            PeaksCommand.summary(stdout, w.analysis(), w.tokens());
+            dev.mipeaks.analysis.PeakSummary.print(stdout, w.analysis(), w.tokens());
             stdout.println("wrote " + this.out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + this.out
                     + "' writes plots and report.md");
         }

@@ -47,9 +47,9 @@ public final class RrCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int topWords;
 
-    @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS",
+    @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS", converter = NonNegativeIntConverter.TriggerIds.class,
             description = "Trigger token ids instead of a table, e.g. 1,2,3.")
-    List<String> triggerIds;
+    List<Integer> triggerIds;
 
     @Option(names = "--map-words",
             description = "Map the table's words to ids with the model's tokenizer even when the table's ids fit its "
@@ -88,7 +88,7 @@ public final class RrCommand implements Callable<Integer> {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;
             if (triggerIds != null) {
-                triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.parseIds(triggerIds, "--trigger-ids"), vocab);
+                triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.ids(triggerIds, "--trigger-ids"), vocab);
             } else {
                 Path table = triggerTable != null ? triggerTable : defaultTable(common.dataDir);
                 triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,

@@ -2,7 +2,6 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.pipeline.RunOptions;
 import dev.mipeaks.pipeline.Shard;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,9 +99,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Model compute dtype (default: f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
-    @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16",
+    @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16", converter = StateDtypeConverter.class,
             description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
-    String stateDtype;
+    dev.mipeaks.io.DType stateDtype;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]|LIST",
             description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}). "
@@ -119,9 +118,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
     Integer threads;
 
-    @Option(names = "--shard", paramLabel = "i/n",
+    @Option(names = "--shard", paramLabel = "i/n", converter = ShardConverter.class,
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
-    String shard;
+    Shard shard;
 
     @Option(names = "--gt-model", paramLabel = "DIR|ORG/NAME[@REV]",
             description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
@@ -166,31 +165,16 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, CliChecks.limit(limit), layers, maxNewTokens,
                 estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
-                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
-                Shard.parse(shard), chunk, out, null, !noReport, analysis.toOptions(), force,
+                stateDtype, dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
+                shard == null ? Shard.ALL : shard, chunk, out, null, !noReport, analysis.toOptions(), force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         TraceSupport.prepare(javacppCache, t);
-        int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
-        if (code == 0 && !sweep.isEmpty() && !noReport) {
-            PeaksCommand.analyse(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
+        dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (!sweep.isEmpty() && !noReport) {
+            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().flush();
         }
-        return code;
-    }
-
-    static int execute(RunOptions o, PrintWriter out, PrintWriter err) throws Exception {
-        var s = dev.mipeaks.pipeline.MiRun.run(o, out, err);
-        if (s.peaks() != null) {
-            PeaksCommand.summary(out, s.peaks().analysis(), s.peaks().tokens());
-        }
-        if (o.notice() != null) {
-            out.println("NOTE: " + o.notice());
-        }
-        if (s.report() != null) {
-            out.println("report: " + s.report());
-        }
-        out.flush();
         return 0;
     }
 }

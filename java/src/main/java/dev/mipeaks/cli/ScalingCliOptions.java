@@ -38,11 +38,11 @@ public final class ScalingCliOptions {
             description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
-    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict",
+    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict", converter = GradingRulesConverter.class,
             description = {"Grading rules of the headline accuracy and each line's 'correct' (default: ${DEFAULT-VALUE}):",
                     "strict = this project's grader, paper = the reference's Qwen2.5-Math grader. Every answer is graded",
                     "under both; the reports show both side by side."})
-    String rules;
+    dev.mipeaks.eval.GradingRules rules;
 
     @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
             defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
@@ -79,8 +79,7 @@ public final class ScalingCliOptions {
         OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
         TraceSupport.prepare(javacppCache, t);
         return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
-                device, placement.layersPerDevice, dtype, placement.memoryCheck(), force, dev.mipeaks.eval.GradingRules.parse(rules,
-                "--rules"));
+                device, placement.layersPerDevice, dtype, placement.memoryCheck(), force, rules);
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */

@@ -2,7 +2,6 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -48,12 +47,14 @@ public final class SuppressCommand implements Callable<Integer> {
     @Option(names = "--tokens", hidden = true, paramLabel = "TABLE|LIST", description = "Old name of --thinking-tokens.")
     String tokensOldName;
 
-    @Option(names = OptionVocabulary.TOP_WORDS, paramLabel = "N1,N2,...", defaultValue = "0,5,10,20",
+    @Option(names = OptionVocabulary.TOP_WORDS, paramLabel = "N1,N2,...", defaultValue = "0,5,10,20", split = ",",
+            converter = NonNegativeIntConverter.TopWords.class,
             description = "Numbers of words to mask (default: ${DEFAULT-VALUE}); 0 = no mask.")
-    String count;
+    List<Integer> count;
 
-    @Option(names = "--count", hidden = true, paramLabel = "N1,N2,...", description = "Old name of --top-words.")
-    String countOldName;
+    @Option(names = "--count", hidden = true, paramLabel = "N1,N2,...", split = ",",
+            converter = NonNegativeIntConverter.TopWords.class, description = "Old name of --top-words.")
+    List<Integer> countOldName;
 
     @Option(names = "--control", paramLabel = "random", defaultValue = "random",
             description = "The control condition (default: ${DEFAULT-VALUE}: N word-like tokens drawn with --seed, "
@@ -105,8 +106,8 @@ public final class SuppressCommand implements Callable<Integer> {
             throw MipeaksException.invalid("Missing required option: '" + OptionVocabulary.THINKING_TOKENS
                     + "=TABLE|LIST' (a thinking-token table or comma-separated words)");
         }
-        List<Integer> counts = parseCounts(OptionVocabulary.renamed(spec, OptionVocabulary.TOP_WORDS, count, "--count",
-                countOldName));
+        List<Integer> counts = OptionVocabulary.renamed(spec, OptionVocabulary.TOP_WORDS, count, "--count",
+                countOldName);
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
@@ -134,22 +135,5 @@ public final class SuppressCommand implements Callable<Integer> {
         w.println("wrote " + String.join(", ", s.files().stream().map(Path::toString).toList()));
         w.flush();
         return 0;
-    }
-
-    static List<Integer> parseCounts(String text) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : text.split(",")) {
-            String t = s.trim();
-            try {
-                int n = Integer.parseInt(t);
-                if (n < 0) {
-                    throw MipeaksException.invalid("--top-words: " + n + " is negative");
-                }
-                out.add(n);
-            } catch (NumberFormatException e) {
-                throw MipeaksException.invalid("--top-words: '" + t + "' is not an integer");
-            }
-        }
-        return out;
     }
 }

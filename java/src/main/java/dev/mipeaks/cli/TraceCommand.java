@@ -42,8 +42,9 @@ public final class TraceCommand implements Callable<Integer> {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
         String text;
 
-        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "Prompt token ids, e.g. 1,2,3.")
-        List<String> ids;
+        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", converter = NonNegativeIntConverter.PromptIds.class,
+                description = "Prompt token ids, e.g. 1,2,3.")
+        List<Integer> ids;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -83,9 +84,9 @@ public final class TraceCommand implements Callable<Integer> {
                     + "memory-mapped instead of converting it (half the memory).")
     String dtype;
 
-    @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32",
+    @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32", converter = StateDtypeConverter.class,
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
-    String stateDtype;
+    DType stateDtype;
 
     @Option(names = "--device", paramLabel = OptionVocabulary.MODEL_DEVICE_LABEL,
             defaultValue = OptionVocabulary.DEVICE_DEFAULT, description = OptionVocabulary.MODEL_DEVICE_DESCRIPTION)
@@ -106,12 +107,7 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] ids = prompt.ids == null ? null : parseIds(prompt.ids);
-        DType sd = switch (stateDtype.toLowerCase(java.util.Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
-        };
+        int[] ids = prompt.ids == null ? null : ids(prompt.ids, "--prompt-ids");
         Integer t = CliChecks.threadsOrNull(threads, spec.commandLine().getErr());
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
@@ -121,7 +117,7 @@ public final class TraceCommand implements Callable<Integer> {
         TraceSupport.prepare(javacppCache, t);
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, placement.layersPerDevice, dtype, sd, placement.memoryCheck(), out);
+                maxNewTokens, temperature, topP, seed, stops, device, placement.layersPerDevice, dtype, stateDtype, placement.memoryCheck(), out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
@@ -140,26 +136,11 @@ public final class TraceCommand implements Callable<Integer> {
         return files;
     }
 
-    private static int[] parseIds(List<String> parts) {
-        return parseIds(parts, "--prompt-ids");
-    }
-
-    static int[] parseIds(List<String> parts, String option) {
-        int[] out = new int[parts.size()];
-        for (int i = 0; i < out.length; i++) {
-            String s = parts.get(i).trim();
-            try {
-                out[i] = Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw MipeaksException.invalid(option + ": '" + s + "' is not an integer");
-            }
-            if (out[i] < 0) {
-                throw MipeaksException.invalid(option + ": " + out[i] + " is negative");
-            }
-        }
-        if (out.length == 0) {
+    /** A list option's values (each checked by {@link NonNegativeIntConverter}) as an array; empty is exit 2. */
+    static int[] ids(List<Integer> values, String option) {
+        if (values.isEmpty()) {
             throw MipeaksException.invalid(option + ": empty list");
         }
-        return out;
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 }
