@@ -9,11 +9,9 @@ import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
-import dev.mipeaks.gpu.Devices;
 import dev.mipeaks.mi.EstimatorParams;
-import dev.mipeaks.mi.EstimatorProvider;
-import dev.mipeaks.mi.EstimatorRegistry;
 import dev.mipeaks.mi.MiBackend;
+import dev.mipeaks.pipeline.MiBackends;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -103,20 +101,14 @@ public final class EstimateCommand implements Callable<Integer> {
         if (est.tol != null) {
             params.put("tol", est.tol);
         }
-        EstimatorProvider provider = EstimatorRegistry.load().get(est.name);
-        EstimatorParams parsed;
-        try {
-            parsed = EstimatorParams.parse(est.name, provider.parameters(), params);
-        } catch (IllegalArgumentException e) {
-            throw MipeaksException.invalid(e.getMessage(), e);
-        }
+        EstimatorParams parsed = MiBackends.params(est.name, params);
         PrintWriter err = spec.commandLine().getErr();
         int threads = CliChecks.threads(exec.threads, err);
         if (exec.out != null) {
             OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(input.pairs);
-             MiBackend backend = Devices.open(exec.device, provider, parsed, threads, err)) {
+             MiBackend backend = MiBackends.open(exec.device, est.name, parsed, threads, err)) {
             Estimator estimator = backend.estimator();
             Matrix x = f.matrix(input.x);
             Matrix y = f.matrix(input.y);
