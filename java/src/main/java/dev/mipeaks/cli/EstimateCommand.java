@@ -39,7 +39,7 @@ public final class EstimateCommand implements Callable<Integer> {
     InputOptions input;
 
     @ArgGroup(validate = false, heading = "%nEstimator:%n", order = 2)
-    EstimatorOptions est = new EstimatorOptions();
+    EstimatorGroup est = new EstimatorGroup();
 
     @ArgGroup(validate = false, heading = "%nExecution and output:%n", order = 3)
     ExecOptions exec = new ExecOptions();
@@ -56,22 +56,10 @@ public final class EstimateCommand implements Callable<Integer> {
         String y;
     }
 
-    static final class EstimatorOptions {
-        @Option(names = "--estimator", defaultValue = "nhsic", paramLabel = "NAME",
-                description = "Registered estimator (see 'mipeaks estimators'). Default: ${DEFAULT-VALUE}.")
-        String name;
-
+    /** The shared estimator options (an ArgGroup cannot hold a mixin; it inherits them) and estimate's --sigma. */
+    static final class EstimatorGroup extends EstimatorOptions {
         @Option(names = "--sigma", paramLabel = "50|median", description = "Kernel width (default 50), or 'median'.")
         String sigma;
-
-        @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
-        String eps;
-
-        @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
-        String tol;
-
-        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
-        Map<String, String> params = new LinkedHashMap<>();
     }
 
     static final class ExecOptions {
@@ -91,24 +79,15 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, String> params = new LinkedHashMap<>(est.params);
-        if (est.sigma != null) {
-            params.put("sigma", est.sigma);
-        }
-        if (est.eps != null) {
-            params.put("eps", est.eps);
-        }
-        if (est.tol != null) {
-            params.put("tol", est.tol);
-        }
-        EstimatorParams parsed = MiBackends.params(est.name, params);
+        String name = est.name;
+        EstimatorParams parsed = MiBackends.params(name, est.params(est.sigma));
         PrintWriter err = spec.commandLine().getErr();
         int threads = CliChecks.threads(exec.threads, err);
         if (exec.out != null) {
             OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(input.pairs);
-             MiBackend backend = MiBackends.open(exec.device, est.name, parsed, threads, err)) {
+             MiBackend backend = MiBackends.open(exec.device, name, parsed, threads, err)) {
             Estimator estimator = backend.estimator();
             Matrix x = f.matrix(input.x);
             Matrix y = f.matrix(input.y);

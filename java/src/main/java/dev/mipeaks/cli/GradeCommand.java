@@ -23,13 +23,8 @@ public final class GradeCommand implements Callable<Integer> {
             description = "One JSON object per line: index or id, and the response or prediction text.")
     Path predictions;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
-            description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
-    Path dataDir;
+    @CommandLine.Mixin
+    DatasetOptions data;
 
     @Option(names = "--fields", paramLabel = "MAP", description = "Dataset field mapping, e.g. problem=question,answer=final.")
     String fields;
@@ -70,7 +65,7 @@ public final class GradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        GradeRun.Result result = GradeRun.grade(new GradeRun.Request(predictions, dataset, dataDir, fields, field, out,
+        GradeRun.Result result = GradeRun.grade(new GradeRun.Request(predictions, data.dataset, data.dataDir, fields, field, out,
                 casTimeout, !noCas, budget, maxAnswerChars, threads, rules));
         o.print(result.format());
         o.flush();

@@ -90,7 +90,7 @@ public final class RrCommand implements Callable<Integer> {
             if (triggerIds != null) {
                 triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.ids(triggerIds, "--trigger-ids"), vocab);
             } else {
-                Path table = triggerTable != null ? triggerTable : defaultTable(common.dataDir);
+                Path table = triggerTable != null ? triggerTable : defaultTable(common.data.dataDir);
                 triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,
                         vocab, ctx.tokenizer(), mapWords);
             }
@@ -104,7 +104,7 @@ public final class RrCommand implements Callable<Integer> {
             if (warn != null && probability > 0) {
                 err.println("mipeaks: warning: " + warn);
             }
-            dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), baseline,
+            dev.mipeaks.scaling.RrRunner.run(ctx, common.output.out, o, common.info(spec), baseline,
                     spec.commandLine().getOut(), err);
         }
         return 0;

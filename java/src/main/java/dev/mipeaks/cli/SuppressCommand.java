@@ -30,13 +30,8 @@ public final class SuppressCommand implements Callable<Integer> {
                     + "local hub cache.")
     String model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE",
-            description = "math500, aime24, gsm8k (under --data-dir) or a JSONL/CSV file.")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DatasetOptions data;
 
     @Option(names = OptionVocabulary.THINKING_TOKENS, paramLabel = "TABLE|LIST",
             description = "Required. A thinking-token table (JSONL rows with word and freq, e.g. "
@@ -72,11 +67,8 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
-    Integer limit;
-
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
-    int offset;
+    @picocli.CommandLine.Mixin
+    ProblemRangeOptions range;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Problems generated together (default: ${DEFAULT-VALUE}).")
@@ -113,15 +105,15 @@ public final class SuppressCommand implements Callable<Integer> {
         }
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
-                + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
-        int l = CliChecks.limit(limit);
+                + "-" + Path.of(data.dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
+        int l = range.limit();
         dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, temperature, topP, seed); // checks them
         dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
         runtime.prepare(spec.commandLine().getErr());
-        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device,
+        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, seed,
+                promptTemplate, maxNewTokens, l, range.offset, batch, temperature, topP, runtime.device,
                 runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
