@@ -19,13 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 class GradeRunTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** {@code file} holding one line per element of {@code lines}. */
+    private static Path jsonl(Path file, String... lines) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines) {
+            sb.append(l).append('\n');
+        }
+        return Files.writeString(file, sb);
+    }
+
     private static Path dataset(Path dir) throws Exception {
-        Path data = dir.resolve("set.jsonl");
-        Files.writeString(data, String.join("\n",
+        return jsonl(dir.resolve("set.jsonl"),
                 "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"13535\", \"level\": 2}",
                 "{\"id\": \"b\", \"problem\": \"p\", \"answer\": \"\\\\frac{1}{2}\"}",
-                "{\"id\": \"c\", \"problem\": \"p\", \"answer\": \"5\"}") + "\n");
-        return data;
+                "{\"id\": \"c\", \"problem\": \"p\", \"answer\": \"5\"}");
     }
 
     private static GradeRun.Request request(Path preds, Path data, String field, Path out, GradingRules rules) {
@@ -35,12 +42,11 @@ class GradeRunTest {
     @Test
     void gradesInTheOrderOfThePredictionsAndWritesVerdictsAndSummary(@TempDir Path dir) throws Exception {
         Path data = dataset(dir);
-        Path preds = dir.resolve("preds.jsonl");
-        Files.writeString(preds, String.join("\n",
+        Path preds = jsonl(dir.resolve("preds.jsonl"),
                 "{\"id\": \"c\", \"response\": \"so \\\\boxed{5}\"}",
                 "",
                 "{\"index\": 1, \"prediction\": \"0.5\"}",
-                "{\"id\": \"a\", \"response\": \"so \\\\boxed{13,536}\"}") + "\n");
+                "{\"id\": \"a\", \"response\": \"so \\\\boxed{13,536}\"}");
         Path out = dir.resolve("o/verdicts.jsonl");
         GradeRun.Result r = GradeRun.grade(request(preds, data, null, out, GradingRules.STRICT));
 
