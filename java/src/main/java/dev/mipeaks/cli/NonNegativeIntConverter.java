@@ -1,6 +1,7 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
+import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 
 /**
@@ -34,6 +35,14 @@ abstract class NonNegativeIntConverter implements ITypeConverter<Integer> {
             throw MipeaksException.invalid(option + ": " + n + " is negative");
         }
         return n;
+    }
+
+    /** A list option's values (each converted here) as an array; an empty list is exit 2. */
+    static int[] array(List<Integer> values, String option) {
+        if (values.isEmpty()) {
+            throw MipeaksException.invalid(option + ": empty list");
+        }
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** {@code trace --prompt-ids}. */

@@ -88,7 +88,7 @@ public final class RrCommand implements Callable<Integer> {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;
             if (triggerIds != null) {
-                triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.ids(triggerIds, "--trigger-ids"), vocab);
+                triggers = dev.mipeaks.scaling.TriggerSet.explicit(NonNegativeIntConverter.array(triggerIds, "--trigger-ids"), vocab);
             } else {
                 Path table = triggerTable != null ? triggerTable : defaultTable(common.data.dataDir);
                 triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,

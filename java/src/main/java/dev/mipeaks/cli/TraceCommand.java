@@ -107,7 +107,7 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] ids = prompt.ids == null ? null : ids(prompt.ids, "--prompt-ids");
+        int[] ids = prompt.ids == null ? null : NonNegativeIntConverter.array(prompt.ids, "--prompt-ids");
         Integer t = CliChecks.threadsOrNull(threads, spec.commandLine().getErr());
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
@@ -134,13 +134,5 @@ public final class TraceCommand implements Callable<Integer> {
             }
         }
         return files;
-    }
-
-    /** A list option's values (each checked by {@link NonNegativeIntConverter}) as an array; empty is exit 2. */
-    static int[] ids(List<Integer> values, String option) {
-        if (values.isEmpty()) {
-            throw MipeaksException.invalid(option + ": empty list");
-        }
-        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 }

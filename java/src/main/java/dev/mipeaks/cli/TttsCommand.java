@@ -88,7 +88,7 @@ public final class TttsCommand implements Callable<Integer> {
             }
             source = tokens.table.toAbsolutePath().normalize().toString();
         }
-        int[] b = TraceCommand.ids(budgets, "--budget");
+        int[] b = NonNegativeIntConverter.array(budgets, "--budget");
         var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline,
                 context);
         var ctxOptions = common.prepare(spec.commandLine().getErr());
