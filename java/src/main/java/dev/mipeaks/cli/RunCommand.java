@@ -67,11 +67,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tokenize without the tokenizer's special tokens (e.g. no Llama BOS before problem and solution).")
     boolean noSpecialTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -134,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
         Path out = output.out;
         RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), data.dataset, data.dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), range.offset, range.limit(), layers, maxNewTokens,
-                estimator.name, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
+                estimator.name, p, promptTemplate, !noSpecialTokens, sampling.temperature, sampling.topP, seed,
                 stateDtype, dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
                 shard == null ? Shard.ALL : shard, chunk, out, null, !noReport, analysis.toOptions(), output.force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));

@@ -74,11 +74,8 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "Problems generated together (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @picocli.CommandLine.Mixin
     ModelRuntimeOptions runtime;
@@ -107,13 +104,13 @@ public final class SuppressCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
                 + "-" + Path.of(data.dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
         int l = range.limit();
-        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, temperature, topP, seed); // checks them
+        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, sampling.temperature, sampling.topP, seed); // checks them
         dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
         runtime.prepare(spec.commandLine().getErr());
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, l, range.offset, batch, temperature, topP, runtime.device,
+                promptTemplate, maxNewTokens, l, range.offset, batch, sampling.temperature, sampling.topP, runtime.device,
                 runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();

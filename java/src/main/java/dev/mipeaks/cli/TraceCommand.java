@@ -66,12 +66,8 @@ public final class TraceCommand implements Callable<Integer> {
             description = "At most N generated tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
-            description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -117,7 +113,7 @@ public final class TraceCommand implements Callable<Integer> {
         TraceSupport.prepare(javacppCache, t);
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, device, placement.layersPerDevice, dtype, stateDtype, placement.memoryCheck(), out);
+                maxNewTokens, sampling.temperature, sampling.topP, seed, stops, device, placement.layersPerDevice, dtype, stateDtype, placement.memoryCheck(), out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

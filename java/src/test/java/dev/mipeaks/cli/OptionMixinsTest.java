@@ -13,8 +13,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The option mixins (DatasetOptions, ProblemRangeOptions, EstimatorOptions, OutputOptions): each shared option has
- * one wording and one default on every command that takes it.
+ * The option mixins (DatasetOptions, ProblemRangeOptions, EstimatorOptions, OutputOptions, SamplingOptions): each
+ * shared option has one wording and one default on every command that takes it.
  */
 class OptionMixinsTest {
     private static final CommandLine CL = Main.commandLine(new PrintWriter(new StringWriter()),
@@ -49,6 +49,9 @@ class OptionMixinsTest {
         for (String o : List.of("--eps", "--tol", "--param")) {
             sameEverywhere(o, estimators, false, null);
         }
+        List<String> samplers = List.of("run", "trace", "suppress");
+        sameEverywhere("--temperature", samplers, false, "0");
+        sameEverywhere("--top-p", samplers, false, "1");
         List<String> runFolders = List.of("run", "merge", "rr", "ttts");
         sameEverywhere("--out", runFolders, true, null);
         sameEverywhere("--force", runFolders, false, null);
