@@ -1,5 +1,6 @@
 package dev.mipeaks.cli;
 
+import dev.mipeaks.analysis.PeakSummary;
 import dev.mipeaks.analysis.RunComparison;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
@@ -69,7 +70,7 @@ public final class CompareCommand implements Callable<Integer> {
         w.analyses().forEach((k, a) -> {
             var ls = a.perLayer().get(w.layer());
             o.printf(java.util.Locale.ROOT, "%s layer %d: mean MI %s std %s AOM %s%n", k, w.layer(),
-                    PeaksCommand.fmt(ls.mi().mean()), PeaksCommand.fmt(ls.mi().std()), PeaksCommand.fmt(ls.mi().aom()));
+                    PeakSummary.number(ls.mi().mean()), PeakSummary.number(ls.mi().std()), PeakSummary.number(ls.mi().aom()));
         });
         o.println("wrote " + dir.resolve("compare.md") + ", compare.json and plots in " + dir.resolve("plots"));
         return 0;

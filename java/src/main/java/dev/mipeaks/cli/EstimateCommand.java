@@ -9,19 +9,16 @@ import dev.mipeaks.io.SafetensorsFile;
 import dev.mipeaks.io.OutputPaths;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
-import dev.mipeaks.gpu.Devices;
 import dev.mipeaks.mi.EstimatorParams;
-import dev.mipeaks.mi.EstimatorProvider;
-import dev.mipeaks.mi.EstimatorRegistry;
 import dev.mipeaks.mi.MiBackend;
 import dev.mipeaks.study.Progress;
+import dev.mipeaks.pipeline.MiBackends;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -42,7 +39,7 @@ public final class EstimateCommand implements Callable<Integer> {
     InputOptions input;
 
     @ArgGroup(validate = false, heading = "%nEstimator:%n", order = 2)
-    EstimatorOptions est = new EstimatorOptions();
+    EstimatorGroup est = new EstimatorGroup();
 
     @ArgGroup(validate = false, heading = "%nExecution and output:%n", order = 3)
     ExecOptions exec = new ExecOptions();
@@ -59,22 +56,10 @@ public final class EstimateCommand implements Callable<Integer> {
         String y;
     }
 
-    static final class EstimatorOptions {
-        @Option(names = "--estimator", defaultValue = "nhsic", paramLabel = "NAME",
-                description = "Registered estimator (see 'mipeaks estimators'). Default: ${DEFAULT-VALUE}.")
-        String name;
-
+    /** The shared estimator options (an ArgGroup cannot hold a mixin; it inherits them) and estimate's --sigma. */
+    static final class EstimatorGroup extends EstimatorOptions {
         @Option(names = "--sigma", paramLabel = "50|median", description = "Kernel width (default 50), or 'median'.")
         String sigma;
-
-        @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
-        String eps;
-
-        @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
-        String tol;
-
-        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
-        Map<String, String> params = new LinkedHashMap<>();
     }
 
     static final class ExecOptions {
@@ -94,30 +79,15 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, String> params = new LinkedHashMap<>(est.params);
-        if (est.sigma != null) {
-            params.put("sigma", est.sigma);
-        }
-        if (est.eps != null) {
-            params.put("eps", est.eps);
-        }
-        if (est.tol != null) {
-            params.put("tol", est.tol);
-        }
-        EstimatorProvider provider = EstimatorRegistry.load().get(est.name);
-        EstimatorParams parsed;
-        try {
-            parsed = EstimatorParams.parse(est.name, provider.parameters(), params);
-        } catch (IllegalArgumentException e) {
-            throw MipeaksException.invalid(e.getMessage(), e);
-        }
+        String name = est.name;
+        EstimatorParams parsed = MiBackends.params(name, est.params(est.sigma));
         PrintWriter err = spec.commandLine().getErr();
         int threads = CliChecks.threads(exec.threads, err);
         if (exec.out != null) {
             OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(input.pairs);
-             MiBackend backend = Devices.open(exec.device, provider, parsed, threads, err)) {
+             MiBackend backend = MiBackends.open(exec.device, name, parsed, threads, err)) {
             Estimator estimator = backend.estimator();
             Matrix x = f.matrix(input.x);
             Matrix y = f.matrix(input.y);

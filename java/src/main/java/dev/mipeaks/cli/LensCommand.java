@@ -84,7 +84,7 @@ public final class LensCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "lens over %d problems, layers %s, %s steps; counted at %s peaks%n", r.problems(),
                 r.layers(), allSteps ? "all" : "peak", r.rule().key());
         for (int l : r.layers()) {
-            out.println(PeaksCommand.tokenLine(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
+            out.println(dev.mipeaks.analysis.PeakSummary.tokenLine(String.format(Locale.ROOT, "  layer %d: lens = generated token at "
                     + "%s of lensed steps; top lens tokens", l, pct(r.agreement().get(l))), o.rows(l), 10));
         }
         out.println("wrote " + String.join(", ", r.files().stream().map(Path::toString).toList()));

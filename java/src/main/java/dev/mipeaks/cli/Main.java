@@ -110,6 +110,12 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
+            if (ex.getCause() instanceof MipeaksException me) {
+                // a converter's own message (it names the option and the value): one line, its exit code
+                c.getErr().println("mipeaks: error: " + me.getMessage());
+                c.getErr().flush();
+                return me.exitCode().code();
+            }
             c.getErr().println("mipeaks: " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             c.getErr().flush();

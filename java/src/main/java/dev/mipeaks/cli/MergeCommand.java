@@ -25,17 +25,14 @@ public final class MergeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Merged run folder.")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Shard run folders.")
     List<Path> inputs;
 
     @Option(names = "--no-peaks", description = "Only merge; do not write the peak outputs.")
     boolean noPeaks;
-
-    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run.")
-    boolean force;
 
     @Mixin
     AnalysisCliOptions analysis;
@@ -45,16 +42,17 @@ public final class MergeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         var options = analysis.toOptions();
-        RunMerge.Result r = RunMerge.merge(out, inputs, force, err);
-        stdout.printf("merged %d input folders into %s: %d problems (%d new, %d skipped)%s%n", inputs.size(), this.out,
+        Path out = output.out;
+        RunMerge.Result r = RunMerge.merge(out, inputs, output.force, err);
+        stdout.printf("merged %d input folders into %s: %d problems (%d new, %d skipped)%s%n", inputs.size(), out,
                 r.problems(), r.added(), r.skipped(), r.shardsSeen().isEmpty() ? "" : "; shards " + r.shardsSeen());
-        if (!noPeaks && !RunReader.open(this.out).okEntries().isEmpty()) {
+        if (!noPeaks && !RunReader.open(out).okEntries().isEmpty()) {
             RunOutputs.Written w;
-            try (FolderLock lock = FolderLock.acquire(this.out, "merge", err)) {
-                w = RunOutputs.peaks(this.out, options, RunVocabulary.load(this.out, err), List.of(), null, 1);
+            try (FolderLock lock = FolderLock.acquire(out, "merge", err)) {
+                w = RunOutputs.peaks(out, options, RunVocabulary.load(out, err), List.of(), null, 1);
             }
-            PeaksCommand.summary(stdout, w.analysis(), w.tokens());
-            stdout.println("wrote " + this.out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + this.out
+            dev.mipeaks.analysis.PeakSummary.print(stdout, w.analysis(), w.tokens());
+            stdout.println("wrote " + out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + out
                     + "' writes plots and report.md");
         }
         stdout.flush();

@@ -47,9 +47,9 @@ public final class RrCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int topWords;
 
-    @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS",
+    @Option(names = "--trigger-ids", split = ",", paramLabel = "IDS", converter = NonNegativeIntConverter.TriggerIds.class,
             description = "Trigger token ids instead of a table, e.g. 1,2,3.")
-    List<String> triggerIds;
+    List<Integer> triggerIds;
 
     @Option(names = "--map-words",
             description = "Map the table's words to ids with the model's tokenizer even when the table's ids fit its "
@@ -88,9 +88,9 @@ public final class RrCommand implements Callable<Integer> {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;
             if (triggerIds != null) {
-                triggers = dev.mipeaks.scaling.TriggerSet.explicit(TraceCommand.parseIds(triggerIds, "--trigger-ids"), vocab);
+                triggers = dev.mipeaks.scaling.TriggerSet.explicit(NonNegativeIntConverter.array(triggerIds, "--trigger-ids"), vocab);
             } else {
-                Path table = triggerTable != null ? triggerTable : defaultTable(common.dataDir);
+                Path table = triggerTable != null ? triggerTable : defaultTable(common.data.dataDir);
                 triggers = dev.mipeaks.scaling.TriggerSet.fromTable(dev.mipeaks.scaling.ThinkingTable.read(table), topWords,
                         vocab, ctx.tokenizer(), mapWords);
             }
@@ -104,7 +104,7 @@ public final class RrCommand implements Callable<Integer> {
             if (warn != null && probability > 0) {
                 err.println("mipeaks: warning: " + warn);
             }
-            dev.mipeaks.scaling.RrRunner.run(ctx, common.out, o, common.info(spec), baseline,
+            dev.mipeaks.scaling.RrRunner.run(ctx, common.output.out, o, common.info(spec), baseline,
                     spec.commandLine().getOut(), err);
         }
         return 0;

@@ -2,9 +2,7 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.pipeline.RunOptions;
 import dev.mipeaks.pipeline.Shard;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,23 +31,15 @@ public final class RunCommand implements Callable<Integer> {
                     + "Face id found offline in the local hub cache.")
     String model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
-            description = "math500, aime24, gsm8k (under --data-dir), or a .jsonl/.csv file.")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
-    Path dataDir;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--fields", paramLabel = "problem=COL,...",
             description = "Field mapping for other files: canonical=source pairs (problem, solution, answer, id, subject, level).")
     String fields;
 
-    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
-    int offset;
-
-    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
-    Integer limit;
+    @Mixin
+    ProblemRangeOptions range;
 
     @Option(names = "--layers", defaultValue = "last", paramLabel = "all|last|L,L,...",
             description = "Layers to capture (default: ${DEFAULT-VALUE}). Every captured layer stores [T, H] states.")
@@ -59,24 +49,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Generated tokens per problem at most (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--estimator", defaultValue = "nhsic", paramLabel = "NAME",
-            description = "MI estimator (default: ${DEFAULT-VALUE}; see 'mipeaks estimators').")
-    String estimator;
+    @Mixin
+    EstimatorOptions estimator;
 
     @Option(names = "--sigma", paramLabel = "50|median|S1,S2,...", description = {
             "Kernel width (estimator default: 50). A list (e.g. 50,100,200,400) computes MI at the first width while",
             "generating, then recomputes it from the stored states for every width and reports how the peak sets",
             "change (sigma_sweep.json, Jaccard between widths), as 'mipeaks peaks --sigma' does."})
     String sigma;
-
-    @Option(names = "--eps", paramLabel = "EPS", description = "nhsic ridge eps (default 1e-5).")
-    String eps;
-
-    @Option(names = "--tol", paramLabel = "TOL", description = OptionVocabulary.TOL_DESCRIPTION)
-    String tol;
-
-    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other estimator parameter.")
-    Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--prompt-template", defaultValue = "raw", paramLabel = "NAME",
             description = "raw = the problem text as is, like the paper's generate_activation.py (default); or "
@@ -87,11 +67,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tokenize without the tokenizer's special tokens (e.g. no Llama BOS before problem and solution).")
     boolean noSpecialTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -100,9 +77,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Model compute dtype (default: f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
     String dtype;
 
-    @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16",
+    @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16", converter = StateDtypeConverter.class,
             description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
-    String stateDtype;
+    dev.mipeaks.io.DType stateDtype;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda[:N]|LIST",
             description = "Device for the MI engine and, unless --model-device, the model (default: ${DEFAULT-VALUE}). "
@@ -119,9 +96,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
     Integer threads;
 
-    @Option(names = "--shard", paramLabel = "i/n",
+    @Option(names = "--shard", paramLabel = "i/n", converter = ShardConverter.class,
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
-    String shard;
+    Shard shard;
 
     @Option(names = "--gt-model", paramLabel = "DIR|ORG/NAME[@REV]",
             description = {"Ground-truth states from another checkpoint (same hidden size; its own tokenizer), as the",
@@ -142,55 +119,29 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     AnalysisCliOptions analysis;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (runs/NAME).")
-    Path out;
-
-    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run.")
-    boolean force;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> p = new LinkedHashMap<>(params);
-        List<String> sweep = List.of();
-        if (sigma != null) {
-            sweep = sigma.contains(",") ? dev.mipeaks.analysis.SigmaSweep.parseSigmas(sigma) : List.of();
-            p.put("sigma", sweep.isEmpty() ? sigma : sweep.get(0));
-        }
-        if (eps != null) {
-            p.put("eps", eps);
-        }
-        if (tol != null) {
-            p.put("tol", tol);
-        }
+        List<String> sweep = sigma != null && sigma.contains(",") ? dev.mipeaks.analysis.SigmaSweep.parseSigmas(sigma)
+                : List.of();
+        Map<String, String> p = estimator.params(sweep.isEmpty() ? sigma : sweep.get(0));
         int t = CliChecks.threads(threads, spec.commandLine().getErr());
-        RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), dataset, dataDir,
-                dev.mipeaks.eval.DatasetLoader.parseFields(fields), offset, CliChecks.limit(limit), layers, maxNewTokens,
-                estimator, p, promptTemplate, !noSpecialTokens, temperature, topP, seed,
-                RunOptions.parseStateDtype(stateDtype), dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
-                Shard.parse(shard), chunk, out, null, !noReport, analysis.toOptions(), force,
+        Path out = output.out;
+        RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), data.dataset, data.dataDir,
+                dev.mipeaks.eval.DatasetLoader.parseFields(fields), range.offset, range.limit(), layers, maxNewTokens,
+                estimator.name, p, promptTemplate, !noSpecialTokens, sampling.temperature, sampling.topP, seed,
+                stateDtype, dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
+                shard == null ? Shard.ALL : shard, chunk, out, null, !noReport, analysis.toOptions(), output.force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         TraceSupport.prepare(javacppCache, t);
-        int code = execute(o, spec.commandLine().getOut(), spec.commandLine().getErr());
-        if (code == 0 && !sweep.isEmpty() && !noReport) {
-            PeaksCommand.analyse(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
+        dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (!sweep.isEmpty() && !noReport) {
+            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().flush();
         }
-        return code;
-    }
-
-    static int execute(RunOptions o, PrintWriter out, PrintWriter err) throws Exception {
-        var s = dev.mipeaks.pipeline.MiRun.run(o, out, err);
-        if (s.peaks() != null) {
-            PeaksCommand.summary(out, s.peaks().analysis(), s.peaks().tokens());
-        }
-        if (o.notice() != null) {
-            out.println("NOTE: " + o.notice());
-        }
-        if (s.report() != null) {
-            out.println("report: " + s.report());
-        }
-        out.flush();
         return 0;
     }
 }

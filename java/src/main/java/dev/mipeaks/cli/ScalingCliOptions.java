@@ -20,52 +20,40 @@ public final class ScalingCliOptions {
                     + "Hugging Face id found offline in the local hub cache.")
     String model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
-            description = "math500, aime24, gsm8k (under --data-dir) or a .jsonl/.csv file.")
-    String dataset;
+    @picocli.CommandLine.Mixin
+    DatasetOptions data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Root of the named datasets (default: $MIPEAKS_DATA, else ../shared/data).")
-    Path dataDir;
-
-    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
-    Integer limit;
-
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
-    int offset;
+    @picocli.CommandLine.Mixin
+    ProblemRangeOptions range;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
             description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
     String promptTemplate;
 
-    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict",
+    @Option(names = "--rules", paramLabel = "strict|paper", defaultValue = "strict", converter = GradingRulesConverter.class,
             description = {"Grading rules of the headline accuracy and each line's 'correct' (default: ${DEFAULT-VALUE}):",
                     "strict = this project's grader, paper = the reference's Qwen2.5-Math grader. Every answer is graded",
                     "under both; the reports show both side by side."})
-    String rules;
+    dev.mipeaks.eval.GradingRules rules;
 
     @picocli.CommandLine.Mixin
     ModelOptions runtime;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Run folder: config.json, results.jsonl (resumable), metrics.json, report.md.")
-    Path out;
-
-    @Option(names = "--force", description = "Write into a non-empty --out folder that holds no run of this command.")
-    boolean force;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     /** Checks and native set-up; returns the context options. */
     dev.mipeaks.scaling.ScalingContext.Options prepare(PrintWriter err) {
-        if (offset < 0) {
-            throw MipeaksException.invalid("--offset " + offset + ": must be >= 0");
+        if (range.offset < 0) {
+            throw MipeaksException.invalid("--offset " + range.offset + ": must be >= 0");
         }
-        int l = CliChecks.limit(limit);
+        int l = range.limit();
         var source = dev.mipeaks.model.ModelSource.resolve(model);
-        OutputPaths.requireNotInput("--out", out, Map.of(source.dir(), "--model"));
+        OutputPaths.requireNotInput("--out", output.out, Map.of(source.dir(), "--model"));
         runtime.prepare(err);
-        return new dev.mipeaks.scaling.ScalingContext.Options(source, dataset, dataDir, offset, l, promptTemplate,
-                runtime.device, runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), force,
-                dev.mipeaks.eval.GradingRules.parse(rules, "--rules"));
+        return new dev.mipeaks.scaling.ScalingContext.Options(source, data.dataset, data.dataDir, range.offset, l,
+                promptTemplate, runtime.device, runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(),
+                output.force, rules);
     }
 
     /** config.json's informational block: when, how invoked, which slice (never compared on resume). */
@@ -76,8 +64,8 @@ public final class ScalingCliOptions {
         List<String> orig = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.commandLine().getParseResult().originalArgs();
         orig.forEach(args::add);
-        o.put("offset", offset);
-        o.put("limit", limit == null ? -1 : limit);
+        o.put("offset", range.offset);
+        o.put("limit", range.limit == null ? -1 : range.limit);
         return o;
     }
 }

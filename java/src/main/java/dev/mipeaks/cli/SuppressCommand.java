@@ -2,7 +2,6 @@ package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,13 +30,8 @@ public final class SuppressCommand implements Callable<Integer> {
                     + "local hub cache.")
     String model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE",
-            description = "math500, aime24, gsm8k (under --data-dir) or a JSONL/CSV file.")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where named datasets live (default: env MIPEAKS_DATA, else ../shared/data).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DatasetOptions data;
 
     @Option(names = OptionVocabulary.THINKING_TOKENS, paramLabel = "TABLE|LIST",
             description = "Required. A thinking-token table (JSONL rows with word and freq, e.g. "
@@ -48,12 +42,14 @@ public final class SuppressCommand implements Callable<Integer> {
     @Option(names = "--tokens", hidden = true, paramLabel = "TABLE|LIST", description = "Old name of --thinking-tokens.")
     String tokensOldName;
 
-    @Option(names = OptionVocabulary.TOP_WORDS, paramLabel = "N1,N2,...", defaultValue = "0,5,10,20",
+    @Option(names = OptionVocabulary.TOP_WORDS, paramLabel = "N1,N2,...", defaultValue = "0,5,10,20", split = ",",
+            converter = NonNegativeIntConverter.TopWords.class,
             description = "Numbers of words to mask (default: ${DEFAULT-VALUE}); 0 = no mask.")
-    String count;
+    List<Integer> count;
 
-    @Option(names = "--count", hidden = true, paramLabel = "N1,N2,...", description = "Old name of --top-words.")
-    String countOldName;
+    @Option(names = "--count", hidden = true, paramLabel = "N1,N2,...", split = ",",
+            converter = NonNegativeIntConverter.TopWords.class, description = "Old name of --top-words.")
+    List<Integer> countOldName;
 
     @Option(names = "--control", paramLabel = "random", defaultValue = "random",
             description = "The control condition (default: ${DEFAULT-VALUE}: N word-like tokens drawn with --seed, "
@@ -71,21 +67,15 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "At most N generated tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--limit", paramLabel = "N", description = OptionVocabulary.LIMIT_DESCRIPTION)
-    Integer limit;
-
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N problems (default: ${DEFAULT-VALUE}).")
-    int offset;
+    @picocli.CommandLine.Mixin
+    ProblemRangeOptions range;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
             description = "Problems generated together (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @picocli.CommandLine.Mixin
     ModelOptions runtime;
@@ -105,22 +95,22 @@ public final class SuppressCommand implements Callable<Integer> {
             throw MipeaksException.invalid("Missing required option: '" + OptionVocabulary.THINKING_TOKENS
                     + "=TABLE|LIST' (a thinking-token table or comma-separated words)");
         }
-        List<Integer> counts = parseCounts(OptionVocabulary.renamed(spec, OptionVocabulary.TOP_WORDS, count, "--count",
-                countOldName));
+        List<Integer> counts = OptionVocabulary.renamed(spec, OptionVocabulary.TOP_WORDS, count, "--count",
+                countOldName);
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
         var source = dev.mipeaks.model.ModelSource.resolve(model);
         Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
-                + "-" + Path.of(dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
-        int l = CliChecks.limit(limit);
-        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, temperature, topP, seed); // checks them
+                + "-" + Path.of(data.dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
+        int l = range.limit();
+        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, sampling.temperature, sampling.topP, seed); // checks them
         dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
         runtime.prepare(spec.commandLine().getErr());
-        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, dataset, dataDir, tokens, counts, control, seed,
-                promptTemplate, maxNewTokens, l, offset, batch, temperature, topP, runtime.device,
+        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, seed,
+                promptTemplate, maxNewTokens, l, range.offset, batch, sampling.temperature, sampling.topP, runtime.device,
                 runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
@@ -134,22 +124,5 @@ public final class SuppressCommand implements Callable<Integer> {
         w.println("wrote " + String.join(", ", s.files().stream().map(Path::toString).toList()));
         w.flush();
         return 0;
-    }
-
-    static List<Integer> parseCounts(String text) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : text.split(",")) {
-            String t = s.trim();
-            try {
-                int n = Integer.parseInt(t);
-                if (n < 0) {
-                    throw MipeaksException.invalid("--top-words: " + n + " is negative");
-                }
-                out.add(n);
-            } catch (NumberFormatException e) {
-                throw MipeaksException.invalid("--top-words: '" + t + "' is not an integer");
-            }
-        }
-        return out;
     }
 }

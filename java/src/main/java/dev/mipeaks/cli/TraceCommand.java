@@ -42,8 +42,9 @@ public final class TraceCommand implements Callable<Integer> {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
         String text;
 
-        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "Prompt token ids, e.g. 1,2,3.")
-        List<String> ids;
+        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", converter = NonNegativeIntConverter.PromptIds.class,
+                description = "Prompt token ids, e.g. 1,2,3.")
+        List<Integer> ids;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -65,12 +66,8 @@ public final class TraceCommand implements Callable<Integer> {
             description = "At most N generated tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
-            description = "0 = greedy (default); > 0 samples.")
-    double temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
-    double topP;
+    @picocli.CommandLine.Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -78,9 +75,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32",
+    @Option(names = "--state-dtype", paramLabel = "f32|bf16", defaultValue = "f32", converter = StateDtypeConverter.class,
             description = "Storage dtype of the recorded states (default: ${DEFAULT-VALUE}).")
-    String stateDtype;
+    DType stateDtype;
 
     @picocli.CommandLine.Mixin
     ModelOptions runtime;
@@ -90,12 +87,7 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] ids = prompt.ids == null ? null : parseIds(prompt.ids);
-        DType sd = switch (stateDtype.toLowerCase(java.util.Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw MipeaksException.invalid("--state-dtype " + stateDtype + ": expected f32 or bf16");
-        };
+        int[] ids = prompt.ids == null ? null : NonNegativeIntConverter.array(prompt.ids, "--prompt-ids");
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
@@ -104,8 +96,8 @@ public final class TraceCommand implements Callable<Integer> {
         runtime.prepare(spec.commandLine().getErr());
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, temperature, topP, seed, stops, runtime.device, runtime.placement.layersPerDevice, runtime.dtype, sd,
-                runtime.memoryCheck(), out);
+                maxNewTokens, sampling.temperature, sampling.topP, seed, stops, runtime.device,
+                runtime.placement.layersPerDevice, runtime.dtype, stateDtype, runtime.memoryCheck(), out);
         dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
@@ -122,28 +114,5 @@ public final class TraceCommand implements Callable<Integer> {
             }
         }
         return files;
-    }
-
-    private static int[] parseIds(List<String> parts) {
-        return parseIds(parts, "--prompt-ids");
-    }
-
-    static int[] parseIds(List<String> parts, String option) {
-        int[] out = new int[parts.size()];
-        for (int i = 0; i < out.length; i++) {
-            String s = parts.get(i).trim();
-            try {
-                out[i] = Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw MipeaksException.invalid(option + ": '" + s + "' is not an integer");
-            }
-            if (out[i] < 0) {
-                throw MipeaksException.invalid(option + ": " + out[i] + " is negative");
-            }
-        }
-        if (out.length == 0) {
-            throw MipeaksException.invalid(option + ": empty list");
-        }
-        return out;
     }
 }

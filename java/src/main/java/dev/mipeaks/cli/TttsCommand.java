@@ -46,8 +46,8 @@ public final class TttsCommand implements Callable<Integer> {
     Integer topWords;
 
     @Option(names = "--budget", split = ",", paramLabel = "N[,N...]", defaultValue = "1024,2048,3072,4096,6144,8192,12288",
-            description = "Phase-2 token budgets (default: ${DEFAULT-VALUE}).")
-    List<String> budgets;
+            converter = NonNegativeIntConverter.Budgets.class, description = "Phase-2 token budgets (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets;
 
     @Option(names = "--base-budget", paramLabel = "N", defaultValue = "4096",
             description = "Phase-1 token budget (default: ${DEFAULT-VALUE}, the paper's max_tokens_per_call).")
@@ -56,12 +56,12 @@ public final class TttsCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "Skip the baseline (no thinking token) continuation.")
     boolean noBaseline;
 
-    @Option(names = "--context", paramLabel = "text|ids", defaultValue = "text",
+    @Option(names = "--context", paramLabel = "text|ids", defaultValue = "text", converter = TttsContextConverter.class,
             description = {"How phases are joined (default: ${DEFAULT-VALUE}). text = the reference's construction:",
                     "each phase's output as text, stripped, the next prompt f'{prompt} {output} {token}' (phase 3: + the",
                     "phase-2 output, no space, + the final prompt) re-tokenized whole, stopping on the reference's stop",
                     "strings. ids = ours: token ids joined, the exact prefix reused."})
-    String context;
+    dev.mipeaks.scaling.TttsRunner.Context context;
 
     @Override
     public Integer call() throws Exception {
@@ -88,12 +88,12 @@ public final class TttsCommand implements Callable<Integer> {
             }
             source = tokens.table.toAbsolutePath().normalize().toString();
         }
-        int[] b = TraceCommand.parseIds(budgets, "--budget");
+        int[] b = NonNegativeIntConverter.array(budgets, "--budget");
         var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline,
-                dev.mipeaks.scaling.TttsRunner.Context.parse(context));
+                context);
         var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
-            dev.mipeaks.scaling.TttsRunner.run(ctx, common.out, o, common.info(spec), spec.commandLine().getOut(),
+            dev.mipeaks.scaling.TttsRunner.run(ctx, common.output.out, o, common.info(spec), spec.commandLine().getOut(),
                     spec.commandLine().getErr());
         }
         return 0;

@@ -19,13 +19,25 @@ public final class MiBackends {
      * falls back to the CPU with one printed line; an explicit cuda without a GPU is exit 3).
      */
     public static MiBackend open(String device, String name, Map<String, String> params, int threads, PrintWriter log) {
+        return open(device, name, params(name, params), threads, log);
+    }
+
+    /** As {@link #open(String, String, Map, int, PrintWriter)} with parameters already checked by {@link #params}. */
+    public static MiBackend open(String device, String name, EstimatorParams params, int threads, PrintWriter log) {
         EstimatorProvider p = EstimatorRegistry.load().get(name);
-        EstimatorParams ep;
+        return dev.mipeaks.gpu.Devices.open(device == null ? "auto" : device, p, params, threads, log);
+    }
+
+    /**
+     * The parameters of estimator {@code name} (an unknown name, parameter or value is exit 2 naming it), checked
+     * before anything is opened.
+     */
+    public static EstimatorParams params(String name, Map<String, String> params) {
+        EstimatorProvider p = EstimatorRegistry.load().get(name);
         try {
-            ep = EstimatorParams.parse(name, p.parameters(), params);
+            return EstimatorParams.parse(name, p.parameters(), params);
         } catch (IllegalArgumentException e) {
             throw MipeaksException.invalid(e.getMessage(), e);
         }
-        return dev.mipeaks.gpu.Devices.open(device == null ? "auto" : device, p, ep, threads, log);
     }
 }
