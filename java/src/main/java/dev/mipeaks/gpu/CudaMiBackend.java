@@ -14,6 +14,7 @@ import dev.mipeaks.io.Matrix;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.Inputs;
+import dev.mipeaks.mi.KernelConfig;
 import dev.mipeaks.mi.MiBackend;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;

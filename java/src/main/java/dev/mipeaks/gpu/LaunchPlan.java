@@ -1,5 +1,6 @@
 package dev.mipeaks.gpu;
 
+import dev.mipeaks.mi.KernelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongToIntFunction;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.io.DType;
+import dev.mipeaks.mi.KernelConfig;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
