@@ -63,6 +63,9 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
      * pair i against slot y_group[i]): the same launches, with the y rows and factors of every group.
      */
     LaunchPlan grouped(int groups) {
+        if (groups == 1) {
+            return this;
+        }
         if (!traj || groups < 1 || groups > n) {
             throw new IllegalArgumentException("grouped plan of " + groups + " trajectories for " + n + " pairs (traj " + traj + ")");
         }

@@ -390,6 +390,9 @@ class LaunchPlanTest {
             }
         }
         assertEquals(144, cases);
+        // one group is the plain plan, whatever the mode (every estimate() call goes through grouped(1))
+        LaunchPlan paired = LaunchPlan.of(12, 64, 4, false, true, 32, 232448, smem -> 1, 132, 80L << 30, Long.MAX_VALUE);
+        assertEquals(paired, paired.grouped(1));
         // a grouped batch without y_group would read slot 0 for every pair: refused before the launch
         LaunchPlan pl = LaunchPlan.of(12, 64, 4, true, true, 32, 232448, smem -> 1, 132, 80L << 30, Long.MAX_VALUE).grouped(3);
         KernelArgs b = pl.batch(fixed, 12, 10, 0, 0, 0, 20, 30, new LaunchPlan.YFactor(40, 0, 50, 60, 70, 80, 0));
