@@ -31,14 +31,20 @@ struct Out {
     std::vector<int32_t> rx, ry, st;
 };
 
-// One launch sequence as the Java backend does it (trajectory: write-y launch, then the batch).
-static Out run(Kernel k, bool lowrank, const void* x, const void* y, int n, int m, bool traj, const double* sx,
-               const double* sy, int threads, int smem_cols, int rmax, int grid) {
+// Outputs of n pairs, every field set to a value no kernel writes.
+static Out unset(int n) {
     Out o;
     o.v.assign(n, -1);
     o.rx.assign(n, -9);
     o.ry.assign(n, -9);
     o.st.assign(n, -9);
+    return o;
+}
+
+// One launch sequence as the Java backend does it (trajectory: write-y launch, then the batch).
+static Out run(Kernel k, bool lowrank, const void* x, const void* y, int n, int m, bool traj, const double* sx,
+               const double* sy, int threads, int smem_cols, int rmax, int grid) {
+    Out o = unset(n);
     std::vector<double> scratch(lowrank ? (size_t)grid * mipeaks_scratch_doubles(m, rmax) : 1, NAN);
     std::vector<double> yB((size_t)rmax * m, NAN), yG((size_t)rmax * rmax, NAN), yL((size_t)rmax * rmax, NAN);
     int32_t yr = -9;
@@ -72,11 +78,7 @@ static Out run_grouped(Kernel k, bool lowrank, const void* x, const void* y, con
     std::vector<int32_t> group;
     for (int g = 0; g < G; ++g) group.insert(group.end(), sizes[g], g);
     const int n = (int)group.size();
-    Out o;
-    o.v.assign(n, -1);
-    o.rx.assign(n, -9);
-    o.ry.assign(n, -9);
-    o.st.assign(n, -9);
+    Out o = unset(n);
     std::vector<double> scratch(lowrank ? (size_t)grid * mipeaks_scratch_doubles(m, rmax) : 1, NAN);
     std::vector<double> yB((size_t)G * rmax * m, NAN), yG((size_t)G * rmax * rmax, NAN), yL((size_t)G * rmax * rmax, NAN);
     std::vector<int32_t> yr(G, -9);
