@@ -11,6 +11,11 @@
 
 #define MIPEAKS_ABI_VERSION 2  // 2: y_group (grouped trajectories)
 
+// The ABI version as a symbol in every module's PTX (".global .u32 mipeaks_abi_version = 2"): the host launches
+// grouped trajectories (y_group, ABI 2) only on modules that declare >= 2; a module built against ABI 1 would read
+// factor slot 0 for every pair.
+extern "C" __device__ const int mipeaks_abi_version = MIPEAKS_ABI_VERSION;
+
 // args.flags
 #define MIPEAKS_FLAG_Y_FACTORED 1LL      // y comes as a prepared factor (yB, yG, yL, y_rank): trajectory mode
 #define MIPEAKS_FLAG_WRITE_Y_FACTOR 2LL  // factor rows 0..n-1 of y (stride ldy) into factor slots 0..n-1 of

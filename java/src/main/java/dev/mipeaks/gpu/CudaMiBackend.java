@@ -208,6 +208,9 @@ public final class CudaMiBackend implements MiBackend {
         if (binding.lowRank() && (long) EMAX_WIDE * threads >= m && !lib.entries().contains(entry)) {
             return null;
         }
+        if (KernelLibrary.abiVersion(lib.moduleFor(entry).ptx()) < 2) {
+            return null;  // a module without y_group (a user's, built against ABI 1): one call per group
+        }
         return dt;
     }
 
