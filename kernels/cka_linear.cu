@@ -1,7 +1,7 @@
 // cka-linear: linear CKA of the m one-dimensional samples, i.e. the squared Pearson correlation
 //   corr(x, y)^2 = (xc . yc)^2 / ((xc . xc)(yc . yc)),  xc = x - mean(x);  0 when a side is constant.
 // One block per pair (persistent), float64 sums, deterministic reductions. rank_x = rank_y = -1 (no factor).
-// Entry points: mipeaks_cka_linear_f32, mipeaks_cka_linear_bf16. Uses only x, y, n, m, ldx, ldy and the outputs.
+// Entry points: mipeaks_cka_linear_f32, mipeaks_cka_linear_bf16. Uses only x, y, n, m, ldx, ldy, y_group and the outputs.
 #include "lowrank.cuh"
 
 // Block-wide sums of three values (every thread gets them).
@@ -24,7 +24,7 @@ __device__ void mp_cka_linear(const MipeaksArgs& a) {
     const TIn* yin = (const TIn*)a.y;
     for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
         const TIn* xr = xin + pr * a.ldx;
-        const TIn* yr = yin + (a.ldy == 0 ? 0 : pr * a.ldy);
+        const TIn* yr = yin + (a.y_group ? (int64_t)a.y_group[pr] * a.ldy : a.ldy == 0 ? 0 : pr * a.ldy);
         double sx = 0.0, sy = 0.0;
         int bad = 0;
         for (int i = tid; i < m; i += T) {

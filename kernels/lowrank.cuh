@@ -532,23 +532,30 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
     const TIn* yin = (const TIn*)a.y;
 
     if (a.flags & MIPEAKS_FLAG_WRITE_Y_FACTOR) {
-        if (blockIdx.x != 0) return;
-        if (mp_load_row(sm.xs, yin, m)) {
-            if (tid == 0) *a.y_rank = -2;
-            return;
-        }
-        const MpCols Y{sm.cols, S, gyc, m};
-        const double sy = a.sigma_y ? a.sigma_y[0] : a.sigma;
-        const int ry = Ph::template factor_y<E>(sm, m, sy, a.tol_trace, rmax, Y, a.yG);
-        if (ry > 0) {
-            for (int j = 0; j < ry; ++j) {
-                const double* src = Y.col(j);
-                for (int i = tid; i < m; i += blockDim.x) a.yB[(size_t)j * m + i] = src[i];
+        // y rows 0..n-1 (stride ldy) into factor slots 0..n-1, one block per row; ldy == 0 (plain trajectory mode):
+        // row 0 into slot 0, whatever n
+        const int64_t rows = a.ldy == 0 ? 1 : a.n;
+        for (int64_t g = blockIdx.x; g < rows; g += gridDim.x) {
+            __syncthreads();  // sm is reused
+            if (mp_load_row(sm.xs, yin + g * a.ldy, m)) {
+                if (tid == 0) a.y_rank[g] = -2;
+                continue;
             }
-            __syncthreads();
-            mp_cholesky(a.yG, a.yL, ry, rmax, c);
+            const MpCols Y{sm.cols, S, gyc, m};
+            const double sy = a.sigma_y ? a.sigma_y[g] : a.sigma;
+            double* yG = a.yG + (size_t)g * rmax * rmax;
+            const int ry = Ph::template factor_y<E>(sm, m, sy, a.tol_trace, rmax, Y, yG);
+            if (ry > 0) {
+                double* yB = a.yB + (size_t)g * rmax * m;
+                for (int j = 0; j < ry; ++j) {
+                    const double* src = Y.col(j);
+                    for (int i = tid; i < m; i += blockDim.x) yB[(size_t)j * m + i] = src[i];
+                }
+                __syncthreads();
+                mp_cholesky(yG, a.yL + (size_t)g * rmax * rmax, ry, rmax, c);
+            }
+            if (tid == 0) a.y_rank[g] = ry;
         }
-        if (tid == 0) *a.y_rank = ry;
         return;
     }
 
@@ -556,16 +563,18 @@ __device__ void mp_lowrank(const MipeaksArgs& a) {
     const int Sy = yprep ? 0 : S / 2;
     const int Sx = S - Sy;
     const MpCols X{sm.cols, Sx, gxc, m};
-    const MpCols Y = yprep ? MpCols{nullptr, 0, a.yB, m} : MpCols{sm.cols + (size_t)Sx * m, Sy, gyc, m};
-    const double* GyUse = yprep ? a.yG : Gy;
-    const double* LyUse = yprep ? a.yL : Ly;
 
     for (int64_t pr = blockIdx.x; pr < a.n; pr += gridDim.x) {
         MP_PROF_DECL;
+        // the y factor slot of this pair (grouped trajectories: y_group; else slot 0)
+        const size_t g = yprep && a.y_group ? (size_t)a.y_group[pr] : 0;
+        const MpCols Y = yprep ? MpCols{nullptr, 0, a.yB + g * rmax * m, m} : MpCols{sm.cols + (size_t)Sx * m, Sy, gyc, m};
+        const double* GyUse = yprep ? a.yG + g * rmax * rmax : Gy;
+        const double* LyUse = yprep ? a.yL + g * rmax * rmax : Ly;
         int ry;
         bool bad = false;
         if (yprep) {
-            ry = *a.y_rank;
+            ry = a.y_rank[g];
         } else {
             __syncthreads();  // sm.xs is reused
             bad = mp_load_row(sm.xs, yin + (a.ldy == 0 ? 0 : pr * a.ldy), m) != 0;

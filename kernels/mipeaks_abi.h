@@ -9,11 +9,17 @@
 #pragma once
 #include <stdint.h>
 
-#define MIPEAKS_ABI_VERSION 1
+#define MIPEAKS_ABI_VERSION 2  // 2: y_group (grouped trajectories)
+
+// The ABI version as a symbol in every module's PTX (".global .u32 mipeaks_abi_version = 2"): the host launches
+// grouped trajectories (y_group, ABI 2) only on modules that declare >= 2; a module built against ABI 1 would read
+// factor slot 0 for every pair.
+extern "C" __device__ const int mipeaks_abi_version = MIPEAKS_ABI_VERSION;
 
 // args.flags
 #define MIPEAKS_FLAG_Y_FACTORED 1LL      // y comes as a prepared factor (yB, yG, yL, y_rank): trajectory mode
-#define MIPEAKS_FLAG_WRITE_Y_FACTOR 2LL  // factor row 0 of y into (yB, yG, yL, y_rank) and do nothing else
+#define MIPEAKS_FLAG_WRITE_Y_FACTOR 2LL  // factor rows 0..n-1 of y (stride ldy) into factor slots 0..n-1 of
+                                         // (yB, yG, yL, y_rank) and do nothing else (ldy == 0: row 0 into slot 0)
 
 // out status[i]
 #define MIPEAKS_OK 0
@@ -39,12 +45,16 @@ typedef struct MipeaksArgs {
     int32_t* rank_x;        // [n] out
     int32_t* rank_y;        // [n] out
     int32_t* status;        // [n] out: MIPEAKS_OK or MIPEAKS_RANK_OVERFLOW
-    double* yB;             // [rmax, m] centred factor of y (column j at yB + j*m), trajectory mode
-    double* yG;             // [rmax, rmax] B^T B of y (row-major, leading dimension rmax)
-    double* yL;             // [rmax, rmax] Cholesky factor of B^T B + c I of y (lower, row-major)
-    int32_t* y_rank;        // [1] rank of the y factor (-1 rank overflow, -2 y not finite)
+    double* yB;             // [slots, rmax, m] centred factor of y (slot g, column j at yB + (g*rmax + j)*m)
+    double* yG;             // [slots, rmax, rmax] B^T B of y (row-major, leading dimension rmax)
+    double* yL;             // [slots, rmax, rmax] Cholesky factor of B^T B + c I of y (lower, row-major)
+    int32_t* y_rank;        // [slots] rank of the y factor (-1 rank overflow, -2 y not finite); slots = 1 unless
+                            // grouped
     int64_t flags;          // MIPEAKS_FLAG_*
     double param0;          // estimator-specific (unused by the built-in estimators)
+    const int32_t* y_group; // [n] grouped trajectories, or null: pair i is x row i against y row y_group[i] (row
+                            // stride ldy; with MIPEAKS_FLAG_Y_FACTORED, against factor slot y_group[i]); several
+                            // trajectories, each with its own y, in one launch
 } MipeaksArgs;
 
 // Global scratch per block, in doubles: two factors of rmax columns, and the small matrices Gx, Gy, C, Lx, Ly, W.

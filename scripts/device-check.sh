@@ -3,7 +3,9 @@
 # (jlink'ed JRE, jars with PTX/cubins, native harness, parity data); no network, Maven, nvcc or system Java needed.
 # Steps (each with its own timeout; a failing step is reported and the next one runs; whole run < 5 min):
 #   0 nvidia-smi            1 mipeaks gpu-info         2 Java parity (GPU vs exact JSON and vs CPU engine)
-#   3 native harness check  4 Java throughput 10k/100k 5 dense float32 reference (PyTorch, else naive CUDA)
+#   3 native harness check  4 Java throughput 10k/100k, then the pipeline's call pattern (all 32 layers of a 128-step
+#     chunk per call, bit-checked against one call per layer; its ratio to the 100k rate, target >= 80%)
+#   5 dense float32 reference (PyTorch, else naive CUDA)
 #   6 native kernel-only benchmark (6a-6g: the kernels/dev/ variants side by side)  7 ncu on one nhsic launch (if ncu exists)
 # Writes $OUT/device-results.md ($OUT set) or .device/device-results.md, and the raw logs beside it.
 # Usage (from the repository root): bash scripts/device-check.sh
@@ -156,6 +158,9 @@ if [ -n "${gpu_ps:-}" ] && [ -n "${dense_ps:-}" ]; then
   say ""
   say "**Speed-up**: exact GPU nhsic (trajectory, 100k pairs) ${gpu_ps} pairs/s vs dense float32 ${dense_ps} pairs/s = $(awk -v a="$gpu_ps" -v b="$dense_ps" 'BEGIN{printf "%.0fx", a/b}')"
 fi
+# the pipeline's call pattern against the 100k-pair rate (step 4)
+pattern=$(grep -h '^pipeline pattern / ' "$res" | head -1)
+[ -n "$pattern" ] && { say ""; say "**Pipeline pattern**: ${pattern#pipeline pattern / }"; }
 say ""
 say "total $(( $(date +%s) - start )) s"
 echo "results: $res"

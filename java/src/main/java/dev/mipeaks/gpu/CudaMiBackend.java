@@ -14,6 +14,7 @@ import dev.mipeaks.io.Matrix;
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.Inputs;
+import dev.mipeaks.mi.KernelConfig;
 import dev.mipeaks.mi.MiBackend;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -60,6 +61,8 @@ public final class CudaMiBackend implements MiBackend {
     private final GrowBuffer yG = new GrowBuffer();
     private final GrowBuffer yL = new GrowBuffer();
     private final GrowBuffer yRank = new GrowBuffer();
+    /** Grouped trajectories: the y_group index of every pair. */
+    private final GrowBuffer yGroups = new GrowBuffer();
 
     /**
      * @param cpu the estimator that recomputes rank-overflow pairs and inputs the kernels cannot take
@@ -141,12 +144,74 @@ public final class CudaMiBackend implements MiBackend {
         }
         try {
             dev.makeCurrent();
-            try (Run run = new Run(x, y, kt)) {
-                return run.go(progress);
+            try (Run run = new Run(new Matrix[] {x}, new Matrix[] {y}, kt)) {
+                return run.go(progress)[0];
             }
         } catch (CudaException e) {
             throw new MipeaksException(ExitCode.ERROR, "CUDA error on " + describe() + ": " + CudaDevice.reason(e), e);
         }
+    }
+
+    /**
+     * Several trajectories in one go, as the pipeline hands them over (every captured layer of a chunk of steps): one
+     * y-factor launch for all ground truths, then the pairs of every group in the same batch launches, each pair naming
+     * its group's y factor (kernel ABI y_group). The values are bit for bit those of one {@link #estimate} call per
+     * group. Calls the kernels cannot take together (mixed lengths or types, a group of one row, inputs for the CPU)
+     * go group by group.
+     */
+    @Override
+    public synchronized Estimate[][] estimateTrajectories(List<Matrix> xs, List<Matrix> ys) {
+        if (xs.size() != ys.size()) {
+            throw new IllegalArgumentException(xs.size() + " x matrices for " + ys.size() + " y rows");
+        }
+        DType kt = groupable(xs, ys);
+        if (kt == null) {
+            return MiBackend.super.estimateTrajectories(xs, ys);
+        }
+        lastOverflow = 0;
+        try {
+            dev.makeCurrent();
+            try (Run run = new Run(xs.toArray(Matrix[]::new), ys.toArray(Matrix[]::new), kt)) {
+                if (run.plan.groups() > run.plan.chunk()) {
+                    return MiBackend.super.estimateTrajectories(xs, ys);  // more y rows than a lane's staging rows
+                }
+                return run.go(null);
+            }
+        } catch (CudaException e) {
+            throw new MipeaksException(ExitCode.ERROR, "CUDA error on " + describe() + ": " + CudaDevice.reason(e), e);
+        }
+    }
+
+    /** The kernels' element type when these trajectories can run together in one call, else null. */
+    private DType groupable(List<Matrix> xs, List<Matrix> ys) {
+        if (xs.size() < 2) {
+            return null;
+        }
+        int m = xs.get(0).cols();
+        DType dt = xs.get(0).dtype();
+        if (dt != DType.BF16 && dt != DType.F32) {
+            return null;
+        }
+        for (int g = 0; g < xs.size(); g++) {
+            Matrix x = xs.get(g);
+            Matrix y = ys.get(g);
+            Inputs.checkPairable(x, y);
+            if (y.rows() != 1 || x.rows() < 2 || x.cols() != m || x.dtype() != dt || y.dtype() != dt) {
+                return null;
+            }
+        }
+        if (binding.lowRank() && m > EMAX_WIDE * MAX_THREADS) {
+            return null;
+        }
+        int threads = threadsOverride > 0 ? threadsOverride : threadsFor(m);
+        String entry = entryFor(binding.entryBase(), dt, binding.lowRank(), m, threads);
+        if (binding.lowRank() && (long) EMAX_WIDE * threads >= m && !lib.entries().contains(entry)) {
+            return null;
+        }
+        if (KernelLibrary.abiVersion(lib.moduleFor(entry).ptx()) < 2) {
+            return null;  // a module without y_group (a user's, built against ABI 1): one call per group
+        }
+        return dt;
     }
 
     private void note(String s) {
@@ -204,10 +269,16 @@ public final class CudaMiBackend implements MiBackend {
         return out;
     }
 
-    /** One estimate() call: its launch plan and the chunks in flight on the backend's two streams. */
+    /**
+     * One call: its launch plan and the chunks in flight on the backend's two streams. Group g is xs[g] against ys[g]
+     * (one group for estimate(); several trajectories for estimateTrajectories()); pairs are numbered across the
+     * groups, group 0's rows first.
+     */
     private final class Run implements AutoCloseable {
-        final Matrix x;
-        final Matrix y;
+        final Matrix[] xs;
+        final Matrix[] ys;
+        /** First pair of each group; start[groups] = n. */
+        final int[] first;
         final int n;
         final int m;
         final boolean traj;
@@ -225,13 +296,17 @@ public final class CudaMiBackend implements MiBackend {
         final int[] rankY;
         final int[] status;
 
-        Run(Matrix x, Matrix y, DType kt) {
-            this.x = x;
-            this.y = y;
+        Run(Matrix[] xs, Matrix[] ys, DType kt) {
+            this.xs = xs;
+            this.ys = ys;
             this.kt = kt;
-            n = x.rows();
-            m = x.cols();
-            traj = y.rows() == 1 && n > 1;
+            first = new int[xs.length + 1];
+            for (int g = 0; g < xs.length; g++) {
+                first[g + 1] = first[g] + xs[g].rows();
+            }
+            n = first[xs.length];
+            m = xs[0].cols();
+            traj = xs.length > 1 || ys[0].rows() == 1 && n > 1;
             esize = kt == DType.BF16 ? 2 : 4;
             threads = threadsOverride > 0 ? threadsOverride : threadsFor(m);
             if (binding.lowRank() && (long) EMAX_WIDE * threads < m) {
@@ -249,7 +324,8 @@ public final class CudaMiBackend implements MiBackend {
                 int[] perSm = new int[1];
                 cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, fn, threads, smem);
                 return perSm[0];
-            }, dev.multiprocessors(), dev.memoryInfo()[0], Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE));
+            }, dev.multiprocessors(), dev.memoryInfo()[0], Long.getLong("mipeaks.gpu.smemCols", Long.MAX_VALUE))
+                    .grouped(xs.length);
             rmax = plan.rmax();
             chunk = plan.chunk();
             values = new double[n];
@@ -258,11 +334,12 @@ public final class CudaMiBackend implements MiBackend {
             status = new int[n];
         }
 
-        Estimate[] go(Progress progress) {
+        /** The estimates of every group. */
+        Estimate[][] go(Progress progress) {
             if (plan.lowRank() && Math.max(plan.smemBytes(), plan.ySmemBytes()) > dev.sharedMemoryOptin()) {
                 note("m = " + m + " needs " + plan.smemBytes() + " bytes of shared memory per block, more than this device's "
                         + dev.sharedMemoryOptin() + ": computing on the CPU");
-                return cpuAll(x, y, progress);
+                return cpuGroups(progress);
             }
             LaneSizes need = LaneSizes.of(plan);
             for (int l = 0; l < 2; l++) {
@@ -271,7 +348,7 @@ public final class CudaMiBackend implements MiBackend {
             if (traj) {
                 if (!prepareY()) {
                     note("the y factor needs more than " + rmax + " columns: computing on the CPU");
-                    return cpuAll(x, y, progress);
+                    return cpuGroups(progress);
                 }
             }
             int chunks = (n + chunk - 1) / chunk;
@@ -297,39 +374,80 @@ public final class CudaMiBackend implements MiBackend {
             return collect();
         }
 
-        /** Copies y row 0 to the device and factors it there (low-rank kernels); false when its rank exceeds rmax. */
+        /** Every group on the CPU (the call cannot run on the GPU at all). */
+        Estimate[][] cpuGroups(Progress progress) {
+            Estimate[][] out = new Estimate[xs.length][];
+            for (int g = 0; g < xs.length; g++) {
+                out[g] = cpuAll(xs[g], ys[g], xs.length == 1 ? progress : null);
+            }
+            return out;
+        }
+
+        /**
+         * Copies row 0 of every group's y to the device (and, grouped, every pair's group index) and factors them there
+         * (low-rank kernels: one launch, a block per y row). False when the single y's rank exceeds rmax; grouped, the
+         * pairs of a y whose rank does so come back as rank overflow and are recomputed on the CPU.
+         */
         boolean prepareY() {
             Lane ln = lanes[0];
-            DevPtr row = yRow.atLeast((long) m * esize);
-            fillRows(y, 0, 1, ln.b.hx);
-            cuMemcpyHtoDAsync(row, ln.b.hxPtr, (long) m * esize, ln.b.stream);
+            int groups = xs.length;
+            DevPtr row = yRow.atLeast(plan.yRowBytes());
+            for (int g = 0; g < groups; g++) {
+                fillRows(ys[g], 0, 1, ln.b.hx, g);
+            }
+            cuMemcpyHtoDAsync(row, ln.b.hxPtr, plan.yRowBytes(), ln.b.stream);
             long sigma = 0;
             if (cfg.rowSigma() != null) {
-                DevPtr ds = ySigma.atLeast(8);
-                ln.b.hsy.putDouble(0, cfg.sigmaFor(y.row(0)));
-                cuMemcpyHtoDAsync(ds, ln.b.hsyPtr, 8, ln.b.stream);
+                DevPtr ds = ySigma.atLeast(8L * groups);
+                for (int g = 0; g < groups; g++) {
+                    ln.b.hsy.putDouble(8 * g, cfg.sigmaFor(ys[g].row(0)));
+                }
+                cuMemcpyHtoDAsync(ds, ln.b.hsyPtr, 8L * groups, ln.b.stream);
                 sigma = ds.address();
             }
+            long group = 0;
+            if (plan.isGrouped()) {
+                ByteBuffer gi = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+                for (int g = 0; g < groups; g++) {
+                    for (int i = first[g]; i < first[g + 1]; i++) {
+                        gi.putInt(4 * i, g);
+                    }
+                }
+                DevPtr dg = yGroups.atLeast(4L * n);
+                cuStreamSynchronize(ln.b.stream);
+                jcuda.driver.JCudaDriver.cuMemcpyHtoD(dg, Pointer.to(gi), 4L * n);
+                group = dg.address();
+            }
             if (!plan.yFactorLaunch()) {
-                yf = new LaunchPlan.YFactor(row.address(), sigma, 0, 0, 0, 0);
+                yf = new LaunchPlan.YFactor(row.address(), sigma, 0, 0, 0, 0, group);
                 cuStreamSynchronize(ln.b.stream);  // ln.b.hx is refilled by the first chunk
                 return true;
             }
-            DevPtr rank = yRank.atLeast(8);
+            DevPtr rank = yRank.atLeast(4L * groups);
             yf = new LaunchPlan.YFactor(row.address(), sigma, yB.atLeast(plan.yFactorBytes()).address(),
-                    yG.atLeast(plan.ySmallBytes()).address(), yL.atLeast(plan.ySmallBytes()).address(), rank.address());
+                    yG.atLeast(plan.ySmallBytes()).address(), yL.atLeast(plan.ySmallBytes()).address(), rank.address(), group);
             KernelArgs a = plan.writeY(cfg, yf, ln.b.scratch.address());
             // one function, two shared memory sizes: the limit covers the larger (the batch launches come next)
             cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                     (int) Math.max(plan.ySmemBytes(), plan.smemBytes()));
-            launch(a, 1, plan.ySmemBytes(), ln.b.stream);
-            ByteBuffer r = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            launch(a, plan.yGrid(), plan.ySmemBytes(), ln.b.stream);
+            ByteBuffer r = ByteBuffer.allocateDirect(4 * groups).order(ByteOrder.nativeOrder());
             cuStreamSynchronize(ln.b.stream);
-            jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), rank, 4);
-            if (r.getInt(0) == -2) {
-                Inputs.checkFinite(y.where(), 0, y.row(0));
+            jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(r), rank, 4L * groups);
+            for (int g = 0; g < groups; g++) {
+                if (r.getInt(4 * g) == -2) {
+                    Inputs.checkFinite(ys[g].where(), 0, ys[g].row(0));
+                }
             }
-            return r.getInt(0) > 0;
+            if (!plan.isGrouped()) {
+                return r.getInt(0) > 0;
+            }
+            for (int g = 0; g < groups; g++) {
+                if (r.getInt(4 * g) <= 0) {
+                    note(ys[g].where() + ": the y factor needs more than " + rmax + " columns: computing its pairs on the CPU");
+                }
+            }
+            return true;
         }
 
         void launch(KernelArgs a, int gridX, long smem, CUstream stream) {
@@ -347,6 +465,11 @@ public final class CudaMiBackend implements MiBackend {
          * the kernels, which flag the pair (see {@link #collect}).
          */
         void fillRows(Matrix src, int start, int end, ByteBuffer dst) {
+            fillRows(src, start, end, dst, 0);
+        }
+
+        /** The same into {@code dst} from its row {@code at} on. */
+        void fillRows(Matrix src, int start, int end, ByteBuffer dst, int at) {
             dst.clear();
             if (src.dtype() == kt) {
                 long rowBytes = (long) m * esize;
@@ -358,14 +481,14 @@ public final class CudaMiBackend implements MiBackend {
                     ByteBuffer sb = src.buffer().duplicate();
                     ByteBuffer db = dst.duplicate();
                     int len = Math.toIntExact((r1 - r0) * rowBytes);
-                    db.put(Math.toIntExact((r0 - start) * rowBytes), sb, Math.toIntExact(r0 * rowBytes), len);
+                    db.put(Math.toIntExact((at + r0 - start) * rowBytes), sb, Math.toIntExact(r0 * rowBytes), len);
                 });
             } else {
                 double[] row = new double[m];
                 for (int r = start; r < end; r++) {
                     src.row(r, row);
                     Inputs.checkFinite(src.where(), r, row);
-                    int base = (r - start) * m * 4;
+                    int base = (at + r - start) * m * 4;
                     for (int j = 0; j < m; j++) {
                         dst.putFloat(base + 4 * j, (float) row[j]);
                     }
@@ -373,30 +496,60 @@ public final class CudaMiBackend implements MiBackend {
             }
         }
 
-        Estimate[] collect() {
+        /** The group of pair {@code i}. */
+        int groupOf(int i) {
+            int g = java.util.Arrays.binarySearch(first, i);
+            if (g < 0) {
+                return -g - 2;
+            }
+            while (first[g + 1] == i) {  // empty groups start where the next one does
+                g++;
+            }
+            return g;
+        }
+
+        /** Rows [start, end) of the pairs' x (across groups) into {@code dst}. */
+        void fillX(int start, int end, ByteBuffer dst) {
+            for (int i = start; i < end; ) {
+                int g = groupOf(i);
+                int e = Math.min(end, first[g + 1]);
+                fillRows(xs[g], i - first[g], e - first[g], dst, i - start);
+                i = e;
+            }
+        }
+
+        Estimate[][] collect() {
             Estimate[] out = new Estimate[n];
-            Estimator.Prepared py = null;
             for (int i = 0; i < n; i++) {
                 if (status[i] == KernelArgs.STATUS_NONFINITE) {
                     // the kernel saw NaN/Inf in this pair: the row check names the tensor, row and column
-                    Inputs.checkFinite(x.where(), i, x.row(i));
-                    Inputs.checkFinite(y.where(), traj ? 0 : i, y.row(traj ? 0 : i));
+                    int g = groupOf(i);
+                    int r = i - first[g];
+                    Inputs.checkFinite(xs[g].where(), r, xs[g].row(r));
+                    Inputs.checkFinite(ys[g].where(), traj ? 0 : r, ys[g].row(traj ? 0 : r));
                     throw new MipeaksException(ExitCode.ERROR, "pair " + i + " flagged non-finite by the GPU but its rows are finite");
                 }
             }
+            Estimator.Prepared[] py = new Estimator.Prepared[xs.length];
             for (int i = 0; i < n; i++) {
                 if (status[i] == KernelArgs.STATUS_OK) {
                     out[i] = new Estimate(values[i], rankX[i], rankY[i]);
                 } else {
                     lastOverflow++;
-                    if (traj && py == null) {
-                        py = cpu.prepare(y.row(0));
+                    int g = groupOf(i);
+                    int r = i - first[g];
+                    if (traj && py[g] == null) {
+                        py[g] = cpu.prepare(ys[g].row(0));
                     }
-                    Estimator.Prepared p = traj ? py : cpu.prepare(y.row(i));
-                    out[i] = cpu.estimate(cpu.prepare(x.row(i)), p);
+                    Estimator.Prepared p = traj ? py[g] : cpu.prepare(ys[g].row(r));
+                    out[i] = cpu.estimate(cpu.prepare(xs[g].row(r)), p);
                 }
             }
-            return out;
+            Estimate[][] byGroup = new Estimate[xs.length][];
+            for (int g = 0; g < xs.length; g++) {
+                byGroup[g] = java.util.Arrays.copyOfRange(out, first[g], first[g + 1]);
+            }
+            return byGroup;
         }
 
         /** One stream's chunk in flight, on the backend's buffers of that stream. */
@@ -413,11 +566,11 @@ public final class CudaMiBackend implements MiBackend {
                 start = s;
                 end = e;
                 int rows = e - s;
-                fillRows(x, s, e, b.hx);
+                fillX(s, e, b.hx);
                 long inBytes = (long) rows * m * esize;
                 cuMemcpyHtoDAsync(b.dx, b.hxPtr, inBytes, b.stream);
                 if (!traj) {
-                    fillRows(y, s, e, b.hy);
+                    fillRows(ys[0], s, e, b.hy);
                     cuMemcpyHtoDAsync(b.dy, b.hyPtr, inBytes, b.stream);
                 }
                 long sx = 0;
@@ -425,10 +578,11 @@ public final class CudaMiBackend implements MiBackend {
                 if (cfg.rowSigma() != null) {
                     double[] row = new double[m];
                     for (int r = s; r < e; r++) {
-                        x.row(r, row);
+                        int g = groupOf(r);
+                        xs[g].row(r - first[g], row);
                         b.hsx.putDouble(8 * (r - s), cfg.sigmaFor(row));
                         if (!traj) {
-                            y.row(r, row);
+                            ys[0].row(r, row);
                             b.hsy.putDouble(8 * (r - s), cfg.sigmaFor(row));
                         }
                     }
@@ -440,7 +594,7 @@ public final class CudaMiBackend implements MiBackend {
                     }
                 }
                 KernelArgs a = plan.batch(cfg, rows, b.dx.address(), traj ? 0 : b.dy.address(), sx, sy, b.dout.address(),
-                        b.scratch.address(), yf);
+                        b.scratch.address(), yf == null ? null : yf.fromPair(s));
                 launch(a, plan.gridFor(rows), plan.smemBytes(), b.stream);
                 cuMemcpyDtoHAsync(b.houtPtr, b.dout, 20L * rows, b.stream);
             }
@@ -510,7 +664,7 @@ public final class CudaMiBackend implements MiBackend {
                 laneBuffers[i] = null;
             }
         }
-        for (GrowBuffer g : new GrowBuffer[] {yRow, ySigma, yB, yG, yL, yRank}) {
+        for (GrowBuffer g : new GrowBuffer[] {yRow, ySigma, yB, yG, yL, yRank, yGroups}) {
             g.close();
         }
     }

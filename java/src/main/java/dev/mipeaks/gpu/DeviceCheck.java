@@ -11,6 +11,7 @@ import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.EstimatorParams;
 import dev.mipeaks.mi.EstimatorProvider;
 import dev.mipeaks.mi.EstimatorRegistry;
+import dev.mipeaks.mi.MiBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -28,9 +29,13 @@ import java.util.SplittableRandom;
  *   <li>parity: every GPU estimator on ../shared/parity (row-paired and trajectory mode, f32 and bf16-rounded
  *       inputs) against the exact values of mi_expected.json and against the CPU engine on the same inputs;</li>
  *   <li>throughput: nhsic at m = 4096, sigma 50, bf16 hidden-state-like rows, 10k and 100k pairs, trajectory and
- *       row-paired, end to end through {@link CudaMiBackend} (host staging, copies, kernels).</li>
+ *       row-paired, end to end through {@link CudaMiBackend} (host staging, copies, kernels);</li>
+ *   <li>the pipeline's call pattern: {@code run}'s MI stream hands over every captured layer of a 128-step chunk in
+ *       one call ({@link CudaMiBackend#estimateTrajectories}); its rate against the 100k-pair trajectory rate (target
+ *       >= 80%), and its values against one call per layer (bit for bit).</li>
  * </ol>
- * Usage: {@code DeviceCheck parity DIR} | {@code DeviceCheck bench [PAIRS...]}; prints markdown. Exit 0 when all
+ * Usage: {@code DeviceCheck parity DIR} | {@code DeviceCheck bench [PAIRS...]} | {@code DeviceCheck pattern-cpu}
+ * (the pipeline-pattern step on the CPU engine: a dry run where there is no GPU); prints markdown. Exit 0 when all
  * checks pass, 1 on a mismatch, 3 when no device.
  */
 public final class DeviceCheck {
@@ -60,8 +65,10 @@ public final class DeviceCheck {
                     sizes.add(Integer.parseInt(args[i]));
                 }
                 code = bench(sizes.isEmpty() ? List.of(10_000, 100_000) : sizes, out);
+            } else if (args.length >= 1 && args[0].equals("pattern-cpu")) {
+                code = patternOnCpu(out);
             } else {
-                System.err.println("usage: DeviceCheck parity DIR | bench [PAIRS...]");
+                System.err.println("usage: DeviceCheck parity DIR | bench [PAIRS...] | pattern-cpu");
                 code = 2;
             }
         } catch (dev.mipeaks.MipeaksException e) {
@@ -243,6 +250,7 @@ public final class DeviceCheck {
         out.println("| mode | pairs | threads/block | seconds | pairs/s | input GB/s | mean rank x | CPU recomputed | spot check vs CPU |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         Estimator cpu = cpu("nhsic", Map.of());
+        double trajRate = 0;  // trajectory pairs/s at the largest size
         try (CudaMiBackend gpu = open("nhsic", Map.of(), null)) {
             for (boolean traj : new boolean[] {true, false}) {
                 for (int n : sizes) {
@@ -267,14 +275,17 @@ public final class DeviceCheck {
                         }
                         boolean ok = worst <= 1e-9;
                         failures += ok ? 0 : 1;
+                        if (traj && n == nmax) {
+                            trajRate = n / s;
+                        }
                         double bytes = 2.0 * m * n * (traj ? 1 : 2);
                         out.printf("| %s | %d | %d | %.3f | %.0f | %.2f | %.1f | %d | max rel %.1e %s |%n", traj ? "trajectory" : "row-paired",
                                 n, threads, s, n / s, bytes / s / 1e9, rs / n, gpu.lastOverflow(), worst, ok ? "ok" : "FAIL");
                     }
                 }
             }
-            // the pipeline's pattern: `run` asks for one layer's 128-step chunk per call (--mi-chunk 128), so what a
-            // call costs besides the kernel decides its MI rate
+            // the pipeline's former pattern: one layer's 128-step chunk per call (--mi-chunk 128), so what a call
+            // costs besides the kernel decided its MI rate
             gpu.setThreads(0);
             int calls = 200;
             int rows = 128;
@@ -285,11 +296,91 @@ public final class DeviceCheck {
                 gpu.estimate(xs, y1);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            out.printf("pipeline pattern: %d calls of %d trajectory pairs: %.3f s, %.0f pairs/s, %.2f ms per call%n", calls,
-                    rows, s, calls * (double) rows / s, 1e3 * s / calls);
+            out.printf("pipeline pattern, per layer (before): %d calls of %d trajectory pairs: %.3f s, %.0f pairs/s, %.2f ms per call%n",
+                    calls, rows, s, calls * (double) rows / s, 1e3 * s / calls);
+            failures += pipelinePattern(gpu, x, y, trajRate, nmax + "-pair trajectory rate", 50, out);
         }
         out.println();
         return failures == 0 ? 0 : 1;
+    }
+
+    /** Layers of the pipeline-pattern step: every decoder layer of an 8B Llama ({@code run --layers all}). */
+    static final int PATTERN_LAYERS = 32;
+    /** Steps per chunk of the pipeline's MI stream ({@code --mi-chunk} default). */
+    static final int PATTERN_CHUNK = 128;
+
+    /**
+     * The pipeline's call pattern as MiStream makes it now: every captured layer of a 128-step chunk in one
+     * {@link CudaMiBackend#estimateTrajectories} call, each layer against its own ground-truth row. Prints its rate,
+     * the ratio to {@code trajRate} (the 100k-pair trajectory rate, {@code trajLabel}; target >= 80%), checks the values bit for bit
+     * against one {@link CudaMiBackend#estimate} call per layer; {@code calls} timed calls. Returns the failures (0 or 1).
+     */
+    static int pipelinePattern(MiBackend gpu, Matrix x, Matrix y, double trajRate, String trajLabel, int calls, PrintWriter out) {
+        int layers = PATTERN_LAYERS;
+        int rows = PATTERN_CHUNK;
+        List<Matrix> xs = new ArrayList<>();
+        List<Matrix> ys = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            xs.add(rows(x, l * rows, rows, "layer " + l));
+            ys.add(rows(y, l, 1, "gt layer " + l));
+        }
+        Estimate[][] grouped = gpu.estimateTrajectories(xs, ys);  // warm-up, and the values to check
+        int mismatches = 0;
+        for (int l = 0; l < layers; l++) {
+            Estimate[] one = gpu.estimate(xs.get(l), ys.get(l));
+            for (int k = 0; k < rows; k++) {
+                if (Double.doubleToRawLongBits(one[k].value()) != Double.doubleToRawLongBits(grouped[l][k].value())
+                        || one[k].rankX() != grouped[l][k].rankX() || one[k].rankY() != grouped[l][k].rankY()) {
+                    if (mismatches++ < 3) {
+                        out.println("  MISMATCH pipeline pattern layer " + l + " step " + k + ": all layers in one call "
+                                + grouped[l][k].value() + ", one call per layer " + one[k].value());
+                    }
+                }
+            }
+        }
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            gpu.estimateTrajectories(xs, ys);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        double rate = calls * (double) layers * rows / s;
+        out.printf("pipeline pattern, all %d layers of a %d-step chunk per call (as run's MI stream calls it): %d calls, %.3f s,"
+                + " %.0f pairs/s, %.2f ms per call; values bit for bit those of one call per layer: %s%n", layers, rows, calls, s,
+                rate, 1e3 * s / calls, mismatches == 0 ? "yes" : "NO (" + mismatches + " pairs differ)");
+        if (trajRate > 0) {
+            double ratio = rate / trajRate;
+            out.printf("pipeline pattern / %s: %.0f / %.0f = %.0f%% (target >= 80%%: %s)%n", trajLabel, rate, trajRate,
+                    100 * ratio, ratio >= 0.8 ? "met" : "NOT met");
+        }
+        return mismatches == 0 ? 0 : 1;
+    }
+
+    /**
+     * The pipeline-pattern step on the CPU engine (all cores), against the CPU's own trajectory rate on as many pairs
+     * as one pattern call: a dry run of the step's code where there is no GPU (the CPU has no per-call launch cost,
+     * so its ratio says nothing about the GPU's).
+     */
+    static int patternOnCpu(PrintWriter out) {
+        int m = 4096;
+        int n = PATTERN_LAYERS * PATTERN_CHUNK;
+        Matrix x = hiddenLike("bench x", n, m, 1);
+        Matrix y = hiddenLike("bench y", PATTERN_LAYERS, m, 2);
+        try (CpuMiBackend cpu = new CpuMiBackend(cpu("nhsic", Map.of()), Runtime.getRuntime().availableProcessors())) {
+            Matrix y1 = firstRow(y);
+            long t0 = System.nanoTime();
+            cpu.estimate(x, y1);
+            double rate = n / ((System.nanoTime() - t0) / 1e9);
+            out.printf("dry run on %s: trajectory rate %.0f pairs/s (%d pairs)%n", cpu.describe(), rate, n);
+            return pipelinePattern(cpu, x, y, rate, n + "-pair trajectory rate", 1, out);
+        }
+    }
+
+    /** Rows [start, start + n) of {@code a} as a matrix of their own. */
+    static Matrix rows(Matrix a, int start, int n, String where) {
+        int rowBytes = a.cols() * a.dtype().bytes();
+        ByteBuffer b = a.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        b.position(start * rowBytes).limit((start + n) * rowBytes);
+        return new Matrix(a.where() + " " + where, a.dtype(), n, a.cols(), b.slice().order(ByteOrder.LITTLE_ENDIAN));
     }
 
     static Matrix slice(Matrix a, int rows) {

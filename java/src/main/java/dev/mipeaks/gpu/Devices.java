@@ -47,14 +47,9 @@ public final class Devices {
         throw MipeaksException.invalid("--device: expected auto, cpu, cuda or cuda:N, got '" + device + "'");
     }
 
-    /** The binding for a provider: its gpuKernel() entry family, matched to a binding by estimator name. */
+    /** The binding for a provider: the GPU entry family its spec declares. */
     static Optional<KernelBinding> binding(EstimatorProvider p) {
-        Optional<KernelBinding> b = KernelBindings.forEstimator(p.name());
-        if (b.isPresent() && p.gpuKernel().isPresent()
-                && !KernelBindings.entryBase(p.gpuKernel().get()).equals(b.get().entryBase())) {
-            return Optional.empty();
-        }
-        return b;
+        return KernelBinding.of(p.spec());
     }
 
     /**

@@ -13,7 +13,7 @@ final class KernelArgs {
     static final int STATUS_OK = 0;
     static final int STATUS_RANK_OVERFLOW = 1;
     static final int STATUS_NONFINITE = 2;
-    static final int FIELDS = 24;
+    static final int FIELDS = 25;
 
     long x;
     long y;
@@ -39,13 +39,14 @@ final class KernelArgs {
     long yRank;
     long flags;
     double param0;
+    long yGroup;
 
     KernelArgs copy() {
         KernelArgs c = new KernelArgs();
         c.x = x; c.y = y; c.n = n; c.m = m; c.ldx = ldx; c.ldy = ldy; c.sigmaX = sigmaX; c.sigmaY = sigmaY;
         c.sigma = sigma; c.eps = eps; c.tolTrace = tolTrace; c.rmax = rmax; c.smemCols = smemCols; c.scratch = scratch;
         c.value = value; c.rankX = rankX; c.rankY = rankY; c.status = status; c.yB = yB; c.yG = yG; c.yL = yL;
-        c.yRank = yRank; c.flags = flags; c.param0 = param0;
+        c.yRank = yRank; c.flags = flags; c.param0 = param0; c.yGroup = yGroup;
         return c;
     }
 
@@ -54,7 +55,7 @@ final class KernelArgs {
         b.putLong(x).putLong(y).putLong(n).putLong(m).putLong(ldx).putLong(ldy).putLong(sigmaX).putLong(sigmaY)
                 .putDouble(sigma).putDouble(eps).putDouble(tolTrace).putLong(rmax).putLong(smemCols).putLong(scratch)
                 .putLong(value).putLong(rankX).putLong(rankY).putLong(status).putLong(yB).putLong(yG).putLong(yL)
-                .putLong(yRank).putLong(flags).putDouble(param0);
+                .putLong(yRank).putLong(flags).putDouble(param0).putLong(yGroup);
         return b.array();
     }
 

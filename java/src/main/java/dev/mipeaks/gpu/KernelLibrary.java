@@ -74,6 +74,15 @@ public final class KernelLibrary {
         return out;
     }
 
+    /**
+     * The kernel ABI version a module's PTX declares ({@code mipeaks_abi_version} in {@code kernels/mipeaks_abi.h});
+     * 1 for modules built before it was declared.
+     */
+    public static int abiVersion(String ptx) {
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("\\bmipeaks_abi_version\\s*=\\s*(\\d+)").matcher(ptx);
+        return mt.find() ? Integer.parseInt(mt.group(1)) : 1;
+    }
+
     /** The module defining {@code entry} (later modules override earlier ones: user kernels win). */
     public Module moduleFor(String entry) {
         for (int i = modules.size() - 1; i >= 0; i--) {

@@ -1,5 +1,6 @@
 package dev.mipeaks.gpu;
 
+import dev.mipeaks.mi.KernelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongToIntFunction;
@@ -15,9 +16,10 @@ import java.util.function.LongToIntFunction;
  * @param smemBytes  dynamic shared memory of the batch launches
  * @param ySmemCols  factor columns in shared memory for the y-factor launch (trajectory mode)
  * @param ySmemBytes dynamic shared memory of the y-factor launch
+ * @param groups     trajectories in the call (grouped trajectories: each its own y row and y factor slot; 1 otherwise)
  */
 record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int threads, int rmax, int chunk, int grid,
-                  int smemCols, long smemBytes, int ySmemCols, long ySmemBytes) {
+                  int smemCols, long smemBytes, int ySmemCols, long ySmemBytes, int groups) {
     static final long CHUNK_INPUT_BYTES = 32L << 20;
 
     /**
@@ -53,7 +55,32 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
         }
         long rowBytes = (long) m * esize;
         int chunk = (int) Math.max(1, Math.min(n, Math.max(grid, CHUNK_INPUT_BYTES / rowBytes)));
-        return new LaunchPlan(n, m, esize, traj, lowRank, threads, rmax, chunk, grid, smemCols, smemBytes, yCols, ySmem);
+        return new LaunchPlan(n, m, esize, traj, lowRank, threads, rmax, chunk, grid, smemCols, smemBytes, yCols, ySmem, 1);
+    }
+
+    /**
+     * This trajectory plan for {@code groups} trajectories of n pairs in all (several y rows, one y factor slot each,
+     * pair i against slot y_group[i]): the same launches, with the y rows and factors of every group.
+     */
+    LaunchPlan grouped(int groups) {
+        if (groups == 1) {
+            return this;
+        }
+        if (!traj || groups < 1 || groups > n) {
+            throw new IllegalArgumentException("grouped plan of " + groups + " trajectories for " + n + " pairs (traj " + traj + ")");
+        }
+        return new LaunchPlan(n, m, esize, traj, lowRank, threads, rmax, chunk, grid, smemCols, smemBytes, ySmemCols,
+                ySmemBytes, groups);
+    }
+
+    /** Whether pairs name their y row / factor slot through y_group (several trajectories in one call). */
+    boolean isGrouped() {
+        return groups > 1;
+    }
+
+    /** Blocks of the y-factor launch: one per y row, at most the scratch slots of a lane. */
+    int yGrid() {
+        return Math.max(1, Math.min(groups, grid));
     }
 
     /**
@@ -79,11 +106,16 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
     }
 
     long yFactorBytes() {
-        return 8L * rmax * m;
+        return 8L * rmax * m * groups;
     }
 
     long ySmallBytes() {
-        return 8L * rmax * rmax;
+        return 8L * rmax * rmax * groups;
+    }
+
+    /** Bytes of the y rows on the device (one per group). */
+    long yRowBytes() {
+        return (long) m * esize * groups;
     }
 
     /** Fields every launch has. */
@@ -91,7 +123,7 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
         KernelArgs a = new KernelArgs();
         a.m = m;
         a.ldx = m;
-        a.ldy = traj ? 0 : m;
+        a.ldy = traj && !isGrouped() ? 0 : m;
         a.sigma = Double.isNaN(cfg.sigma()) ? 1.0 : cfg.sigma();
         a.eps = cfg.eps();
         a.tolTrace = cfg.tolTrace(m);
@@ -100,16 +132,30 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
         return a;
     }
 
-    /** Device buffers of the trajectory y factor (addresses). */
-    record YFactor(long row, long sigma, long b, long g, long l, long rank) {
+    /**
+     * Device buffers of the trajectory y factor (addresses): y rows, their widths, factor slots, ranks, and (grouped)
+     * the y_group index of every pair of the call.
+     */
+    record YFactor(long row, long sigma, long b, long g, long l, long rank, long group) {
+        YFactor(long row, long sigma, long b, long g, long l, long rank) {
+            this(row, sigma, b, g, l, rank, 0);
+        }
+
+        /** The y_group entries from pair {@code start} on (a chunk's launch). */
+        YFactor fromPair(int start) {
+            return group == 0 ? this : new YFactor(row, sigma, b, g, l, rank, group + 4L * start);
+        }
     }
 
-    /** Arguments of the launch that factors y row 0 (grid 1, {@link #ySmemBytes} shared memory). */
+    /**
+     * Arguments of the launch that factors y row 0 (grid 1), or grouped the y rows of every group into their slots
+     * (grid {@link #yGrid}); {@link #ySmemBytes} shared memory.
+     */
     KernelArgs writeY(KernelConfig cfg, YFactor y, long scratch) {
         KernelArgs a = base(cfg);
         a.y = y.row();
-        a.n = 1;
-        a.ldy = 0;
+        a.n = groups;
+        a.ldy = isGrouped() ? m : 0;
         a.flags = KernelArgs.FLAG_WRITE_Y_FACTOR;
         a.scratch = scratch;
         a.sigmaY = y.sigma();
@@ -137,6 +183,9 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
         a.rankX = dout + 8L * rows;
         a.rankY = a.rankX + 4L * rows;
         a.status = a.rankY + 4L * rows;
+        if (isGrouped()) {
+            a.yGroup = y.group();
+        }
         if (yFactorLaunch()) {
             a.flags = KernelArgs.FLAG_Y_FACTORED;
             a.yB = y.b();
@@ -179,6 +228,9 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
             need(miss, "scratch", a.scratch);
         }
         if (yFactored) {
+            if (a.ldy != 0) {  // several y factor slots: every pair names its own
+                need(miss, "y_group", a.yGroup);
+            }
             need(miss, "yB", a.yB);
             need(miss, "yG", a.yG);
             need(miss, "yL", a.yL);

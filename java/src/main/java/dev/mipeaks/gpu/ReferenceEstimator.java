@@ -2,13 +2,15 @@ package dev.mipeaks.gpu;
 
 import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
+import dev.mipeaks.mi.FactorPair;
+import dev.mipeaks.mi.KernelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The float64 host twin of the kernels in {@code kernels/} (same pivoted Cholesky, stop rule, centring and small
- * solves, written plainly). The GPU backend recomputes rank-overflow pairs with it when no registry estimator is
- * given, and tests compare the kernels with it.
+ * solves, written plainly); the value of a pair is the finishing step its estimator's spec declares
+ * ({@link dev.mipeaks.mi.EstimatorSpec.GpuEntry#value}). Tests compare the kernels with it.
  */
 public final class ReferenceEstimator implements Estimator {
     static final double DMIN = 64 * 0x1p-52;
@@ -123,107 +125,14 @@ public final class ReferenceEstimator implements Estimator {
         return g;
     }
 
-    /** Lower L with L L^T = G + c I. */
-    static double[][] cholesky(double[][] g, double c) {
-        int r = g.length;
-        double[][] l = new double[r][r];
-        for (int j = 0; j < r; j++) {
-            double s = g[j][j] + c;
-            for (int q = 0; q < j; q++) {
-                s -= l[j][q] * l[j][q];
-            }
-            l[j][j] = Math.sqrt(s);
-            for (int i = j + 1; i < r; i++) {
-                double t = g[i][j];
-                for (int q = 0; q < j; q++) {
-                    t -= l[i][q] * l[j][q];
-                }
-                l[i][j] = t / l[j][j];
-            }
-        }
-        return l;
-    }
-
-    static double sumSq(double[][] a) {
-        double s = 0;
-        for (double[] row : a) {
-            for (double v : row) {
-                s += v * v;
-            }
-        }
-        return s;
-    }
-
     @Override
     public Estimate estimate(Prepared px, Prepared py) {
         Factor fx = (Factor) px;
         Factor fy = (Factor) py;
-        int m = fx.length();
-        if (!binding.lowRank()) {
-            return Estimate.of(corr2(fx.v, fy.v));
-        }
-        double[][] c = gram(fx.b, fy.b);
-        double value;
-        switch (binding.estimator()) {
-            case "hsic" -> value = sumSq(c) / ((double) m * m);
-            case "cka-rbf" -> {
-                double gx = sumSq(fx.g);
-                double gy = sumSq(fy.g);
-                value = gx > 0 && gy > 0 ? sumSq(c) / (Math.sqrt(gx) * Math.sqrt(gy)) : 0.0;
-            }
-            default -> value = whitened(c, cholesky(fx.g, cfg.eps() * m), cholesky(fy.g, cfg.eps() * m));
-        }
-        return new Estimate(value, fx.rank(), fy.rank());
-    }
-
-    /** ||Lx^-1 C Ly^-T||_F^2. */
-    static double whitened(double[][] c, double[][] lx, double[][] ly) {
-        int rx = lx.length;
-        int ry = ly.length;
-        double[][] z = new double[rx][ry];
-        for (int b = 0; b < ry; b++) {
-            for (int a = 0; a < rx; a++) {
-                double v = c[a][b];
-                for (int q = 0; q < a; q++) {
-                    v -= lx[a][q] * z[q][b];
-                }
-                z[a][b] = v / lx[a][a];
-            }
-        }
-        double s = 0;
-        for (int a = 0; a < rx; a++) {
-            for (int b = 0; b < ry; b++) {
-                double v = z[a][b];
-                for (int q = 0; q < b; q++) {
-                    v -= ly[b][q] * z[a][q];
-                }
-                z[a][b] = v / ly[b][b];
-                s += z[a][b] * z[a][b];
-            }
-        }
-        return s;
-    }
-
-    static double corr2(double[] x, double[] y) {
-        int m = x.length;
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < m; i++) {
-            mx += x[i];
-            my += y[i];
-        }
-        mx /= m;
-        my /= m;
-        double xy = 0;
-        double xx = 0;
-        double yy = 0;
-        for (int i = 0; i < m; i++) {
-            double u = x[i] - mx;
-            double v = y[i] - my;
-            xy += u * v;
-            xx += u * u;
-            yy += v * v;
-        }
-        return xx > 0 && yy > 0 ? xy * xy / (xx * yy) : 0.0;
+        FactorPair pair = binding.lowRank()
+                ? new FactorPair(fx.length(), cfg.eps(), fx.v, fy.v, fx.g, fy.g, gram(fx.b, fy.b))
+                : new FactorPair(fx.length(), cfg.eps(), fx.v, fy.v, null, null, null);
+        double value = binding.entry().value().of(pair);
+        return binding.lowRank() ? new Estimate(value, fx.rank(), fy.rank()) : Estimate.of(value);
     }
 }

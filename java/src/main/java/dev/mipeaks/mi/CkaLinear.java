@@ -2,7 +2,6 @@ package dev.mipeaks.mi;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Linear CKA with the m entries as samples of a 1-D feature: K = x x^T, so tr(HKH HLH) = (xc . yc)^2 and CKA is the
@@ -10,29 +9,19 @@ import java.util.Optional;
  */
 public final class CkaLinear implements EstimatorProvider {
 
-    @Override
-    public String name() {
-        return "cka-linear";
-    }
+    static final EstimatorSpec SPEC = EstimatorSpec.of("cka-linear",
+            "linear CKA (samples = vector entries), closed form: squared Pearson correlation", List.of())
+            .withGpu(new EstimatorSpec.GpuEntry("mipeaks_cka_linear", false,
+                    p -> new KernelConfig(1.0, 0.0, 0.0, null), FactorPair::pearsonSquared));
 
     @Override
-    public String description() {
-        return "linear CKA (samples = vector entries), closed form: squared Pearson correlation";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of();
+    public EstimatorSpec spec() {
+        return SPEC;
     }
 
     @Override
     public Estimator create(EstimatorParams params) {
         return new Impl();
-    }
-
-    @Override
-    public Optional<String> gpuKernel() {
-        return Optional.of("mipeaks_cka_linear");
     }
 
     /** Centred vector and its squared norm. */

@@ -3,7 +3,6 @@ package dev.mipeaks.mi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * RBF CKA (Kornblith et al.): per vector sigma^2 = median of the nonzero squared distances, K = exp(-d^2/(2 sigma^2)),
@@ -12,30 +11,33 @@ import java.util.Optional;
  */
 public final class CkaRbf implements EstimatorProvider {
 
-    @Override
-    public String name() {
-        return "cka-rbf";
-    }
+    static final EstimatorSpec SPEC = EstimatorSpec.of("cka-rbf",
+            "RBF CKA, sigma^2 = median of nonzero squared distances per vector, exact via low-rank factors",
+            List.of(new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-14",
+                "factor stops when residual trace <= tol*m")))
+            .withGpu(new EstimatorSpec.GpuEntry("mipeaks_cka_rbf", true,
+                    // per vector s^2 = median of the nonzero squared distances (a constant vector: any width, here 1)
+                    p -> new KernelConfig(Double.NaN, 0.0, p.getDouble("tol"), v -> {
+                        double s2 = PairwiseMedian.medianNonzeroSquared(v);
+                        return s2 > 0 ? Math.sqrt(s2) : 1.0;
+                    }),
+                    CkaRbf::hostValue));
 
     @Override
-    public String description() {
-        return "RBF CKA, sigma^2 = median of nonzero squared distances per vector, exact via low-rank factors";
+    public EstimatorSpec spec() {
+        return SPEC;
     }
 
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-14",
-                "factor stops when residual trace <= tol*m"));
+    /** ||C||_F^2 / (||Gx||_F ||Gy||_F), 0 when a side is constant (cka_rbf.cu). */
+    private static double hostValue(FactorPair f) {
+        double gx = FactorPair.sumSq(f.gx());
+        double gy = FactorPair.sumSq(f.gy());
+        return gx > 0 && gy > 0 ? FactorPair.sumSq(f.cross()) / (Math.sqrt(gx) * Math.sqrt(gy)) : 0.0;
     }
 
     @Override
     public Estimator create(EstimatorParams params) {
         return new Impl(params.getDouble("tol"));
-    }
-
-    @Override
-    public Optional<String> gpuKernel() {
-        return Optional.of("mipeaks_cka_rbf");
     }
 
     /** A constant vector has no factor (null) and rank 0. */

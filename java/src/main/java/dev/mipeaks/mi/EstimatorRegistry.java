@@ -52,7 +52,7 @@ public final class EstimatorRegistry {
     public Estimator create(String name, Map<String, String> params) {
         EstimatorProvider p = get(name);
         try {
-            return p.create(EstimatorParams.parse(name, p.parameters(), params));
+            return p.create(p.spec().parse(params));
         } catch (IllegalArgumentException e) {
             throw MipeaksException.invalid(e.getMessage(), e);
         }

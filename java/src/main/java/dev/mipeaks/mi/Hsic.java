@@ -3,7 +3,6 @@ package dev.mipeaks.mi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Biased HSIC of the reference code: mean(KxH * (KyH)^T) = trace(KxH KyH) / m^2, which with the centred factors is
@@ -11,31 +10,23 @@ import java.util.Optional;
  */
 public final class Hsic implements EstimatorProvider {
 
-    @Override
-    public String name() {
-        return "hsic";
-    }
-
-    @Override
-    public String description() {
-        return "biased HSIC, mean(KxH * (KyH)^T), Gaussian kernel, exact via low-rank factors";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
+    static final EstimatorSpec SPEC = EstimatorSpec.of("hsic",
+            "biased HSIC, mean(KxH * (KyH)^T), Gaussian kernel, exact via low-rank factors",
+            List.of(
                 new ParamSpec("sigma", ParamSpec.Kind.SIGMA, "50", "Gaussian kernel width, or 'median' (the reference heuristic, per vector)"),
-                new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-13", "factor stops when residual trace <= tol*m"));
+                new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-13", "factor stops when residual trace <= tol*m")))
+            .withGpu(new EstimatorSpec.GpuEntry("mipeaks_hsic", true,
+                    p -> p.getSigma("sigma").kernelConfig(0.0, p.getDouble("tol")),
+                    f -> FactorPair.sumSq(f.cross()) / ((double) f.m() * f.m())));
+
+    @Override
+    public EstimatorSpec spec() {
+        return SPEC;
     }
 
     @Override
     public Estimator create(EstimatorParams params) {
         return new Impl(params.getSigma("sigma"), params.getDouble("tol"));
-    }
-
-    @Override
-    public Optional<String> gpuKernel() {
-        return Optional.of("mipeaks_hsic");
     }
 
     record Side(GaussianFactor factor) implements Estimator.Prepared {

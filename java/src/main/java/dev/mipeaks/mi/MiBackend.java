@@ -25,6 +25,23 @@ public interface MiBackend extends AutoCloseable {
         return estimate(x, y, null);
     }
 
+    /**
+     * Trajectories: group g is every row of {@code xs.get(g)} against the single row of {@code ys.get(g)} ([1, m]), e.g.
+     * every captured layer of a chunk of steps against its ground-truth state. The same values as one
+     * {@link #estimate} call per group, in group order (here: exactly that); a backend may compute all groups together
+     * (the GPU backend: in one launch).
+     */
+    default Estimate[][] estimateTrajectories(java.util.List<Matrix> xs, java.util.List<Matrix> ys) {
+        if (xs.size() != ys.size()) {
+            throw new IllegalArgumentException(xs.size() + " x matrices for " + ys.size() + " y rows");
+        }
+        Estimate[][] out = new Estimate[xs.size()][];
+        for (int g = 0; g < out.length; g++) {
+            out[g] = estimate(xs.get(g), ys.get(g));
+        }
+        return out;
+    }
+
     @Override
     default void close() {
     }

@@ -3,7 +3,6 @@ package dev.mipeaks.mi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The paper's normalized HSIC, computed exactly through low-rank Gram factors.
@@ -18,32 +17,24 @@ import java.util.Optional;
  */
 public final class Nhsic implements EstimatorProvider {
 
-    @Override
-    public String name() {
-        return "nhsic";
-    }
-
-    @Override
-    public String description() {
-        return "the paper's normalized HSIC (Gaussian kernel, right-centred Gram, ridge eps*m), exact via low-rank factors";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
+    static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic",
+            "the paper's normalized HSIC (Gaussian kernel, right-centred Gram, ridge eps*m), exact via low-rank factors",
+            List.of(
                 new ParamSpec("sigma", ParamSpec.Kind.SIGMA, "50", "Gaussian kernel width, or 'median' (the reference heuristic, per vector)"),
                 new ParamSpec("eps", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-5", "ridge: (Kc + eps*m*I)^-1"),
-                new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-10", "factor stops when residual trace <= tol*eps*m (value error ~ tol)"));
+                new ParamSpec("tol", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-10", "factor stops when residual trace <= tol*eps*m (value error ~ tol)")))
+            .withGpu(new EstimatorSpec.GpuEntry("mipeaks_nhsic", true,
+                    p -> p.getSigma("sigma").kernelConfig(p.getDouble("eps"), p.getDouble("tol") * p.getDouble("eps")),
+                    FactorPair::whitenedSumSq));
+
+    @Override
+    public EstimatorSpec spec() {
+        return SPEC;
     }
 
     @Override
     public Estimator create(EstimatorParams params) {
         return new Impl(params.getSigma("sigma"), params.getDouble("eps"), params.getDouble("tol"));
-    }
-
-    @Override
-    public Optional<String> gpuKernel() {
-        return Optional.of("mipeaks_nhsic");
     }
 
     /** Prepared side: centred factor plus the Cholesky factor of B^T B + cI. */

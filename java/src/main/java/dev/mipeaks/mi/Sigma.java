@@ -19,6 +19,13 @@ public record Sigma(double value, boolean median) {
         return median ? PairwiseMedian.referenceSigma(v) : value;
     }
 
+    /**
+     * Launch parameters of a Gaussian kernel of this width: fixed, or the median heuristic computed per row on the host.
+     */
+    public KernelConfig kernelConfig(double eps, double tolFactor) {
+        return new KernelConfig(median ? Double.NaN : value, eps, tolFactor, median ? PairwiseMedian::referenceSigma : null);
+    }
+
     @Override
     public String toString() {
         return median ? "median" : Double.toString(value);

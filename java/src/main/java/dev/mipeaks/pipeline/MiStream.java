@@ -9,7 +9,9 @@ import dev.mipeaks.mi.MiBackend;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -18,13 +20,16 @@ import java.util.function.LongConsumer;
 /**
  * MI of every generated step against the ground-truth state, on every captured layer, computed while generation
  * goes on: steps are buffered in chunks (in the storage dtype, so the MI is that of exactly the stored values) and
- * each full chunk is handed to the MI backend on a worker thread. At most {@value #IN_FLIGHT} chunks per layer wait,
- * so a 16k-step trajectory never sits in memory; the values (8 bytes per step and layer) do.
+ * each full chunk is handed to the MI backend on a worker thread, every layer of it in one call
+ * ({@link MiBackend#estimateTrajectories}: on the GPU one launch for all layers, not one per layer). At most
+ * {@value #IN_FLIGHT} chunks wait, so a 16k-step trajectory never sits in memory; the values (8 bytes per step and
+ * layer) do.
  */
 final class MiStream implements StepHook {
     static final int IN_FLIGHT = 2;
 
-    private record Pending(int layer, int start, Future<Estimate[]> values) {
+    /** A chunk in flight: its first step and the values of every layer (values[i] for layers[i]). */
+    private record Pending(int start, Future<Estimate[][]> values) {
     }
 
     private final MiBackend backend;
@@ -141,22 +146,23 @@ final class MiStream implements StepHook {
         }
         int start = steps - inChunk;
         int n = inChunk;
+        List<Matrix> xs = new ArrayList<>(layers.length);
         for (int i = 0; i < layers.length; i++) {
             ByteBuffer b = buf[i];
             b.limit(n * hidden * dtype.bytes());
-            Matrix x = new Matrix(label + ": hidden." + layers[i] + " steps " + start + ".." + (start + n - 1), dtype, n,
-                    hidden, b.slice().order(ByteOrder.LITTLE_ENDIAN));
-            Matrix y = gt[i];
-            pending.addLast(new Pending(i, start, worker.submit(() -> backend.estimate(x, y))));
+            xs.add(new Matrix(label + ": hidden." + layers[i] + " steps " + start + ".." + (start + n - 1), dtype, n,
+                    hidden, b.slice().order(ByteOrder.LITTLE_ENDIAN)));
         }
+        List<Matrix> ys = List.of(gt);
+        pending.addLast(new Pending(start, worker.submit(() -> backend.estimateTrajectories(xs, ys))));
         newChunk();
-        while (pending.size() > IN_FLIGHT * layers.length) {
+        while (pending.size() > IN_FLIGHT) {
             collect(pending.removeFirst());
         }
     }
 
     private void collect(Pending p) {
-        Estimate[] e;
+        Estimate[][] e;
         try {
             e = p.values().get();
         } catch (InterruptedException ex) {
@@ -169,15 +175,17 @@ final class MiStream implements StepHook {
             }
             throw new IllegalStateException(c);
         }
-        int need = p.start() + e.length;
-        if (mi[p.layer()].length < need) {
-            mi[p.layer()] = Arrays.copyOf(mi[p.layer()], Math.max(need, 2 * mi[p.layer()].length));
-        }
-        for (int k = 0; k < e.length; k++) {
-            mi[p.layer()][p.start() + k] = e[k].value();
-        }
-        if (pairsDone != null) {
-            pairsDone.accept(e.length);
+        for (int i = 0; i < layers.length; i++) {
+            int need = p.start() + e[i].length;
+            if (mi[i].length < need) {
+                mi[i] = Arrays.copyOf(mi[i], Math.max(need, 2 * mi[i].length));
+            }
+            for (int k = 0; k < e[i].length; k++) {
+                mi[i][p.start() + k] = e[i][k].value();
+            }
+            if (pairsDone != null) {
+                pairsDone.accept(e[i].length);
+            }
         }
     }
 

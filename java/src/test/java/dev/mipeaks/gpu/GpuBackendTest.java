@@ -75,4 +75,59 @@ class GpuBackendTest {
             assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("column 5"), e.getMessage());
         }
     }
+
+    /**
+     * Grouped trajectories (every captured layer of a chunk in one call) give bit for bit the values of one call per
+     * layer, for every GPU estimator, f32 and bf16, ragged groups; mixed shapes fall back to one call per group.
+     */
+    @Test
+    void groupedTrajectoriesAreBitIdenticalToOneCallPerGroup() {
+        GpuTestSupport.requireKernels();
+        GpuTestSupport.requireDevice();
+        int m = 512;
+        int[] sizes = {128, 128, 37, 2, 128, 90};
+        int n = java.util.Arrays.stream(sizes).sum();
+        Matrix x = DeviceCheck.hiddenLike("x", n, m, 3);
+        Matrix y = DeviceCheck.hiddenLike("y", sizes.length, m, 4);
+        for (DeviceCheck.Variant v : DeviceCheck.VARIANTS) {
+            EstimatorProvider p = EstimatorRegistry.load().get(v.estimator());
+            var ep = p.spec().parse(v.params());
+            try (MiBackend gpu = Devices.open("cuda", p, ep, 1, null)) {
+                for (boolean f32 : new boolean[] {false, true}) {
+                    java.util.List<Matrix> xs = new java.util.ArrayList<>();
+                    java.util.List<Matrix> ys = new java.util.ArrayList<>();
+                    int at = 0;
+                    for (int g = 0; g < sizes.length; g++) {
+                        Matrix xg = DeviceCheck.rows(x, at, sizes[g], "group " + g);
+                        Matrix yg = DeviceCheck.rows(y, g, 1, "group " + g);
+                        xs.add(f32 ? toF32(xg) : xg);
+                        ys.add(f32 ? toF32(yg) : yg);
+                        at += sizes[g];
+                    }
+                    Estimate[][] all = gpu.estimateTrajectories(xs, ys);
+                    for (int g = 0; g < sizes.length; g++) {
+                        Estimate[] one = gpu.estimate(xs.get(g), ys.get(g));
+                        for (int r = 0; r < sizes[g]; r++) {
+                            assertEquals(Double.doubleToRawLongBits(one[r].value()), Double.doubleToRawLongBits(all[g][r].value()),
+                                    v.field() + (f32 ? " f32" : " bf16") + " group " + g + " row " + r);
+                            assertEquals(one[r].rankX(), all[g][r].rankX());
+                            assertEquals(one[r].rankY(), all[g][r].rankY());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The same values as an F32 matrix (bf16 values are exact in float). */
+    private static Matrix toF32(Matrix a) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.rows() * a.cols() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < a.rows(); r++) {
+            for (double v : a.row(r)) {
+                b.putFloat((float) v);
+            }
+        }
+        b.flip();
+        return new Matrix(a.where(), dev.mipeaks.io.DType.F32, a.rows(), a.cols(), b);
+    }
 }

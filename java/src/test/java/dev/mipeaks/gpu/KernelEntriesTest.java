@@ -27,6 +27,7 @@ class KernelEntriesTest {
                 assertTrue(entries.contains(base + dt), p.name() + ": no '.entry " + base + dt + "' in the PTX " + entries);
                 KernelLibrary.Module m = lib.moduleFor(base + dt);
                 assertTrue(m.ptx().contains(".entry " + base + dt + "("), m.name() + ".ptx text lacks .entry " + base + dt);
+                assertEquals(2, KernelLibrary.abiVersion(m.ptx()), m.name() + ": kernel ABI version (grouped trajectories need 2)");
             }
             assertTrue(Devices.binding(p).isPresent(), p.name() + ": declares " + p.gpuKernel().get() + " but has no KernelBinding");
             if (Devices.binding(p).get().lowRank()) {  // m > 8 * threads (m > 4096 at 512 threads) takes the _x16 entries
@@ -54,5 +55,8 @@ class KernelEntriesTest {
         assertEquals("mipeaks_nhsic", KernelBindings.entryBase("mipeaks_nhsic_f32"));
         assertEquals("mipeaks_nhsic", KernelBindings.entryBase("mipeaks_nhsic"));
         assertFalse(KernelLibrary.entriesOf("no entries").iterator().hasNext());
+        // grouped trajectories need ABI 2 (y_group); a module that does not declare its version is ABI 1
+        assertEquals(2, KernelLibrary.abiVersion("// x\n.global .align 4 .u32 mipeaks_abi_version = 2;\n.visible .entry a_f32("));
+        assertEquals(1, KernelLibrary.abiVersion(".visible .entry a_f32(\n"));
     }
 }

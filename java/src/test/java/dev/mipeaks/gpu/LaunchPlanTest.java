@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.io.DType;
+import dev.mipeaks.mi.KernelConfig;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -187,29 +188,40 @@ class LaunchPlanTest {
             assertTrue(a.rmax >= 1 && a.rmax <= m, "rmax");
         }
         // only the low-rank kernels read the flags: cka-linear runs a batch whatever they say
+        // y factor slots: one per group (grouped trajectories), else one
+        long slots = pl.groups();
         if (pl.lowRank() && (a.flags & KernelArgs.FLAG_WRITE_Y_FACTOR) != 0) {
-            assertEquals(1, gridX, "y factor launch grid");
+            assertEquals(pl.yGrid(), gridX, "y factor launch grid");
+            assertTrue(gridX <= pl.grid(), "y factor blocks within the lane's scratch slots");
             assertTrue(a.smemCols <= a.rmax, "y columns in shared memory");
-            mem.access("y row", a.y, m * es);
+            long rows = a.ldy == 0 ? 1 : n;  // lowrank.cuh: ldy == 0 factors row 0 only
+            assertEquals(slots, rows, "y rows factored");
+            mem.access("y rows", a.y, ((rows - 1) * a.ldy + m) * es);
             if (a.sigmaY != 0) {
-                mem.access("sigma_y", a.sigmaY, 8);
+                mem.access("sigma_y", a.sigmaY, 8 * rows);
             }
-            mem.access("scratch slot 0", a.scratch, 8 * KernelArgs.scratchDoubles(m, a.rmax));
-            mem.access("yB", a.yB, 8 * a.rmax * m);
-            mem.access("yG", a.yG, 8 * a.rmax * a.rmax);
-            mem.access("yL", a.yL, 8 * a.rmax * a.rmax);
-            mem.access("y_rank", a.yRank, 4);
+            mem.access("scratch of " + gridX + " blocks", a.scratch, 8 * gridX * KernelArgs.scratchDoubles(m, a.rmax));
+            mem.access("yB", a.yB, 8 * a.rmax * m * rows);
+            mem.access("yG", a.yG, 8 * a.rmax * a.rmax * rows);
+            mem.access("yL", a.yL, 8 * a.rmax * a.rmax * rows);
+            mem.access("y_rank", a.yRank, 4 * rows);
             return;
         }
         boolean yf = pl.lowRank() && (a.flags & KernelArgs.FLAG_Y_FACTORED) != 0;
         assertTrue(n >= gridX, "no idle blocks past n");
         mem.access("x", a.x, ((n - 1) * a.ldx + m) * es);
-        mem.access("y", a.y, a.ldy == 0 ? m * es : ((n - 1) * a.ldy + m) * es);
+        if (a.yGroup != 0) {  // grouped: pair i reads y row / factor slot y_group[i] < groups
+            mem.access("y_group", a.yGroup, 4 * n);
+            mem.access("y", a.y, ((slots - 1) * a.ldy + m) * es);
+        } else {
+            assertEquals(1, slots, "several trajectories without y_group");
+            mem.access("y", a.y, a.ldy == 0 ? m * es : ((n - 1) * a.ldy + m) * es);
+        }
         if (a.sigmaX != 0) {
             mem.access("sigma_x", a.sigmaX, 8 * n);
         }
         if (a.sigmaY != 0 && !yf) {
-            mem.access("sigma_y", a.sigmaY, a.ldy == 0 ? 8 : 8 * n);
+            mem.access("sigma_y", a.sigmaY, a.yGroup != 0 ? 8 * slots : a.ldy == 0 ? 8 : 8 * n);
         }
         mem.access("value", a.value, 8 * n);
         mem.access("rank_x", a.rankX, 4 * n);
@@ -219,10 +231,10 @@ class LaunchPlanTest {
         if (pl.lowRank()) {
             if (yf) {
                 assertTrue(a.smemCols <= a.rmax, "x columns in shared memory");
-                mem.access("yB", a.yB, 8 * a.rmax * m);
-                mem.access("yG", a.yG, 8 * a.rmax * a.rmax);
-                mem.access("yL", a.yL, 8 * a.rmax * a.rmax);
-                mem.access("y_rank", a.yRank, 4);
+                mem.access("yB", a.yB, 8 * a.rmax * m * slots);
+                mem.access("yG", a.yG, 8 * a.rmax * a.rmax * slots);
+                mem.access("yL", a.yL, 8 * a.rmax * a.rmax * slots);
+                mem.access("y_rank", a.yRank, 4 * slots);
             } else {
                 assertTrue(a.smemCols - a.smemCols / 2 <= a.rmax, "x columns in shared memory");
             }
@@ -248,13 +260,18 @@ class LaunchPlanTest {
         }
         LaunchPlan.YFactor yf = null;
         if (pl.traj()) {
-            long row = mem.alloc((long) pl.m() * pl.esize());
-            long sig = rowSigma ? mem.alloc(8) : 0;
+            long row = mem.alloc(pl.yRowBytes());
+            long sig = rowSigma ? mem.alloc(8L * pl.groups()) : 0;
+            long group = pl.isGrouped() ? mem.alloc(4L * pl.n()) : 0;
+            if (pl.isGrouped()) {
+                assertTrue(pl.groups() <= pl.chunk(), "the y rows are staged in a lane's input buffer");
+            }
             if (pl.yFactorLaunch()) {
-                yf = new LaunchPlan.YFactor(row, sig, mem.alloc(pl.yFactorBytes()), mem.alloc(pl.ySmallBytes()), mem.alloc(pl.ySmallBytes()), mem.alloc(8));
-                kernelAccesses(mem, pl, pl.writeY(cfg, yf, lane[0][5]), 1, pl.ySmemBytes(), smemOptin);
+                yf = new LaunchPlan.YFactor(row, sig, mem.alloc(pl.yFactorBytes()), mem.alloc(pl.ySmallBytes()), mem.alloc(pl.ySmallBytes()),
+                        mem.alloc(4L * pl.groups()), group);
+                kernelAccesses(mem, pl, pl.writeY(cfg, yf, lane[0][5]), pl.yGrid(), pl.ySmemBytes(), smemOptin);
             } else {
-                yf = new LaunchPlan.YFactor(row, sig, 0, 0, 0, 0);  // CudaMiBackend.Run.prepareY: the row only
+                yf = new LaunchPlan.YFactor(row, sig, 0, 0, 0, 0, group);  // CudaMiBackend.Run.prepareY: the rows only
             }
         }
         int chunks = (pl.n() + pl.chunk() - 1) / pl.chunk();
@@ -264,7 +281,8 @@ class LaunchPlanTest {
             int s = c * pl.chunk();
             int rows = Math.min(pl.n(), s + pl.chunk()) - s;
             assertTrue((long) rows * pl.m() * pl.esize() <= pl.inputBytes(), "chunk input fits the lane");
-            KernelArgs a = pl.batch(cfg, rows, ln[0], ln[1], rowSigma ? ln[2] : 0, rowSigma && !pl.traj() ? ln[3] : 0, ln[4], ln[5], yf);
+            KernelArgs a = pl.batch(cfg, rows, ln[0], ln[1], rowSigma ? ln[2] : 0, rowSigma && !pl.traj() ? ln[3] : 0, ln[4], ln[5],
+                    yf == null ? null : yf.fromPair(s));
             kernelAccesses(mem, pl, a, pl.gridFor(rows), pl.smemBytes(), smemOptin);
             assertTrue(20L * rows <= pl.outBytes(), "outputs copied back fit");
             rowsDone += rows;
@@ -337,6 +355,48 @@ class LaunchPlanTest {
         assertTrue(!a.covers(b) && !b.covers(a));
         assertTrue(b.covers(new LaneSizes(20, false, 3, 50, 2000)), "paired buffers serve trajectory calls");
         assertTrue(!new LaneSizes(20, false, 3, 50, 2000).covers(b), "trajectory buffers have no y input");
+    }
+
+    /**
+     * Grouped trajectories (every captured layer of a chunk in one call): the y-factor launch factors every group's
+     * row into its own slot, every batch launch reads y_group from its first pair on, and all stays inside its buffers,
+     * for one to many groups, both kernel families, both input types, fixed and per-row widths.
+     */
+    @Test
+    void groupedTrajectoryLaunchesStayInsideTheirBuffers() {
+        KernelConfig fixed = new KernelConfig(50, 1e-3, 1e-6, null);
+        KernelConfig median = new KernelConfig(Double.NaN, 1e-3, 1e-6, v -> 1.0);
+        int cases = 0;
+        for (int m : new int[] {64, 4096, 8192}) {
+            for (int[] shape : new int[][] {{1, 128}, {3, 128}, {32, 128}, {80, 128}, {28, 7}, {5, 20_000}}) {
+                int groups = shape[0];
+                int n = groups * shape[1];
+                for (int esize : new int[] {2, 4}) {
+                    for (boolean lowRank : new boolean[] {true, false}) {
+                        for (boolean rowSigma : new boolean[] {false, true}) {
+                            LaunchPlan pl = LaunchPlan.of(n, m, esize, true, lowRank, CudaMiBackend.threadsFor(m), 232448, smem -> 1, 132,
+                                    80L << 30, Long.MAX_VALUE).grouped(groups);
+                            assertEquals(groups > 1, pl.isGrouped());
+                            simulate(pl, rowSigma ? median : fixed, rowSigma, 232448);
+                            if (lowRank && groups > 1) {
+                                KernelArgs w = pl.writeY(fixed, new LaunchPlan.YFactor(1, 0, 2, 3, 4, 5, 6), 7);
+                                assertEquals(groups, w.n, "one y row per group");
+                                assertEquals(m, w.ldy, "y rows of stride m");
+                            }
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(144, cases);
+        // one group is the plain plan, whatever the mode (every estimate() call goes through grouped(1))
+        LaunchPlan paired = LaunchPlan.of(12, 64, 4, false, true, 32, 232448, smem -> 1, 132, 80L << 30, Long.MAX_VALUE);
+        assertEquals(paired, paired.grouped(1));
+        // a grouped batch without y_group would read slot 0 for every pair: refused before the launch
+        LaunchPlan pl = LaunchPlan.of(12, 64, 4, true, true, 32, 232448, smem -> 1, 132, 80L << 30, Long.MAX_VALUE).grouped(3);
+        KernelArgs b = pl.batch(fixed, 12, 10, 0, 0, 0, 20, 30, new LaunchPlan.YFactor(40, 0, 50, 60, 70, 80, 0));
+        assertEquals(List.of("y_group"), LaunchPlan.missing(b, true));
     }
 
     @Test

@@ -11,6 +11,8 @@ import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.EstimatorParams;
 import dev.mipeaks.mi.EstimatorProvider;
 import dev.mipeaks.mi.EstimatorRegistry;
+import dev.mipeaks.mi.EstimatorSpec;
+import dev.mipeaks.mi.FactorPair;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +62,36 @@ class ReferenceEstimatorTest {
             v[i] = Math.sin(i);
         }
         for (KernelBinding b : KernelBindings.all().values()) {
-            ReferenceEstimator twin = new ReferenceEstimator(b, b.config(null));
+            ReferenceEstimator twin = new ReferenceEstimator(b, b.config(EstimatorRegistry.load().get(b.estimator()).spec().defaults()));
             assertEquals(0.0, twin.estimate(c, v).value(), b.estimator());
             assertEquals(0.0, twin.estimate(v, c).value(), b.estimator());
         }
+    }
+
+    /**
+     * The twin finishes a pair with what the estimator's spec declares, whatever its name: an estimator unknown to the
+     * gpu package (here hsic times two on hsic's kernels) gets its own value, never another estimator's.
+     */
+    @Test
+    void theValueIsTheSpecsNotAChoiceByName() {
+        EstimatorSpec hsic = EstimatorRegistry.load().get("hsic").spec();
+        EstimatorSpec.GpuEntry h = hsic.gpu().orElseThrow();
+        EstimatorSpec doubled = EstimatorSpec.of("hsic-doubled", "test", hsic.parameters())
+                .withGpu(new EstimatorSpec.GpuEntry(h.family(), true, h.config(),
+                        f -> 2 * FactorPair.sumSq(f.cross()) / ((double) f.m() * f.m())));
+        KernelBinding plain = KernelBinding.of(hsic).orElseThrow();
+        KernelBinding twice = KernelBinding.of(doubled).orElseThrow();
+        double[] x = new double[96];
+        double[] y = new double[96];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 40 * Math.sin(0.3 * i);
+            y[i] = 35 * Math.cos(0.2 * i) + i;
+        }
+        double want = new ReferenceEstimator(plain, plain.config(hsic.defaults())).estimate(x, y).value();
+        double got = new ReferenceEstimator(twice, twice.config(doubled.defaults())).estimate(x, y).value();
+        assertTrue(want > 0, "hsic " + want);
+        assertEquals(2 * want, got, 0.0);
+        assertTrue(KernelBinding.of(EstimatorRegistry.load().get("nhsic-ref").spec()).isEmpty(), "a CPU-only estimator has no binding");
+        assertTrue(KernelBindings.forEstimator("no-such-estimator").isEmpty());
     }
 }

@@ -4,6 +4,7 @@ import dev.mipeaks.mi.Estimate;
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.EstimatorParams;
 import dev.mipeaks.mi.EstimatorProvider;
+import dev.mipeaks.mi.EstimatorSpec;
 import dev.mipeaks.mi.ParamSpec;
 import dev.mipeaks.mi.Sigma;
 import java.util.LinkedHashMap;
@@ -77,24 +78,13 @@ public final class ReferenceEstimators {
     }
 
     public static final class NhsicRef implements EstimatorProvider {
-        @Override
-        public String name() {
-            return "nhsic-ref";
-        }
+        private static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic-ref",
+                "dense float64 reference of nhsic (m x m Grams and inverses; O(m^3))",
+                List.of(SIGMA, EPS)).asReference();
 
         @Override
-        public String description() {
-            return "dense float64 reference of nhsic (m x m Grams and inverses; O(m^3))";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(SIGMA, EPS);
-        }
-
-        @Override
-        public boolean isReference() {
-            return true;
+        public EstimatorSpec spec() {
+            return SPEC;
         }
 
         @Override
@@ -111,24 +101,13 @@ public final class ReferenceEstimators {
     }
 
     public static final class HsicRef implements EstimatorProvider {
-        @Override
-        public String name() {
-            return "hsic-ref";
-        }
+        private static final EstimatorSpec SPEC = EstimatorSpec.of("hsic-ref",
+                "dense float64 reference of hsic (biased, mean(KxH * (KyH)^T))",
+                List.of(SIGMA)).asReference();
 
         @Override
-        public String description() {
-            return "dense float64 reference of hsic (biased, mean(KxH * (KyH)^T))";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(SIGMA);
-        }
-
-        @Override
-        public boolean isReference() {
-            return true;
+        public EstimatorSpec spec() {
+            return SPEC;
         }
 
         @Override
@@ -144,24 +123,13 @@ public final class ReferenceEstimators {
     }
 
     public static final class CkaLinearRef implements EstimatorProvider {
-        @Override
-        public String name() {
-            return "cka-linear-ref";
-        }
+        private static final EstimatorSpec SPEC = EstimatorSpec.of("cka-linear-ref",
+                "dense float64 reference of linear CKA (m x m Grams)",
+                List.of()).asReference();
 
         @Override
-        public String description() {
-            return "dense float64 reference of linear CKA (m x m Grams)";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isReference() {
-            return true;
+        public EstimatorSpec spec() {
+            return SPEC;
         }
 
         @Override
@@ -176,24 +144,13 @@ public final class ReferenceEstimators {
     }
 
     public static final class CkaRbfRef implements EstimatorProvider {
-        @Override
-        public String name() {
-            return "cka-rbf-ref";
-        }
+        private static final EstimatorSpec SPEC = EstimatorSpec.of("cka-rbf-ref",
+                "dense float64 reference of RBF CKA (sorted distance list for the median)",
+                List.of()).asReference();
 
         @Override
-        public String description() {
-            return "dense float64 reference of RBF CKA (sorted distance list for the median)";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isReference() {
-            return true;
+        public EstimatorSpec spec() {
+            return SPEC;
         }
 
         @Override
@@ -208,24 +165,13 @@ public final class ReferenceEstimators {
     }
 
     public static final class NhsicPaperF32 implements EstimatorProvider {
-        @Override
-        public String name() {
-            return "nhsic-paper-f32";
-        }
+        private static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic-paper-f32",
+                "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)",
+                List.of(SIGMA, EPS)).asReference();
 
         @Override
-        public String description() {
-            return "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(SIGMA, EPS);
-        }
-
-        @Override
-        public boolean isReference() {
-            return true;
+        public EstimatorSpec spec() {
+            return SPEC;
         }
 
         @Override
