@@ -3,6 +3,7 @@ package dev.mipeaks.analysis;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mipeaks.PyStr;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,7 +86,7 @@ public final class ThinkingTokens {
     public static String key(String text) {
         String t = text.replace("\\n", "\n");
         int i = 0;
-        while (i < t.length() && (t.charAt(i) != '\n' && dev.mipeaks.eval.PyStr.isSpace(t.charAt(i))
+        while (i < t.length() && (t.charAt(i) != '\n' && PyStr.isSpace(t.charAt(i))
                 || t.charAt(i) == 'Ġ')) {
             i++;
         }

@@ -1,5 +1,6 @@
 package dev.mipeaks.eval;
 
+import dev.mipeaks.PyStr;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,6 +1,8 @@
 package dev.mipeaks.eval;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.PyStr;
+import dev.mipeaks.model.ChatTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

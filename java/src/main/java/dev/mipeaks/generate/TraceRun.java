@@ -2,6 +2,7 @@ package dev.mipeaks.generate;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.TrajectoryWriter;
+import dev.mipeaks.model.ChatTemplate;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.MemoryPlan;
 import dev.mipeaks.model.ModelConfig;
@@ -138,7 +139,7 @@ public final class TraceRun {
             if (!java.nio.file.Files.isRegularFile(cfg)) {
                 throw MipeaksException.invalid(cfg + ": no such file, and --chat-template needs its chat_template");
             }
-            text = dev.mipeaks.eval.ChatTemplate.fromTokenizerConfig(cfg).renderUser(text);
+            text = ChatTemplate.fromTokenizerConfig(cfg).renderUser(text);
             special = false; // as transformers' apply_chat_template: the template holds the special tokens
         }
         int[] ids = tok.encode(text, special);

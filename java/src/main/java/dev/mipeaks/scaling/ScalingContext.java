@@ -2,6 +2,7 @@ package dev.mipeaks.scaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.PyStr;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
 import dev.mipeaks.eval.DatasetRecord;
@@ -9,7 +10,6 @@ import dev.mipeaks.eval.Graders;
 import dev.mipeaks.eval.GradingRules;
 import dev.mipeaks.eval.PaperGrader;
 import dev.mipeaks.eval.Prompts;
-import dev.mipeaks.eval.PyStr;
 import dev.mipeaks.eval.Verdict;
 import dev.mipeaks.generate.Generator;
 import dev.mipeaks.model.LlamaModel;

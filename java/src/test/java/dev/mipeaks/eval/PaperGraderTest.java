@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mipeaks.PyStr;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

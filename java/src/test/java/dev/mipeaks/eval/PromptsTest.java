@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.SharedData;
+import dev.mipeaks.model.ChatTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mipeaks.eval;
+package dev.mipeaks.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.mipeaks.eval;
+package dev.mipeaks.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

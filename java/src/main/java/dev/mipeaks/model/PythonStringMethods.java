@@ -1,5 +1,6 @@
-package dev.mipeaks.eval;
+package dev.mipeaks.model;
 
+import dev.mipeaks.PyStr;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.mipeaks.eval;
+package dev.mipeaks;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
