@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.Tensor;
  * keys/values into the SAME cache slot as the normal pass: the cache ends with one entry per position, the one of
  * the final computation (for layer l: keys/values of the second application, i.e. computed from layer l's own
  * output; its query attends to the earlier positions and to that new entry). Layers below l are not recomputed:
- * their input, and so their entries, would be identical. See {@link ReferenceModel} for the same definition
+ * their input, and so their entries, would be identical. See {@code ReferenceModel} (test sources) for the same definition
  * without a cache.
  */
 public final class DecodeSession implements AutoCloseable {

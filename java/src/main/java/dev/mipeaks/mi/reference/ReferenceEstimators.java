@@ -10,19 +10,20 @@ import dev.mipeaks.mi.Sigma;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * The dense references as registered estimators ({@code nhsic-ref}, {@code hsic-ref}, {@code cka-linear-ref},
- * {@code cka-rbf-ref}) and the paper's float32 path ({@code nhsic-paper-f32}), so that any result can be
+ * {@code cka-rbf-ref}; the paper's float32 path {@code nhsic-paper-f32} is {@code mi.torch.NhsicPaperF32}), so that any result can be
  * re-checked from the command line. O(m^3): meant for m up to a few hundred, or patient users.
  */
 public final class ReferenceEstimators {
     private ReferenceEstimators() {
     }
 
-    private static final ParamSpec SIGMA = new ParamSpec("sigma", ParamSpec.Kind.SIGMA, "50",
+    public static final ParamSpec SIGMA = new ParamSpec("sigma", ParamSpec.Kind.SIGMA, "50",
             "Gaussian kernel width, or 'median' (the reference heuristic, per vector)");
-    private static final ParamSpec EPS = new ParamSpec("eps", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-5",
+    public static final ParamSpec EPS = new ParamSpec("eps", ParamSpec.Kind.POSITIVE_DOUBLE, "1e-5",
             "ridge: (Kc + eps*m*I)^-1");
 
     /** The raw vectors are the prepared state: the dense path has nothing to reuse. */
@@ -69,7 +70,19 @@ public final class ReferenceEstimators {
         abstract double value(Raw x, Raw y);
     }
 
-    private static Map<String, Object> params(Object... kv) {
+    /** A dense estimator from a function of the two raw vectors (for references that live elsewhere, e.g. mi.torch). */
+    public static Estimator dense(String name, Map<String, Object> params, Sigma sigma,
+            ToDoubleBiFunction<double[], double[]> value) {
+        return new Dense(name, params, sigma) {
+            @Override
+            double value(Raw x, Raw y) {
+                return value.applyAsDouble(x.v(), y.v());
+            }
+        };
+    }
+
+    /** A parameter map in the given order (name, value, name, value, ...). */
+    public static Map<String, Object> params(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
@@ -159,34 +172,6 @@ public final class ReferenceEstimators {
                 @Override
                 double value(Raw x, Raw y) {
                     return DenseReference.ckaRbf(x.v(), y.v());
-                }
-            };
-        }
-    }
-
-    public static final class NhsicPaperF32 implements EstimatorProvider {
-        private static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic-paper-f32",
-                "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)",
-                List.of(SIGMA, EPS)).asReference();
-
-        @Override
-        public EstimatorSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public Estimator create(EstimatorParams p) {
-            Sigma sigma = p.getSigma("sigma");
-            double eps = p.getDouble("eps");
-            if (sigma.median()) {
-                throw new IllegalArgumentException("nhsic-paper-f32 takes a fixed sigma");
-            }
-            // LibTorch first: without its jars this is a one-line error before any work (PaperTorch needs them)
-            dev.mipeaks.model.NativeRuntime.loadTorch();
-            return new Dense(name(), params("sigma", sigma.json(), "eps", eps), sigma) {
-                @Override
-                double value(Raw x, Raw y) {
-                    return PaperTorch.nhsic(x.v(), y.v(), sigma.value(), eps);
                 }
             };
         }

@@ -1,4 +1,4 @@
-package dev.mipeaks.mi.reference;
+package dev.mipeaks.mi.torch;
 
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
