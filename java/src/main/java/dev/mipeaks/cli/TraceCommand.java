@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mipeaks trace}: generate from a Hugging Face model folder and write the residual stream of chosen layers
  * at every step to a safetensors trajectory. LibTorch and DJL are touched only inside {@link #call()} (through
- * dev.mipeaks.generate.TraceRun), so the other commands run without those jars.
+ * dev.mipeaks.trace.TraceRun), so the other commands run without those jars.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = {"Generate from a Llama/Qwen2 checkpoint and record hidden states per step.",
@@ -95,10 +95,10 @@ public final class TraceCommand implements Callable<Integer> {
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
         runtime.prepare(spec.commandLine().getErr());
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
-        var o = new dev.mipeaks.generate.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
+        var o = new dev.mipeaks.trace.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
                 maxNewTokens, sampling.temperature, sampling.topP, seed, stops, runtime.device,
                 runtime.placement.layersPerDevice, runtime.dtype, stateDtype, runtime.memoryCheck(), out);
-        dev.mipeaks.generate.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        dev.mipeaks.trace.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 

@@ -1,6 +1,11 @@
-package dev.mipeaks.generate;
+package dev.mipeaks.trace;
 
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.generate.CaptureHook;
+import dev.mipeaks.generate.GenerationConfig;
+import dev.mipeaks.generate.GenerationResult;
+import dev.mipeaks.generate.Generator;
+import dev.mipeaks.generate.StepHook;
 import dev.mipeaks.io.TrajectoryWriter;
 import dev.mipeaks.model.ChatTemplate;
 import dev.mipeaks.model.LlamaModel;

@@ -1,4 +1,4 @@
-package dev.mipeaks.generate;
+package dev.mipeaks.trace;
 
 import java.nio.file.Path;
 import java.util.List;
