@@ -88,7 +88,7 @@ class SlurmSuiteIT {
         ExternalTools.assumeAvailable("slurm", missing.isEmpty(),
                 "Slurm is not installed (" + missing + " not found; apt-get install slurm-wlm munge)");
         ExternalTools.assumeAvailable("slurm", root(), "starting slurmd needs root");
-        assertTrue(Files.isRegularFile(ROOT.resolve("java/target/mipeaks.jar")),
+        assertTrue(Files.isRegularFile(ROOT.resolve("java/cli/target/mipeaks.jar")),
                 "the launcher's jar is missing: this test runs after `mvn package` (failsafe)");
 
         String java = ProcessHandle.current().info().command().orElse("java");
