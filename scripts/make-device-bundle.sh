@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds .device/: everything scripts/device-check.sh needs on a bare GPU machine (no network, no Maven, maybe no
-# Java or nvcc): a jlink'ed JRE, the mipeaks jar with its PTX/cubins, only the jars the MI engine needs (picocli,
-# jackson, jcuda with a trimmed linux-x86_64 natives jar: no LibTorch, no tokenizer, no analysis jars), the native
+# Java or nvcc): a jlink'ed JRE, the mipeaks module jars (core with its PTX/cubins, core's test-jar with DeviceCheck,
+# and model/studies/cli for `mipeaks gpu-info`) and only the third-party jars the MI engine needs: the core module's
+# runtime dependencies as Maven resolves them (java/core/target/lib: jackson, jcuda with a trimmed linux-x86_64
+# natives jar) plus picocli for the CLI; no LibTorch, no tokenizer, no analysis jars. The native
 # harness binary, the harness built with each numbered kernel variant of kernels/dev/ and those variants' nhsic
 # modules for the Java backend (bin/variants.tar.gz), and the shared parity
 # data. About 57 MiB (the device tool carries at most 64 MiB); 5-10 minutes on 2 cores.
@@ -11,9 +13,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dev="$root/.device"
 cd "$root"
 
-echo "== build jar + kernels"
-mvn -q -pl java package -DskipTests
-test -f java/target/classes/dev/mipeaks/gpu/kernels/kernels.list || { echo "kernels were not built (nvcc missing?)" >&2; exit 1; }
+echo "== build jars + kernels"
+mvn -q -pl java/cli -am package -DskipTests
+test -f java/core/target/classes/dev/mipeaks/gpu/kernels/kernels.list || { echo "kernels were not built (nvcc missing?)" >&2; exit 1; }
 
 echo "== build native harness"
 cmake -S "$root" -B build/cuda -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -21,12 +23,15 @@ cmake --build build/cuda -j 2 --target mipeaks_check >build/cuda/harness.log 2>&
 
 rm -rf "$dev"
 mkdir -p "$dev/lib" "$dev/bin" "$dev/parity"
-cp java/target/mipeaks.jar "$dev/lib/"
-for pat in 'picocli-*.jar' 'jackson-core-*.jar' 'jackson-databind-*.jar' 'jackson-annotations-*.jar' 'jcuda-[0-9]*.jar'; do
-  for j in java/target/lib/$pat; do cp "$j" "$dev/lib/"; done
+# ours: core (+ its test-jar: DeviceCheck, ReferenceEstimator) and the CLI's modules, without their dependencies
+cp java/core/target/mipeaks-core.jar java/core/target/mipeaks-core-tests.jar java/model/target/mipeaks-model.jar \
+  java/studies/target/mipeaks-studies.jar java/cli/target/mipeaks.jar "$dev/lib/"
+# third party: core's runtime dependencies (Maven's copy-dependencies of java/core) and the CLI's parser
+for j in java/core/target/lib/*.jar java/cli/target/lib/picocli-*.jar; do
+  case "$(basename "$j")" in mipeaks-*|jcuda-natives-*) ;; *) cp "$j" "$dev/lib/" ;; esac
 done
 # natives: only the driver binding (the PTX compiler, runtime and NVRTC bindings are 25 MB we do not use)
-nat="$root/$(ls java/target/lib/jcuda-natives-*-linux-x86_64.jar)"
+nat="$root/$(ls java/core/target/lib/jcuda-natives-*-linux-x86_64.jar)"
 tmp="$(mktemp -d)"
 (cd "$tmp" && unzip -q "$nat" && rm -f lib/libJNvPTXCompiler-* lib/libJCudaRuntime-* lib/libJNvrtc-* && jar --create --file "$dev/lib/$(basename "$nat")" -C "$tmp" .)
 rm -rf "$tmp"
@@ -62,7 +67,7 @@ tar -czf "$dev/bin/variants.tar.gz" -C "$vdir" .
 rm -rf "$vdir"
 # the check script and the dense reference travel too: bash .device/device-check.sh works from a copy of the bundle
 cp scripts/device-check.sh scripts/dense_torch.py "$dev/"
-# the PTX and cubins travel inside mipeaks.jar (dev/mipeaks/gpu/kernels/)
+# the PTX and cubins travel inside mipeaks-core.jar (dev/mipeaks/gpu/kernels/)
 shared="${MIPEAKS_SHARED:-$root/../shared}"
 cp "$shared"/parity/* "$dev/parity/"
 

@@ -2,8 +2,8 @@
 # Builds .device/runtime/: what scripts/runtime/runtime-check.sh needs to check the model runtime on a bare GPU machine
 # (no network, no Maven, no Java): a jlink'ed JRE and the project's jars with the LibTorch natives cut down to the JNI
 # library alone (on the GPU machine it runs against that machine's own CUDA LibTorch, python3's torch/lib: see
-# scripts/runtime/run.sh), the mipeaks jar with its CUDA kernels, the test classes and the JUnit console launcher
-# (GpuRuntimeTest runs there for real), the shared models, MATH-500 and the Llama-3 tokenizer, and the Python
+# scripts/runtime/run.sh), the mipeaks module jars (core with its CUDA kernels), their test-jars and the JUnit
+# console launcher (GpuRuntimeTest runs there for real), the shared models, MATH-500 and the Llama-3 tokenizer, and the Python
 # helpers for the Hugging Face side. About 50 MiB (the device tool carries at most 64 MiB); a few minutes on 2 cores.
 # Usage: scripts/make-runtime-bundle.sh     (from anywhere; needs JDK 17+, Maven, ../shared; nvcc for the MI kernels)
 # On the GPU machine (carry .device/runtime):  OUT=$OUT bash .device/runtime/runtime-check.sh
@@ -14,16 +14,14 @@ out="$root/.device/runtime"
 cd "$root"
 [ -d "$shared/models" ] || { echo "$shared/models missing: the check needs the shared models" >&2; exit 1; }
 
-echo "== build jar (with kernels when nvcc is here) and test classes"
-mvn -q -pl java package -DskipTests
-mvn -q -pl java test-compile
-lib="$root/java/target/lib"
+echo "== build jars (with kernels when nvcc is here) and test-jars"
+mvn -q -pl java/cli -am package -DskipTests
+lib="$root/java/cli/target/lib"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/b/lib" "$work/b/shared/data" "$work/b/shared/tokenizers"
-cp java/target/mipeaks.jar "$work/b/lib/"
-jar --create --file "$work/b/lib/mipeaks-tests.jar" -C java/target/test-classes .
+cp java/cli/target/mipeaks.jar java/*/target/mipeaks-*tests.jar "$work/b/lib/"
 mvn -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4 -DoutputDirectory="$work/b/lib"
-keep='picocli-* jackson-annotations-* jackson-core-* jackson-databind-* javacpp-[0-9]*[0-9].jar pytorch-[0-9]*[0-9].jar
+keep='mipeaks-* picocli-* jackson-annotations-* jackson-core-* jackson-databind-* javacpp-[0-9]*[0-9].jar pytorch-[0-9]*[0-9].jar
       openblas-[0-9]*[0-9].jar api-* gson-* jna-[0-9]* commons-compress-* commons-csv-* slf4j-api-* slf4j-nop-*
       jcuda-[0-9]*[0-9].jar jfreechart-* org.jfree.svg-* '"${EXTRA_JARS:-}"
 for pat in $keep; do for j in $lib/$pat; do [ -f "$j" ] && cp "$j" "$work/b/lib/"; done; done
