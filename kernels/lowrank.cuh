@@ -130,10 +130,8 @@ __device__ __forceinline__ double mp_warp_sum(double v) {
     return v;
 }
 
-// Block-wide (max with smallest index on ties, sum, sum); every thread gets the results.
-__device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, double* red) {
-    const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-    __syncthreads();  // red may still be read from the previous call
+// Warp-wide (max with smallest index on ties, sum, sum); lane 0 gets the results.
+__device__ __forceinline__ void mp_warp_reduce3(double& vmax, int& imax, double& s1, double& s2) {
     for (int o = 16; o > 0; o >>= 1) {
         double ov = __shfl_down_sync(MP_FULL, vmax, o);
         int oi = __shfl_down_sync(MP_FULL, imax, o);
@@ -141,6 +139,13 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
         s1 += __shfl_down_sync(MP_FULL, s1, o);
         s2 += __shfl_down_sync(MP_FULL, s2, o);
     }
+}
+
+// Block-wide (max with smallest index on ties, sum, sum); every thread gets the results.
+__device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, double* red) {
+    const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
+    __syncthreads();  // red may still be read from the previous call
+    mp_warp_reduce3(vmax, imax, s1, s2);
     if (lane == 0) {
         red[4 * w] = vmax; red[4 * w + 1] = (double)imax; red[4 * w + 2] = s1; red[4 * w + 3] = s2;
     }
@@ -150,13 +155,7 @@ __device__ void mp_reduce3(double& vmax, int& imax, double& s1, double& s2, doub
         imax = lane < nw ? (int)red[4 * lane + 1] : 0x7fffffff;
         s1 = lane < nw ? red[4 * lane + 2] : 0.0;
         s2 = lane < nw ? red[4 * lane + 3] : 0.0;
-        for (int o = 16; o > 0; o >>= 1) {
-            double ov = __shfl_down_sync(MP_FULL, vmax, o);
-            int oi = __shfl_down_sync(MP_FULL, imax, o);
-            if (ov > vmax || (ov == vmax && oi < imax)) { vmax = ov; imax = oi; }
-            s1 += __shfl_down_sync(MP_FULL, s1, o);
-            s2 += __shfl_down_sync(MP_FULL, s2, o);
-        }
+        mp_warp_reduce3(vmax, imax, s1, s2);
         if (lane == 0) { red[128] = vmax; red[129] = (double)imax; red[130] = s1; red[131] = s2; }
     }
     __syncthreads();

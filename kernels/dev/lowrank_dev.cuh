@@ -114,7 +114,8 @@ __device__ MP_PHASE void mp_cross_w(const MpSmem& sm, int m, const MpCols& X, co
 // step's reduction). Warp partials go to sm.part[w * rmax + j] and are summed at the next step's reduction (its
 // barriers order them); the last row needs one more pass when the factor stops. No centring pass unless `centre`:
 // otherwise the columns stay uncentred and sm.mu[0..k) holds their means (mp_cross_w centres on the fly).
-// G is bit-identical to mp_factor's (same products, same order of additions).
+// G is bit-identical to mp_factor's (same products, same order of additions). The pivot step (reduction, stop test,
+// pivot row, kernel column) repeats mp_factor's line for line: this variant changes only what the pass accumulates.
 template <int E>
 __device__ MP_PHASE int mp_factor_f(const MpSmem& sm, int m, double sigma, double tol, int rmax, const MpCols& X, double* G,
                            bool centre) {

@@ -213,10 +213,7 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
         need(miss, "y", a.y);
         if (writeY) {
             need(miss, "scratch", a.scratch);
-            need(miss, "yB", a.yB);
-            need(miss, "yG", a.yG);
-            need(miss, "yL", a.yL);
-            need(miss, "y_rank", a.yRank);
+            needYFactor(miss, a);
             return miss;
         }
         need(miss, "x", a.x);
@@ -231,12 +228,17 @@ record LaunchPlan(int n, int m, int esize, boolean traj, boolean lowRank, int th
             if (a.ldy != 0) {  // several y factor slots: every pair names its own
                 need(miss, "y_group", a.yGroup);
             }
-            need(miss, "yB", a.yB);
-            need(miss, "yG", a.yG);
-            need(miss, "yL", a.yL);
-            need(miss, "y_rank", a.yRank);
+            needYFactor(miss, a);
         }
         return miss;
+    }
+
+    /** The y factor's buffers: written by a factor-writing launch, read by a y-factored one. */
+    private static void needYFactor(List<String> miss, KernelArgs a) {
+        need(miss, "yB", a.yB);
+        need(miss, "yG", a.yG);
+        need(miss, "yL", a.yL);
+        need(miss, "y_rank", a.yRank);
     }
 
     private static void need(List<String> miss, String name, long v) {

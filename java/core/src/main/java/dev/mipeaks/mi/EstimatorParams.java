@@ -53,6 +53,13 @@ public final class EstimatorParams {
         return values;
     }
 
+    /** The values as an estimator reports them ({@link Estimator#parameters()}): in declared order, a sigma as its JSON form. */
+    public Map<String, Object> json() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((name, value) -> out.put(name, value instanceof Sigma s ? s.json() : value));
+        return Collections.unmodifiableMap(out);
+    }
+
     private Object require(String name) {
         Object v = values.get(name);
         if (v == null) {

@@ -1,6 +1,5 @@
 package dev.mipeaks.mi;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,41 +25,16 @@ public final class Hsic implements EstimatorProvider {
 
     @Override
     public Estimator create(EstimatorParams params) {
-        return new Impl(params.getSigma("sigma"), params.getDouble("tol"));
+        return new Impl(params.getSigma("sigma"), params.getDouble("tol"), params.json());
     }
 
-    record Side(GaussianFactor factor) implements Estimator.Prepared {
-        @Override
-        public int length() {
-            return factor.length();
-        }
-
-        @Override
-        public int rank() {
-            return factor.rank();
-        }
+    record Side(GaussianFactor factor) implements FactorSide {
     }
 
-    static final class Impl implements Estimator {
-        private final Sigma sigma;
-        private final double tol;
-
-        Impl(Sigma sigma, double tol) {
-            this.sigma = sigma;
-            this.tol = tol;
-        }
-
+    record Impl(Sigma sigma, double tol, Map<String, Object> parameters) implements Estimator {
         @Override
         public String name() {
             return "hsic";
-        }
-
-        @Override
-        public Map<String, Object> parameters() {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("sigma", sigma.json());
-            p.put("tol", tol);
-            return p;
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.mipeaks.mi;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,45 +33,17 @@ public final class Nhsic implements EstimatorProvider {
 
     @Override
     public Estimator create(EstimatorParams params) {
-        return new Impl(params.getSigma("sigma"), params.getDouble("eps"), params.getDouble("tol"));
+        return new Impl(params.getSigma("sigma"), params.getDouble("eps"), params.getDouble("tol"), params.json());
     }
 
     /** Prepared side: centred factor plus the Cholesky factor of B^T B + cI. */
-    record Side(GaussianFactor factor, double[] chol) implements Estimator.Prepared {
-        @Override
-        public int length() {
-            return factor.length();
-        }
-
-        @Override
-        public int rank() {
-            return factor.rank();
-        }
+    record Side(GaussianFactor factor, double[] chol) implements FactorSide {
     }
 
-    static final class Impl implements Estimator {
-        private final Sigma sigma;
-        private final double eps;
-        private final double tol;
-
-        Impl(Sigma sigma, double eps, double tol) {
-            this.sigma = sigma;
-            this.eps = eps;
-            this.tol = tol;
-        }
-
+    record Impl(Sigma sigma, double eps, double tol, Map<String, Object> parameters) implements Estimator {
         @Override
         public String name() {
             return "nhsic";
-        }
-
-        @Override
-        public Map<String, Object> parameters() {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("sigma", sigma.json());
-            p.put("eps", eps);
-            p.put("tol", tol);
-            return p;
         }
 
         @Override

@@ -40,6 +40,30 @@ public interface StepHook {
     default void onFinish(int row, GenerationResult result) {
     }
 
+    /** What {@link #eachLayer} does with one layer's state at one step. */
+    @FunctionalInterface
+    interface LayerState {
+        void accept(Step step, int layer, float[] hidden);
+    }
+
+    /** A hook that requests {@code layers} and hands every step's state of each of them, in that order, to {@code visit}. */
+    static StepHook eachLayer(int[] layers, LayerState visit) {
+        int[] requested = layers.clone();
+        return new StepHook() {
+            @Override
+            public int[] layers() {
+                return requested.clone();
+            }
+
+            @Override
+            public void onStep(Step s) {
+                for (int l : requested) {
+                    visit.accept(s, l, s.hidden(l));
+                }
+            }
+        };
+    }
+
     /**
      * What one step of one row produced.
      *

@@ -113,33 +113,40 @@ public final class ChatTemplate {
     }
 
     private static int closingParen(String s, int open) {
-        int depth = 0;
-        char quote = 0;
-        for (int i = open; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
+        return scanOutsideQuotes(s, open, (i, c, depth) -> depth == 0 && (c == ')' || c == ']' || c == '}'));
     }
 
     private static List<String> splitArgs(String s) {
         List<String> out = new ArrayList<>();
+        int[] start = {0};
+        scanOutsideQuotes(s, 0, (i, c, depth) -> {
+            if (c == ',' && depth == 0) {
+                out.add(s.substring(start[0], i));
+                start[0] = i + 1;
+            }
+            return false;
+        });
+        if (!s.isBlank()) {
+            out.add(s.substring(start[0]));
+        }
+        return out;
+    }
+
+    /** Sees one character outside quotes, with the bracket depth after it; true stops the scan there. */
+    @FunctionalInterface
+    private interface CharVisitor {
+        boolean stopAt(int index, char c, int depth);
+    }
+
+    /**
+     * Walks {@code s} from {@code from}, skipping quoted strings ('...' or "...", with backslash escapes) and
+     * counting bracket depth (an opener counts before it is seen, a closer after); returns the index where the
+     * visitor stops, or -1.
+     */
+    private static int scanOutsideQuotes(String s, int from, CharVisitor visitor) {
         int depth = 0;
         char quote = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
                 if (c == '\\') {
@@ -147,21 +154,22 @@ public final class ChatTemplate {
                 } else if (c == quote) {
                     quote = 0;
                 }
-            } else if (c == '\'' || c == '"') {
+                continue;
+            }
+            if (c == '\'' || c == '"') {
                 quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
                 depth--;
-            } else if (c == ',' && depth == 0) {
-                out.add(s.substring(start, i));
-                start = i + 1;
+            }
+            if (visitor.stopAt(i, c, depth)) {
+                return i;
             }
         }
-        if (!s.isBlank()) {
-            out.add(s.substring(start));
-        }
-        return out;
+        return -1;
     }
 
     /** Reads {@code chat_template}, {@code bos_token}, {@code eos_token} from a tokenizer_config.json. */

@@ -3,7 +3,6 @@ package dev.mipeaks.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.TestMath;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -23,30 +22,26 @@ class Bf16RecipeTest {
     /** Teacher-forced states of the bf16 path on {@code device} against the HF bf16 emulation. */
     static void checkStates(String name, String device) {
         SharedModels.Golden g = SharedModels.golden(name);
-        Path dir = g.dir();
         int[] seq = g.fullSequence();
-        ReferenceModel.Result emu = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF)
+        ReferenceModel.Result emu = ReferenceModel.load(g.dir(), ReferenceModel.Precision.BF16_HF)
                 .forward(seq, Map.of(), ReferenceModel.CacheMode.REPLACE);
-        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
-             DecodeSession s = new DecodeSession(m, 1, seq.length)) {
-            DecodeSession.TeacherForced ours = s.prefillAll(seq);
-            for (int l = 0; l < g.layers(); l++) {
-                double[] o = flat(ours.hidden()[l]);
-                double[] e = flat(emu.hidden()[l]);
-                double[] gold = new double[e.length];
-                for (int pos = 0, k = 0; pos < seq.length; pos++) {
-                    for (int i = 0; i < g.hidden(); i++) {
-                        gold[k++] = g.layerOutput(l, pos, i);
-                    }
+        DecodeSession.TeacherForced ours = GoldenRuns.teacherForced(g, device, "bf16");
+        for (int l = 0; l < g.layers(); l++) {
+            double[] o = flat(ours.hidden()[l]);
+            double[] e = flat(emu.hidden()[l]);
+            double[] gold = new double[e.length];
+            for (int pos = 0, k = 0; pos < seq.length; pos++) {
+                for (int i = 0; i < g.hidden(); i++) {
+                    gold[k++] = g.layerOutput(l, pos, i);
                 }
-                double oursToHf = TestMath.relErr(o, e);
-                double hfToF32 = TestMath.relErr(e, gold);
-                double oursToF32 = TestMath.relErr(o, gold);
-                System.out.printf("%s %s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", device, name, l,
-                        oursToHf, hfToF32, oursToF32);
-                assertTrue(oursToHf <= hfToF32, name + " layer " + l + ": our bf16 states are " + oursToHf
-                        + " from HF bf16, which is " + hfToF32 + " from float64");
             }
+            double oursToHf = TestMath.relErr(o, e);
+            double hfToF32 = TestMath.relErr(e, gold);
+            double oursToF32 = TestMath.relErr(o, gold);
+            System.out.printf("%s %s layer %d: |ours-hf_bf16| %.3e, |hf_bf16-f64| %.3e, |ours-f64| %.3e%n", device, name, l,
+                    oursToHf, hfToF32, oursToF32);
+            assertTrue(oursToHf <= hfToF32, name + " layer " + l + ": our bf16 states are " + oursToHf
+                    + " from HF bf16, which is " + hfToF32 + " from float64");
         }
     }
 
@@ -58,9 +53,8 @@ class Bf16RecipeTest {
     /** Greedy decoding (prefill + cached decode steps) of the bf16 path on {@code device} against the emulation. */
     static void checkGreedy(String name, String device) {
         SharedModels.Golden g = SharedModels.golden(name);
-        Path dir = g.dir();
         int steps = g.greedyIds().length;
-        ReferenceModel hf = ReferenceModel.load(dir, ReferenceModel.Precision.BF16_HF);
+        ReferenceModel hf = ReferenceModel.load(g.dir(), ReferenceModel.Precision.BF16_HF);
         int[] seq = Arrays.copyOf(g.promptIds(), g.promptIds().length + steps);
         int[] hfIds = new int[steps];
         double[] hfMargin = new double[steps];
@@ -73,17 +67,7 @@ class Bf16RecipeTest {
             hfTop[t] = logits[n - 1][hfIds[t]];
             seq[n] = hfIds[t];
         }
-        int[] ours = new int[steps];
-        try (LlamaModel m = LlamaModel.load(dir, new LlamaModel.Options(device, "bf16"));
-             DecodeSession s = new DecodeSession(m, 1, g.promptIds().length + steps)) {
-            DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], null);
-            for (int t = 0; t < steps; t++) {
-                ours[t] = TestMath.argmax(out.logits()[0]);
-                if (t + 1 < steps) {
-                    out = s.decode(new int[] {ours[t]}, new int[0], null);
-                }
-            }
-        }
+        int[] ours = GoldenRuns.greedy(g, device, "bf16", steps, new int[0], (out, t) -> { }).ids();
         int agree = 0;
         while (agree < steps && ours[agree] == hfIds[agree]) {
             agree++;

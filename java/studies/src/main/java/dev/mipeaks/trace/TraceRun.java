@@ -68,7 +68,7 @@ public final class TraceRun {
                 w.metadata("generation", gc.greedy() ? "greedy" : String.format(Locale.ROOT,
                         "temperature %s top_p %s seed %d", gc.temperature(), gc.topP(), gc.seed()));
                 Generator g = new Generator(model, tok);
-                GenerationResult r = g.generate(prompt, gc, List.of(new FiniteCheck(src.dir(), layers,
+                GenerationResult r = g.generate(prompt, gc, List.of(finiteCheck(src.dir(), layers,
                         config.numLayers() - 1), new CaptureHook(w)));
                 if (tok != null) {
                     String text = tok.decode(r.tokens(), false);
@@ -92,38 +92,22 @@ public final class TraceRun {
      * Stops generation at the first NaN or Inf in a captured state (or the last layer's, which every token comes
      * from): the weights hold non-finite values, and a trajectory of NaN states would be no result.
      */
-    private static final class FiniteCheck implements StepHook {
-        private final java.nio.file.Path model;
-        private final int[] layers;
-
-        FiniteCheck(java.nio.file.Path model, int[] captured, int lastLayer) {
-            this.model = model;
-            java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
-            for (int l : captured) {
-                all.add(l);
-            }
-            all.add(lastLayer);
-            this.layers = all.stream().mapToInt(Integer::intValue).toArray();
+    /** Stops generation at the first non-finite state of a captured layer or the last layer, naming both. */
+    private static StepHook finiteCheck(java.nio.file.Path model, int[] captured, int lastLayer) {
+        java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+        for (int l : captured) {
+            all.add(l);
         }
-
-        @Override
-        public int[] layers() {
-            return layers.clone();
-        }
-
-        @Override
-        public void onStep(Step s) {
-            for (int l : layers) {
-                float[] h = s.hidden(l);
-                for (int j = 0; j < h.length; j++) {
-                    if (!Float.isFinite(h[j])) {
-                        throw MipeaksException.invalid(String.format(Locale.ROOT, "--model %s: the state after layer "
-                                + "%d is %s at step %d (entry %d): the weights hold NaN or Inf values (in layer %d or "
-                                + "before); no trajectory written", model, l, h[j], s.step(), j, l));
-                    }
+        all.add(lastLayer);
+        return StepHook.eachLayer(all.stream().mapToInt(Integer::intValue).toArray(), (s, l, h) -> {
+            for (int j = 0; j < h.length; j++) {
+                if (!Float.isFinite(h[j])) {
+                    throw MipeaksException.invalid(String.format(Locale.ROOT, "--model %s: the state after layer "
+                            + "%d is %s at step %d (entry %d): the weights hold NaN or Inf values (in layer %d or "
+                            + "before); no trajectory written", model, l, h[j], s.step(), j, l));
                 }
             }
-        }
+        });
     }
 
     private static int[] prompt(TraceOptions o, Tokenizer tok) {

@@ -59,19 +59,7 @@ public final class RealRun {
             for (DatasetRecord r : ds.records()) {
                 Map<Integer, List<float[]>> states = new LinkedHashMap<>();
                 layerList.forEach(l -> states.put(l, new ArrayList<>()));
-                StepHook capture = new StepHook() {
-                    @Override
-                    public int[] layers() {
-                        return layers.clone();
-                    }
-
-                    @Override
-                    public void onStep(Step s) {
-                        for (int l : layers) {
-                            states.get(l).add(s.hidden(l).clone());
-                        }
-                    }
-                };
+                StepHook capture = StepHook.eachLayer(layers, (s, l, hidden) -> states.get(l).add(hidden.clone()));
                 int[] prompt = tok.encode(r.problem(), false);
                 GenerationResult g = gen.generate(prompt, GenerationConfig.greedy(maxNew), List.of(capture));
                 int[] sol = tok.encode(r.solution(), false);

@@ -90,14 +90,26 @@ public final class ReferenceEstimators {
         return m;
     }
 
-    public static final class NhsicRef implements EstimatorProvider {
-        private static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic-ref",
-                "dense float64 reference of nhsic (m x m Grams and inverses; O(m^3))",
-                List.of(SIGMA, EPS)).asReference();
+    /**
+     * A registered reference estimator: its spec (marked as a reference) from a name, a description and the
+     * parameters; subclasses say how to {@link #create} it.
+     */
+    public abstract static class ReferenceProvider implements EstimatorProvider {
+        private final EstimatorSpec spec;
+
+        protected ReferenceProvider(String name, String description, List<ParamSpec> parameters) {
+            this.spec = EstimatorSpec.of(name, description, parameters).asReference();
+        }
 
         @Override
-        public EstimatorSpec spec() {
-            return SPEC;
+        public final EstimatorSpec spec() {
+            return spec;
+        }
+    }
+
+    public static final class NhsicRef extends ReferenceProvider {
+        public NhsicRef() {
+            super("nhsic-ref", "dense float64 reference of nhsic (m x m Grams and inverses; O(m^3))", List.of(SIGMA, EPS));
         }
 
         @Override
@@ -113,14 +125,9 @@ public final class ReferenceEstimators {
         }
     }
 
-    public static final class HsicRef implements EstimatorProvider {
-        private static final EstimatorSpec SPEC = EstimatorSpec.of("hsic-ref",
-                "dense float64 reference of hsic (biased, mean(KxH * (KyH)^T))",
-                List.of(SIGMA)).asReference();
-
-        @Override
-        public EstimatorSpec spec() {
-            return SPEC;
+    public static final class HsicRef extends ReferenceProvider {
+        public HsicRef() {
+            super("hsic-ref", "dense float64 reference of hsic (biased, mean(KxH * (KyH)^T))", List.of(SIGMA));
         }
 
         @Override
@@ -135,45 +142,25 @@ public final class ReferenceEstimators {
         }
     }
 
-    public static final class CkaLinearRef implements EstimatorProvider {
-        private static final EstimatorSpec SPEC = EstimatorSpec.of("cka-linear-ref",
-                "dense float64 reference of linear CKA (m x m Grams)",
-                List.of()).asReference();
-
-        @Override
-        public EstimatorSpec spec() {
-            return SPEC;
+    public static final class CkaLinearRef extends ReferenceProvider {
+        public CkaLinearRef() {
+            super("cka-linear-ref", "dense float64 reference of linear CKA (m x m Grams)", List.of());
         }
 
         @Override
         public Estimator create(EstimatorParams p) {
-            return new Dense(name(), Map.of(), null) {
-                @Override
-                double value(Raw x, Raw y) {
-                    return DenseReference.ckaLinear(x.v(), y.v());
-                }
-            };
+            return dense(name(), Map.of(), null, DenseReference::ckaLinear);
         }
     }
 
-    public static final class CkaRbfRef implements EstimatorProvider {
-        private static final EstimatorSpec SPEC = EstimatorSpec.of("cka-rbf-ref",
-                "dense float64 reference of RBF CKA (sorted distance list for the median)",
-                List.of()).asReference();
-
-        @Override
-        public EstimatorSpec spec() {
-            return SPEC;
+    public static final class CkaRbfRef extends ReferenceProvider {
+        public CkaRbfRef() {
+            super("cka-rbf-ref", "dense float64 reference of RBF CKA (sorted distance list for the median)", List.of());
         }
 
         @Override
         public Estimator create(EstimatorParams p) {
-            return new Dense(name(), params("sigma", "median-nonzero"), null) {
-                @Override
-                double value(Raw x, Raw y) {
-                    return DenseReference.ckaRbf(x.v(), y.v());
-                }
-            };
+            return dense(name(), params("sigma", "median-nonzero"), null, DenseReference::ckaRbf);
         }
     }
 }

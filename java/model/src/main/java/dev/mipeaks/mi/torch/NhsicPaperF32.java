@@ -2,8 +2,6 @@ package dev.mipeaks.mi.torch;
 
 import dev.mipeaks.mi.Estimator;
 import dev.mipeaks.mi.EstimatorParams;
-import dev.mipeaks.mi.EstimatorProvider;
-import dev.mipeaks.mi.EstimatorSpec;
 import dev.mipeaks.mi.Sigma;
 import dev.mipeaks.mi.reference.ReferenceEstimators;
 import dev.mipeaks.model.NativeRuntime;
@@ -13,14 +11,11 @@ import java.util.List;
  * {@code nhsic-paper-f32}: the paper's dense float32 path ({@link PaperTorch}) as a registered reference estimator.
  * It sits beside the model runtime because it needs LibTorch; the other dense references are in {@code mi.reference}.
  */
-public final class NhsicPaperF32 implements EstimatorProvider {
-    private static final EstimatorSpec SPEC = EstimatorSpec.of("nhsic-paper-f32",
-            "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)",
-            List.of(ReferenceEstimators.SIGMA, ReferenceEstimators.EPS)).asReference();
-
-    @Override
-    public EstimatorSpec spec() {
-        return SPEC;
+public final class NhsicPaperF32 extends ReferenceEstimators.ReferenceProvider {
+    public NhsicPaperF32() {
+        super("nhsic-paper-f32",
+                "the reference's dense float32 computation op for op on LibTorch (inexact; for comparison and timing)",
+                List.of(ReferenceEstimators.SIGMA, ReferenceEstimators.EPS));
     }
 
     @Override
