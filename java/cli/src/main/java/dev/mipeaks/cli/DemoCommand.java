@@ -33,11 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "48", paramLabel = "N", description = "Tokens per problem (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
-    Path javacppCache;
+    @Mixin
+    LibTorchOptions libtorch;
 
     @Option(names = "--force", description = "Write into a non-empty --out folder that holds no demo run (replacing a "
             + "model in OUT/model).")
@@ -49,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        int t = CliChecks.threads(threads, err);
+        int t = libtorch.cpu.resolve(err);
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
         }
@@ -57,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
         OutputPaths.requireFolder("--out", out, force, "a demo run folder", RunLayout.CONFIG, "model/config.json");
         try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
             var o = DemoRun.options(out, seed, maxNewTokens, t, a, force);
-            TraceSupport.prepare(javacppCache, t);
+            libtorch.load(t);
             spec.commandLine().getOut().println(DemoRun.NOTICE);
             dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), err);
             return 0;

@@ -62,10 +62,8 @@ public final class EstimateCommand implements Callable<Integer> {
         String sigma;
     }
 
-    static final class ExecOptions {
-        @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
-        Integer threads;
-
+    /** --threads (an ArgGroup cannot hold a mixin; it inherits it), --device, --out and --quiet. */
+    static final class ExecOptions extends ThreadsOption {
         @Option(names = "--device", paramLabel = "auto|cpu|cuda[:N]", defaultValue = "auto",
                 description = "Where to compute: auto (GPU when usable, else CPU with one notice), cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
         String device;
@@ -82,7 +80,7 @@ public final class EstimateCommand implements Callable<Integer> {
         String name = est.name;
         EstimatorParams parsed = MiBackends.params(name, est.params(est.sigma));
         PrintWriter err = spec.commandLine().getErr();
-        int threads = CliChecks.threads(exec.threads, err);
+        int threads = exec.resolve(err);
         if (exec.out != null) {
             OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
         }

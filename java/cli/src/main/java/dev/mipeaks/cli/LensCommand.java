@@ -1,10 +1,7 @@
 package dev.mipeaks.cli;
 
-import dev.mipeaks.MipeaksException;
-import dev.mipeaks.analysis.AnalysisOptions;
 import dev.mipeaks.analysis.LensRun;
 import dev.mipeaks.analysis.LogitLens;
-import dev.mipeaks.analysis.Peaks;
 import dev.mipeaks.model.ModelSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,22 +39,12 @@ public final class LensCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "L", description = "Only this layer (default: every layer of the run).")
     Integer layer;
 
-    @Option(names = "--top-k", paramLabel = "K", defaultValue = "" + Peaks.DEFAULT_TOP_K,
-            description = "k of the top-k peak rule (default: ${DEFAULT-VALUE}).")
-    int topK;
-
-    @Option(names = "--rule", paramLabel = "iqr|topk|both", defaultValue = "both",
-            description = "Peaks whose lens tokens are counted in lens_tokens.jsonl: top-k when computed (default "
-                    + "both), else iqr.")
-    String rule;
+    @picocli.CommandLine.Mixin
+    PeakRuleOptions peaks;
 
     @Option(names = "--all-steps",
             description = "Apply the lens at every step (lens.jsonl then lists every step's lens id), not only at peaks.")
     boolean allSteps;
-
-    @Option(names = "--include-special",
-            description = "Count special tokens (<|eos|>, ...) in lens_tokens.jsonl (default: left out).")
-    boolean includeSpecial;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the run folder; "
             + "`mipeaks report` shows the lens when it is the run folder).")
@@ -71,10 +58,7 @@ public final class LensCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (topK < 1) {
-            throw MipeaksException.invalid("--top-k must be >= 1, got " + topK);
-        }
-        var options = new AnalysisOptions(topK, AnalysisOptions.parseRules(rule), layer, 1, includeSpecial);
+        var options = peaks.toOptions(layer, 1);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         runtime.prepare(err);

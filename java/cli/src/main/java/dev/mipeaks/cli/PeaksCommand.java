@@ -27,8 +27,8 @@ public final class PeaksCommand implements Callable<Integer> {
             description = "Kernel widths for the sigma sweep, e.g. 50,100,200,400 (numbers or 'median').")
     List<String> sigma;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the sigma sweep (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,7 +38,7 @@ public final class PeaksCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> sigmas = sigma == null ? List.of() : sigma;
-        int t = CliChecks.threads(threads, err);
+        int t = threads.resolve(err);
         var options = analysis.toOptions();
         PeakSummary.write(run, options, RunVocabulary.load(run, err), sigmas, t, out, err);
         return 0;

@@ -26,10 +26,8 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
-            description = "Hugging Face model folder (config.json, safetensors weights, tokenizer.json), or a Hugging "
-                    + "Face id found offline in the local hub cache.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSourceOption model;
 
     @Mixin
     DatasetOptions data;
@@ -70,13 +68,6 @@ public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
-            description = "Model compute dtype (default: f32 on every device; bf16/f16 follow Hugging Face's mixed recipe).")
-    String dtype;
-
     @Option(names = "--state-dtype", defaultValue = "f32", paramLabel = "f32|bf16", converter = StateDtypeConverter.class,
             description = "Storage of hidden states (default: ${DEFAULT-VALUE}); MI is computed on exactly the stored values.")
     dev.mipeaks.io.DType stateDtype;
@@ -93,8 +84,8 @@ public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ModelPlacementOptions placement;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (LibTorch and the CPU MI engine; default: all cores).")
-    Integer threads;
+    @Mixin
+    LibTorchOptions libtorch;
 
     @Option(names = "--shard", paramLabel = "i/n", converter = ShardConverter.class,
             description = "Run only problems k with k %% n == i (join shards with 'mipeaks merge').")
@@ -113,9 +104,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Skip peaks, plots and report.md at the end.")
     boolean noReport;
 
-    @Option(names = "--javacpp-cache", paramLabel = "DIR", description = "Where JavaCPP extracts LibTorch.")
-    Path javacppCache;
-
     @Mixin
     AnalysisCliOptions analysis;
 
@@ -127,15 +115,15 @@ public final class RunCommand implements Callable<Integer> {
         List<String> sweep = sigma != null && sigma.contains(",") ? dev.mipeaks.analysis.SigmaSweep.parseSigmas(sigma)
                 : List.of();
         Map<String, String> p = estimator.params(sweep.isEmpty() ? sigma : sweep.get(0));
-        int t = CliChecks.threads(threads, spec.commandLine().getErr());
+        int t = libtorch.cpu.resolve(spec.commandLine().getErr());
         Path out = output.out;
-        RunOptions o = new RunOptions(dev.mipeaks.model.ModelSource.resolve(model), data.dataset, data.dataDir,
+        RunOptions o = new RunOptions(model.resolve(), data.dataset, data.dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), range.offset, range.limit(), layers, maxNewTokens,
-                estimator.name, p, promptTemplate, !noSpecialTokens, sampling.temperature, sampling.topP, seed,
-                stateDtype, dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
+                estimator.name, p, promptTemplate, !noSpecialTokens, sampling.temperature, sampling.topP, sampling.seed,
+                stateDtype, placement.dtype, device, modelDevice, placement.layersPerDevice, placement.memoryCheck(), t,
                 shard == null ? Shard.ALL : shard, chunk, out, null, !noReport, analysis.toOptions(), output.force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
-        TraceSupport.prepare(javacppCache, t);
+        libtorch.load(t);
         dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (!sweep.isEmpty() && !noReport) {
             dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,

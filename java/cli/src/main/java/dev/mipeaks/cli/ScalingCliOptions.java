@@ -15,10 +15,8 @@ import picocli.CommandLine.Option;
 
 /** The options {@code rr} and {@code ttts} share (a picocli mixin). */
 public final class ScalingCliOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
-            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
-                    + "Hugging Face id found offline in the local hub cache.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSourceOption model;
 
     @picocli.CommandLine.Mixin
     DatasetOptions data;
@@ -48,11 +46,11 @@ public final class ScalingCliOptions {
             throw MipeaksException.invalid("--offset " + range.offset + ": must be >= 0");
         }
         int l = range.limit();
-        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        var source = model.resolve();
         OutputPaths.requireNotInput("--out", output.out, Map.of(source.dir(), "--model"));
         runtime.prepare(err);
         return new dev.mipeaks.scaling.ScalingContext.Options(source, data.dataset, data.dataDir, range.offset, l,
-                promptTemplate, runtime.device, runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(),
+                promptTemplate, runtime.device, runtime.placement.layersPerDevice, runtime.placement.dtype, runtime.memoryCheck(),
                 output.force, rules);
     }
 

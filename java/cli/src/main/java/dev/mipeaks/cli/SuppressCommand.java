@@ -25,10 +25,8 @@ public final class SuppressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
-            description = "Hugging Face model folder with tokenizer.json, or a Hugging Face id found offline in the "
-                    + "local hub cache.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSourceOption model;
 
     @picocli.CommandLine.Mixin
     DatasetOptions data;
@@ -55,9 +53,6 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "The control condition (default: ${DEFAULT-VALUE}: N word-like tokens drawn with --seed, "
                     + "excluding every id of every thinking word).")
     String control;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the random control (and of sampling; default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--prompt-template", paramLabel = "NAME", defaultValue = "deepseek-math",
             description = "Prompt template: " + dev.mipeaks.eval.Prompts.NAMES_HELP + " (default: ${DEFAULT-VALUE}).")
@@ -100,18 +95,18 @@ public final class SuppressCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
-        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        var source = model.resolve();
         Path dir = out != null ? out : Path.of("runs", "suppress-" + source.shortName()
                 + "-" + Path.of(data.dataset).getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", ""));
         int l = range.limit();
-        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, sampling.temperature, sampling.topP, seed); // checks them
+        dev.mipeaks.generate.GenerationConfig.sampling(maxNewTokens, sampling.temperature, sampling.topP, sampling.seed); // checks them
         dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
         runtime.prepare(spec.commandLine().getErr());
-        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, seed,
+        var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, sampling.seed,
                 promptTemplate, maxNewTokens, l, range.offset, batch, sampling.temperature, sampling.topP, runtime.device,
-                runtime.placement.layersPerDevice, runtime.dtype, runtime.memoryCheck(), dir, force);
+                runtime.placement.layersPerDevice, runtime.placement.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {

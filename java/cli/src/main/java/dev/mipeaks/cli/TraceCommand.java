@@ -32,11 +32,8 @@ public final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME[@REV]",
-            description = "Hugging Face model folder (config.json, model.safetensors or sharded, tokenizer.json), or a "
-                    + "Hugging Face id found offline in the local hub cache ($HF_HUB_CACHE, $HF_HOME/hub, "
-                    + "~/.cache/huggingface/hub).")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSourceOption model;
 
     static final class PromptGroup {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer.json).")
@@ -69,9 +66,6 @@ public final class TraceCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the output contains TEXT (repeatable).")
     List<String> stops = new ArrayList<>();
 
@@ -91,13 +85,13 @@ public final class TraceCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
-        var source = dev.mipeaks.model.ModelSource.resolve(model);
+        var source = model.resolve();
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
         runtime.prepare(spec.commandLine().getErr());
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.trace.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
-                maxNewTokens, sampling.temperature, sampling.topP, seed, stops, runtime.device,
-                runtime.placement.layersPerDevice, runtime.dtype, stateDtype, runtime.memoryCheck(), out);
+                maxNewTokens, sampling.temperature, sampling.topP, sampling.seed, stops, runtime.device,
+                runtime.placement.layersPerDevice, runtime.placement.dtype, stateDtype, runtime.memoryCheck(), out);
         dev.mipeaks.trace.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -17,20 +17,27 @@ import org.junit.jupiter.api.io.TempDir;
 class GradeRulesTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A dataset and predictions with one line per case: {id, answer, response}. */
+    static void write(Path data, Path preds, String[][] cases) throws Exception {
+        StringBuilder d = new StringBuilder();
+        StringBuilder p = new StringBuilder();
+        for (String[] c : cases) {
+            d.append(JSON.writeValueAsString(java.util.Map.of("id", c[0], "problem", "p", "answer", c[1]))).append('\n');
+            p.append(JSON.writeValueAsString(java.util.Map.of("id", c[0], "response", c[2]))).append('\n');
+        }
+        Files.writeString(data, d);
+        Files.writeString(preds, p);
+    }
+
     @Test
     void paperRulesAcceptWhatTheStrictOnesReject(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("set.jsonl");
-        Files.writeString(data, String.join("\n",
-                "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"13535\"}",
-                "{\"id\": \"b\", \"problem\": \"p\", \"answer\": \"[1,2]\"}",
-                "{\"id\": \"c\", \"problem\": \"p\", \"answer\": \"5\"}",
-                "{\"id\": \"d\", \"problem\": \"p\", \"answer\": \"7\"}") + "\n");
         Path preds = dir.resolve("preds.jsonl");
-        Files.writeString(preds, String.join("\n",
-                "{\"id\": \"a\", \"response\": \"so \\\\boxed{13,536}\"}",
-                "{\"id\": \"b\", \"response\": \"so \\\\boxed{(1,2)}\"}",
-                "{\"id\": \"c\", \"response\": \"so \\\\boxed{500}\"}",
-                "{\"id\": \"d\", \"response\": \"so \\\\boxed{7}\"}") + "\n");
+        write(data, preds, new String[][] { // id, answer, response
+                {"a", "13535", "so \\boxed{13,536}"},
+                {"b", "[1,2]", "so \\boxed{(1,2)}"},
+                {"c", "5", "so \\boxed{500}"},
+                {"d", "7", "so \\boxed{7}"}});
         CliResult strict = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(),
                 "--out", dir.resolve("s/verdicts.jsonl").toString());
         assertEquals(0, strict.code(), strict.err());
@@ -57,9 +64,8 @@ class GradeRulesTest {
     @Test
     void unknownRulesAreAnInputError(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("set.jsonl");
-        Files.writeString(data, "{\"id\": \"a\", \"problem\": \"p\", \"answer\": \"1\"}\n");
         Path preds = dir.resolve("preds.jsonl");
-        Files.writeString(preds, "{\"id\": \"a\", \"response\": \"1\"}\n");
+        write(data, preds, new String[][] {{"a", "1", "1"}});
         CliResult r = run("grade", "--predictions", preds.toString(), "--dataset", data.toString(), "--rules", "lenient");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--rules lenient: expected strict or paper"), r.err());

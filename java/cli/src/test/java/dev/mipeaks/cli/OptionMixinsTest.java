@@ -13,8 +13,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The option mixins (DatasetOptions, ProblemRangeOptions, EstimatorOptions, OutputOptions, SamplingOptions): each
- * shared option has one wording and one default on every command that takes it.
+ * The option mixins (DatasetOptions, ProblemRangeOptions, EstimatorOptions, OutputOptions, SamplingOptions,
+ * ModelSourceOption, ModelPlacementOptions, ThreadsOption, LibTorchOptions, PeakRuleOptions): each shared option has
+ * one wording and one default on every command that takes it.
  */
 class OptionMixinsTest {
     private static final CommandLine CL = Main.commandLine(new PrintWriter(new StringWriter()),
@@ -55,6 +56,21 @@ class OptionMixinsTest {
         List<String> runFolders = List.of("run", "merge", "rr", "ttts");
         sameEverywhere("--out", runFolders, true, null);
         sameEverywhere("--force", runFolders, false, null);
+    }
+
+    @Test
+    void modelThreadsSeedAndPeakRuleOptionsAreDeclaredOnce() {
+        List<String> models = List.of("run", "trace", "suppress", "rr", "ttts");
+        sameEverywhere("--model", models, true, null);
+        sameEverywhere("--dtype", models, false, null);
+        sameEverywhere("--threads", List.of("run", "demo", "peaks", "estimate", "trace", "suppress", "lens", "rr",
+                "ttts"), false, null);
+        sameEverywhere("--javacpp-cache", List.of("run", "demo", "trace", "lens"), false, null);
+        sameEverywhere("--seed", List.of("run", "trace", "suppress"), false, "0");
+        List<String> peakRules = List.of("peaks", "report", "compare", "run", "merge", "demo", "lens");
+        sameEverywhere("--top-k", peakRules, false, "20");
+        sameEverywhere("--rule", peakRules, false, "both");
+        sameEverywhere("--include-special", peakRules, false, null);
     }
 
     @Test

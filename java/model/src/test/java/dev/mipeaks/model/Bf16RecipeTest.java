@@ -97,22 +97,10 @@ class Bf16RecipeTest {
     }
 
     private static double[] flat(float[][] a) {
-        double[] out = new double[a.length * a[0].length];
-        for (int i = 0, k = 0; i < a.length; i++) {
-            for (float v : a[i]) {
-                out[k++] = v;
-            }
-        }
-        return out;
+        return flat(Arrays.stream(a).map(TestMath::toDoubles).toArray(double[][]::new));
     }
 
     private static double[] flat(double[][] a) {
-        double[] out = new double[a.length * a[0].length];
-        for (int i = 0, k = 0; i < a.length; i++) {
-            for (double v : a[i]) {
-                out[k++] = v;
-            }
-        }
-        return out;
+        return Arrays.stream(a).flatMapToDouble(Arrays::stream).toArray();
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mipeaks.TestMath;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,13 +28,12 @@ class RecyclingTest {
     @EachSharedModel
     void cacheAfterRecycledAndNormalStepsMatchesCacheFreeReference(String name) {
         SharedModels.Golden g = SharedModels.golden(name);
-        Path dir = g.dir();
-        ReferenceModel ref = ReferenceModel.load(dir);
+        ReferenceModel ref = ReferenceModel.load(g.dir());
         int p = g.promptIds().length;
         int layer = ref.config().numLayers() > 2 ? 1 : 0; // a middle layer: later layers carry the difference on
         int recycledPos = p + 3;
         int[] seq = Arrays.copyOf(g.fullSequence(), p + 5);
-        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+        try (LlamaModel m = ours(g);
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
             s.prefill(new int[][] {g.promptIds()}, new int[0], null);
             for (int pos = p; pos < recycledPos; pos++) {
@@ -79,10 +77,9 @@ class RecyclingTest {
     @ValueSource(strings = {"tiny-qwen2", "tiny-llama31"})
     void recyclingAtTheFirstStepRecomputesTheLastPromptPosition(String name) {
         SharedModels.Golden g = SharedModels.golden(name);
-        Path dir = g.dir();
-        ReferenceModel ref = ReferenceModel.load(dir);
+        ReferenceModel ref = ReferenceModel.load(g.dir());
         int p = g.promptIds().length;
-        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+        try (LlamaModel m = ours(g);
              DecodeSession s = new DecodeSession(m, 1, p + 1)) {
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], logits -> 0);
             ReferenceModel.Result r = ref.forward(g.promptIds(), Map.of(p - 1, 0), REPLACE);
@@ -96,8 +93,7 @@ class RecyclingTest {
     @ValueSource(strings = {"tiny-qwen2", "tiny-llama31"})
     void everyStepRecycledFollowsTheReference(String name) {
         SharedModels.Golden g = SharedModels.golden(name);
-        Path dir = g.dir();
-        ReferenceModel ref = ReferenceModel.load(dir);
+        ReferenceModel ref = ReferenceModel.load(g.dir());
         int layer = ref.config().numLayers() - 1;
         int steps = 6;
         int[] seq = g.promptIds().clone();
@@ -110,7 +106,7 @@ class RecyclingTest {
             seq = Arrays.copyOf(seq, seq.length + 1);
             seq[seq.length - 1] = want[t];
         }
-        try (LlamaModel m = LlamaModel.load(dir, LlamaModel.Options.defaults());
+        try (LlamaModel m = ours(g);
              DecodeSession s = new DecodeSession(m, 1, seq.length)) {
             int[] got = new int[steps];
             DecodeSession.Output out = s.prefill(new int[][] {g.promptIds()}, new int[0], logits -> layer);
@@ -122,6 +118,11 @@ class RecyclingTest {
             }
             assertEquals(Arrays.toString(want), Arrays.toString(got));
         }
+    }
+
+    /** Our model, from the golden's folder. */
+    private static LlamaModel ours(SharedModels.Golden g) {
+        return LlamaModel.load(g.dir(), LlamaModel.Options.defaults());
     }
 
     private static void assertCacheMatches(KvCache cache, ReferenceModel.Result r, int slots, String when) {

@@ -38,15 +38,18 @@ class ThinkingTokensTest {
         assertEquals("\nSo", ThinkingTokens.key("\t\nSo"));
     }
 
+    /** The tokens seen at peaks, given as pairs: word (String), token id (int). */
+    static ThinkingTokens seen(Object... wordIdPairs) {
+        ThinkingTokens t = new ThinkingTokens();
+        for (int i = 0; i < wordIdPairs.length; i += 2) {
+            t.add((String) wordIdPairs[i], (Integer) wordIdPairs[i + 1]);
+        }
+        return t;
+    }
+
     @Test
     void countsSortsAndFindsVocabularyIds() {
-        ThinkingTokens t = new ThinkingTokens();
-        t.add(" So", 1);
-        t.add("So", 0);
-        t.add(" So", 1);
-        t.add("Wait", 3);
-        t.add("\n\n", 7);
-        t.add(" ", 4);
+        ThinkingTokens t = seen(" So", 1, "So", 0, " So", 1, "Wait", 3, "\n\n", 7, " ", 4);
         assertEquals(6, t.total());
 
         List<ThinkingTokens.Row> withVocab = t.rows(FAKE);
@@ -68,13 +71,8 @@ class ThinkingTokensTest {
 
     @Test
     void undecodableTokensGetOneRowPerIdNotOneLumpedRow() {
-        ThinkingTokens t = new ThinkingTokens();
-        t.add("\uFFFD", 4);
-        t.add("\uFFFD", 4);
-        t.add("\uFFFD", 5);
-        t.add("", 7);
-        t.add("", 300);           // beyond the vocabulary (a random model's id): still listed with its id
-        t.add(" So", 1);
+        // id 300 is beyond the vocabulary (a random model's id): still listed with its id
+        ThinkingTokens t = seen("\uFFFD", 4, "\uFFFD", 4, "\uFFFD", 5, "", 7, "", 300, " So", 1);
         for (Vocabulary v : new Vocabulary[] {null, WITH_SPECIAL}) {
             List<ThinkingTokens.Row> rows = t.rows(v);
             assertEquals(List.of("\uFFFD", "", "", "So", "\uFFFD"), rows.stream().map(ThinkingTokens.Row::word).toList(),
