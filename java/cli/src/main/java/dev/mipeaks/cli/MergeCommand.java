@@ -49,7 +49,7 @@ public final class MergeCommand implements Callable<Integer> {
         if (!noPeaks && !RunReader.open(out).okEntries().isEmpty()) {
             RunOutputs.Written w;
             try (FolderLock lock = FolderLock.acquire(out, "merge", err)) {
-                w = RunOutputs.peaks(out, options, RunVocabulary.load(out, err), List.of(), null, 1);
+                w = RunOutputs.peaks(out, options, dev.mipeaks.analysis.RunVocabulary.load(out, err), List.of(), null, 1);
             }
             dev.mipeaks.analysis.PeakSummary.print(stdout, w.analysis(), w.tokens());
             stdout.println("wrote " + out.resolve(RunLayout.PEAKS) + " and stats; 'mipeaks report " + out

@@ -40,7 +40,7 @@ public final class PeaksCommand implements Callable<Integer> {
         List<String> sigmas = sigma == null ? List.of() : sigma;
         int t = threads.resolve(err);
         var options = analysis.toOptions();
-        PeakSummary.write(run, options, RunVocabulary.load(run, err), sigmas, t, out, err);
+        PeakSummary.write(run, options, dev.mipeaks.analysis.RunVocabulary.load(run, err), sigmas, t, out, err);
         return 0;
     }
 }

@@ -46,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<Integer> requested = ReportHtml.parseLayers(htmlLayers, runLayers);
         RunOutputs.Written w;
         try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
-            w = RunOutputs.report(run, analysis.toOptions(), RunVocabulary.load(run, err), requested);
+            w = RunOutputs.report(run, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(run, err), requested);
         }
         String warn = w.analysis().topKWarning();
         if (warn != null) {

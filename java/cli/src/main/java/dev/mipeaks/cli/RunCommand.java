@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
         libtorch.load(t);
         dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (!sweep.isEmpty() && !noReport) {
-            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
+            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().flush();
         }

@@ -1,7 +1,5 @@
-package dev.mipeaks.cli;
+package dev.mipeaks.analysis;
 
-import dev.mipeaks.analysis.RunReader;
-import dev.mipeaks.analysis.Vocabulary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -12,11 +10,11 @@ import java.nio.file.Path;
  * machine: stats.json and the report say the ids are those seen at peaks), and null with a one-line note when the
  * folder is here but its tokenizer cannot be loaded (no tokenizer.json, or the MI-engine-only classpath).
  */
-final class RunVocabulary {
+public final class RunVocabulary {
     private RunVocabulary() {
     }
 
-    static Vocabulary load(Path runDir, PrintWriter err) {
+    public static Vocabulary load(Path runDir, PrintWriter err) {
         String model = RunReader.open(runDir).config().model();
         try {
             Path dir;
