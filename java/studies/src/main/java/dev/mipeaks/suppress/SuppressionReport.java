@@ -1,7 +1,5 @@
 package dev.mipeaks.suppress;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.analysis.TokenText;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.io.AtomicFiles;
@@ -42,7 +40,7 @@ public final class SuppressionReport {
     static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         Path m = dir.resolve(METRICS);
-        AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics(s)) + "\n");
+        AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(SuppressionMetrics.of(s)) + "\n");
         files.add(m);
         files.addAll(Figure.single(chart(s), 760, 480).save(dir.resolve("plots"), PLOT));
         Path r = dir.resolve(REPORT);
@@ -61,67 +59,6 @@ public final class SuppressionReport {
             }
         }
         return out;
-    }
-
-    static ObjectNode metrics(SuppressionRun.Summary s) {
-        SuppressionRun.Options o = s.options();
-        ObjectNode root = RunFolder.JSON.createObjectNode();
-        root.put("model", o.model().recorded());
-        root.put("dataset", s.datasetName());
-        root.put("problems", s.problems());
-        root.put("offset", o.offset());
-        root.put("thinking_token_source", o.tokens());   // as ttts names it; config.json keeps "tokens" (identity)
-        root.put("control", o.control());
-        root.put("seed", o.seed());
-        root.put("prompt_template", o.promptTemplate());
-        root.put("max_new_tokens", o.maxNewTokens());
-        root.put("temperature", o.temperature());
-        root.put("top_p", o.topP());
-        ArrayNode counts = root.putArray("counts");
-        s.plan().counts().forEach(counts::add);
-        root.put("random_pool", s.plan().control().poolSize());
-        root.put("random_excluded_words", s.plan().control().excludedWords());
-        root.put("thinking_ids_excluded_from_control", s.plan().thinkingIds().cardinality());
-        ObjectNode conds = root.putObject("conditions");
-        for (SuppressionRun.Arm a : s.arms()) {
-            Condition c = a.condition();
-            ObjectNode byN = conds.has(c.name()) ? (ObjectNode) conds.get(c.name()) : conds.putObject(c.name());
-            ObjectNode o2 = byN.putObject(Integer.toString(c.n()));
-            o2.put("file", c.fileName());
-            o2.put("correct", a.correct());
-            o2.put("total", a.total());
-            if (a.total() > 0) {
-                o2.put("accuracy", a.accuracy());
-                o2.put("mean_generated_tokens", (double) a.tokens() / a.total());
-            } else {
-                o2.putNull("accuracy");
-                o2.putNull("mean_generated_tokens");
-            }
-            o2.put("stopped_by_max_new_tokens", a.stoppedByLength());
-            o2.put("rules", "strict");
-            ObjectNode paper = o2.putObject("paper_rules");
-            paper.put("correct", a.paperCorrect());
-            paper.put("total", a.paperTotal());
-            if (a.paperTotal() > 0) {
-                paper.put("accuracy", a.paperAccuracy());
-            } else {
-                paper.putNull("accuracy");
-            }
-            ArrayNode w = o2.putArray("words");
-            c.words().forEach(w::add);
-            ArrayNode u = o2.putArray("unmapped_words");
-            c.unmapped().forEach(u::add);
-            ArrayNode ids = o2.putArray("ids");
-            for (int id : c.ids()) {
-                ids.add(id);
-            }
-        }
-        ObjectNode speed = root.putObject("this_invocation");
-        speed.put("generated_tokens", s.generated());
-        speed.put("generation_seconds", s.generationNanos() / 1e9);
-        speed.put("tokens_per_second", s.tokensPerSecond());
-        speed.put("decode_tokens_per_second", s.decodeTokensPerSecond());
-        return root;
     }
 
     static JFreeChart chart(SuppressionRun.Summary s) {

@@ -1,7 +1,6 @@
 package dev.mipeaks.suppress;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
@@ -142,7 +141,7 @@ public final class SuppressionRun {
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
             OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
             try (RunFolder folder = RunFolder.open(o.out(), FOLDER, o.force(), err)) {
-                folder.claim(config(o, data, table));
+                folder.claim(SuppressionConfig.of(o, data, table).toJson());
                 return run(o, folder, session, data, template, special, gc, plan, out, err);
             }
         }
@@ -201,7 +200,8 @@ public final class SuppressionRun {
                             generated += g.tokens().length;
                             String text = tok.decode(g.tokens(), true);
                             Map<GradingRules, Verdict> vs = graders.gradeAll(text, batch.get(i).answer());
-                            folder.append(c.fileName(), line(c, batch.get(i), g, text, vs));
+                            folder.append(c.fileName(), RunFolder.JSON.valueToTree(
+                                    SuppressionLine.of(c, batch.get(i), g, text, vs)));
                         }
                         count += batch.size();
                         progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
@@ -272,51 +272,16 @@ public final class SuppressionRun {
         return n;
     }
 
-    /** A result line: the strict verdict at the top (it decides the arm's accuracy), both under "by_rules". */
-    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text,
-                                   Map<GradingRules, Verdict> vs) {
-        ObjectNode o = RunFolder.JSON.createObjectNode();
-        o.put("index", r.index());
-        o.put("id", r.id());
-        o.put("condition", c.name());
-        o.put("n", c.n());
-        o.put("answer", r.answer());
-        VerdictFields.put(o, GradingRules.STRICT, vs);
-        o.put("prompt_tokens", g.promptIds().length);
-        o.put("generated_tokens", g.tokens().length);
-        o.put("stop_reason", g.stopReason().label());
-        o.put("response", text);
-        return o;
-    }
-
     /** An arm's accuracy over the selected problems, from its results file. */
     static Arm arm(Condition c, Map<Integer, JsonNode> lines, Dataset data) {
-        int correct = 0;
-        int total = 0;
-        long tokens = 0;
-        int byLength = 0;
-        int paperCorrect = 0;
-        int paperTotal = 0;
-        for (DatasetRecord r : data.records()) {
-            JsonNode n = lines.get(r.index());
-            if (n == null) {
-                continue;
-            }
-            total++;
-            if (n.path("correct").asBoolean()) {
-                correct++;
-            }
-            Verdict paper = VerdictFields.read(n, GradingRules.PAPER, r.answer());
-            if (paper != null) {
-                paperTotal++;
-                paperCorrect += paper.correct() ? 1 : 0;
-            }
-            tokens += generatedTokens(n);
-            if ("max_new_tokens".equals(n.path("stop_reason").asText())) {
-                byLength++;
-            }
-        }
-        return new Arm(c, correct, total, tokens, byLength, paperCorrect, paperTotal);
+        List<DatasetRecord> done = data.records().stream().filter(r -> lines.containsKey(r.index())).toList();
+        List<JsonNode> ls = done.stream().map(r -> lines.get(r.index())).toList();
+        List<Verdict> paper = done.stream().map(r -> VerdictFields.read(lines.get(r.index()), GradingRules.PAPER,
+                r.answer())).filter(java.util.Objects::nonNull).toList();
+        return new Arm(c, (int) ls.stream().filter(n -> n.path("correct").asBoolean()).count(), ls.size(),
+                ls.stream().mapToLong(SuppressionRun::generatedTokens).sum(),
+                (int) ls.stream().filter(n -> "max_new_tokens".equals(n.path("stop_reason").asText())).count(),
+                (int) paper.stream().filter(Verdict::correct).count(), paper.size());
     }
 
     /** A line's count of generated tokens; lines written before the field names were unified call it "tokens". */
@@ -346,10 +311,6 @@ public final class SuppressionRun {
         err.flush();
     }
 
-    /**
-     * Writes config.json on the first invocation; later invocations (resuming, or extending the sweep to more N or
-     * more problems) must have the same settings, since finished lines are reused as they are.
-     */
     /** The finished lines of a condition's file by problem index (a later line for the same index wins). */
     static Map<Integer, JsonNode> byIndex(RunFolder folder, String file) {
         Map<Integer, JsonNode> out = new TreeMap<>();
@@ -363,22 +324,5 @@ public final class SuppressionRun {
             out.put(idx.asInt(), lines.get(i));
         }
         return out;
-    }
-
-    /** config.json of a suppression run: every setting that decides its lines. */
-    static ObjectNode config(Options o, Dataset data, TokenTable table) {
-        ObjectNode want = RunFolder.JSON.createObjectNode();
-        o.model().describe(want);
-        want.put("dataset", data.source().toAbsolutePath().normalize().toString());
-        want.put("tokens", table.source().startsWith("table ")
-                ? "table " + Path.of(table.source().substring(6)).toAbsolutePath().normalize() : "list " + table.words());
-        want.put("control", o.control());
-        want.put("seed", o.seed());
-        want.put("prompt_template", o.promptTemplate());
-        want.put("max_new_tokens", o.maxNewTokens());
-        want.put("temperature", o.temperature());
-        want.put("top_p", o.topP());
-        want.put("dtype", o.dtype() == null ? "default" : o.dtype());
-        return want;
     }
 }
