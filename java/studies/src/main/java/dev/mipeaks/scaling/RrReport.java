@@ -86,31 +86,33 @@ public final class RrReport {
     }
 
     static Comparison compare(List<JsonNode> lines, Baseline b, GradingRules rules) {
-        int n = 0;
-        int rc = 0;
-        int gc = 0;
-        int onlyR = 0;
-        int onlyG = 0;
+        List<JsonNode> shared = lines.stream().filter(l -> b.lines().containsKey(l.path("index").asInt())).toList();
+        List<JsonNode> greedy = shared.stream().map(l -> b.lines().get(l.path("index").asInt())).toList();
+        boolean[] r = correct(shared, rules);
+        boolean[] g = correct(greedy, rules);
+        int[] counts = new int[4]; // recycled correct, greedy correct, only recycled, only greedy
         int same = 0;
-        long rt = 0;
-        long gt = 0;
-        for (JsonNode l : lines) {
-            JsonNode g = b.lines().get(l.path("index").asInt());
-            if (g == null) {
-                continue;
-            }
-            n++;
-            boolean r = headline(l, rules).path("correct").asBoolean();
-            boolean gr = headline(g, rules).path("correct").asBoolean();
-            rc += r ? 1 : 0;
-            gc += gr ? 1 : 0;
-            onlyR += r && !gr ? 1 : 0;
-            onlyG += gr && !r ? 1 : 0;
-            same += l.path("token_ids").equals(g.path("token_ids")) ? 1 : 0;
-            rt += l.path("generated_tokens").asLong();
-            gt += g.path("generated_tokens").asLong();
+        for (int i = 0; i < r.length; i++) {
+            counts[0] += r[i] ? 1 : 0;
+            counts[1] += g[i] ? 1 : 0;
+            counts[2] += r[i] && !g[i] ? 1 : 0;
+            counts[3] += g[i] && !r[i] ? 1 : 0;
+            same += shared.get(i).path("token_ids").equals(greedy.get(i).path("token_ids")) ? 1 : 0;
         }
-        return new Comparison(b.dir(), n, rc, gc, onlyR, onlyG, same, rt, gt);
+        return new Comparison(b.dir(), shared.size(), counts[0], counts[1], counts[2], counts[3], same,
+                generated(shared), generated(greedy));
+    }
+
+    private static boolean[] correct(List<JsonNode> lines, GradingRules rules) {
+        boolean[] out = new boolean[lines.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = headline(lines.get(i), rules).path("correct").asBoolean();
+        }
+        return out;
+    }
+
+    private static long generated(List<JsonNode> lines) {
+        return lines.stream().mapToLong(l -> l.path("generated_tokens").asLong()).sum();
     }
 
     /**

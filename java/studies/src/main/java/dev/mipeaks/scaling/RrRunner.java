@@ -203,7 +203,8 @@ public final class RrRunner {
                     String response = ctx.text(oc.tokens());
                     Map<GradingRules, Verdict> vs = ctx.grade(response, r);
                     Verdict v = vs.get(ctx.rules());
-                    folder.append(RunFolder.RESULTS, line(r, oc, response, ctx.rules(), vs));
+                    folder.append(RunFolder.RESULTS, RunFolder.JSON.valueToTree(RrLine.of(r, oc, response,
+                            ctx.rules(), vs)));
                     progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
                     finished++;
                     progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
@@ -225,30 +226,5 @@ public final class RrRunner {
             stdout.flush();
             return t;
         }
-    }
-
-    static ObjectNode line(DatasetRecord r, Outcome oc, String response, GradingRules headline,
-                           Map<GradingRules, Verdict> verdicts) {
-        ObjectNode o = RunFolder.JSON.createObjectNode();
-        Grading.putRecord(o, r);
-        o.put("response", response);
-        Grading.putVerdicts(o, headline, verdicts);
-        o.put("prompt_tokens", oc.prompt().length);
-        o.put("generated_tokens", oc.tokens().length);
-        o.put("recycled_steps", oc.recycledSteps());
-        o.put("regular_steps", oc.regularSteps());
-        o.put("trigger_candidates", oc.triggerCandidates());
-        ArrayNode at = o.putArray("recycled_at");
-        for (int s : oc.recycledAt()) {
-            at.add(s);
-        }
-        o.put("stop_reason", oc.stopReason().label());
-        o.put("prefill_ms", oc.prefillNanos() / 1e6);
-        o.put("decode_ms", oc.decodeNanos() / 1e6);
-        ArrayNode ids = o.putArray("token_ids");
-        for (int id : oc.tokens()) {
-            ids.add(id);
-        }
-        return o;
     }
 }
