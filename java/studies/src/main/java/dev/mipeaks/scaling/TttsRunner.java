@@ -1,6 +1,11 @@
 package dev.mipeaks.scaling;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
@@ -292,32 +297,28 @@ public final class TttsRunner {
         return new Cell(budget, p2, ctx, generate(g, ctx, FINAL_TOKENS));
     }
 
-    public static ObjectNode config(ScalingContext ctx, Options o) {
-        ObjectNode c = RunFolder.JSON.createObjectNode();
-        c.put("command", "ttts");
-        ctx.describe(c);
-        ArrayNode t = c.putArray("thinking_tokens");
-        o.tokens().forEach(t::add);
-        c.put("thinking_token_source", o.tokenSource());
-        ArrayNode b = c.putArray("budgets");
-        for (int x : o.budgets()) {
-            b.add(x);
-        }
-        c.put("base_budget", o.baseBudget());
-        c.put("baseline", o.baseline());
-        c.put("final_prompt", FINAL_PROMPT);
-        c.put("final_tokens", FINAL_TOKENS);
-        if (o.context() == Context.TEXT) {
-            // absent under ids: folders written before --context existed joined ids, and resume under --context ids
-            c.put("context", o.context().label());
-        }
-        return c;
+    /**
+     * config.json: everything that decides the results ({@code context} only under text: folders written before
+     * --context existed joined ids, and resume under --context ids), then {@link RunFolder#INFO} (informational).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"command", "setting", "thinking_tokens", "thinking_token_source", "budgets", "base_budget",
+            "baseline", "final_prompt", "final_tokens", "context", RunFolder.INFO})
+    public record Config(String command, @JsonUnwrapped ScalingContext.Setting setting, List<String> thinkingTokens,
+                         String thinkingTokenSource, int[] budgets, int baseBudget, boolean baseline,
+                         String finalPrompt, int finalTokens, @JsonInclude(JsonInclude.Include.NON_NULL) String context,
+                         JsonNode runInfo) {
+    }
+
+    public static Config config(ScalingContext.Setting setting, Options o, JsonNode runInfo) {
+        return new Config("ttts", setting, o.tokens(), o.tokenSource(), o.budgets(), o.baseBudget(),
+                o.baseline(), FINAL_PROMPT, FINAL_TOKENS, o.context() == Context.TEXT ? o.context().label() : null,
+                runInfo);
     }
 
     public static TttsReport.Result run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
                                         PrintWriter err) throws IOException {
-        ObjectNode cfg = config(ctx, o);
-        cfg.set(RunFolder.INFO, info);
+        ObjectNode cfg = RunFolder.JSON.valueToTree(config(ctx.setting(), o, info));
         try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
             folder.claim(cfg);
             // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
