@@ -199,43 +199,7 @@ public final class RrReport {
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);
         List<String> warnings = warnings(cfg, t);
-        ObjectNode m = RunFolder.JSON.createObjectNode();
-        m.put("command", "rr");
-        m.put("problems", t.problems());
-        m.put("rules", rules.label());
-        m.put("accuracy", t.summary().overall().accuracy());
-        m.put("correct", t.summary().overall().correct());
-        m.set("grades", RunFolder.JSON.valueToTree(t.summary().toJson()));
-        ObjectNode accBy = m.putObject("accuracy_by_rules");
-        ObjectNode gradesBy = m.putObject("grades_by_rules");
-        t.byRules().forEach((r, g) -> {
-            accBy.put(r.label(), g.overall().accuracy());
-            gradesBy.set(r.label(), RunFolder.JSON.valueToTree(g.toJson()));
-        });
-        m.put("generated_tokens", t.generated());
-        m.put("recycled_steps", t.recycled());
-        m.put("regular_steps", t.regular());
-        m.put("trigger_candidates", t.candidates());
-        m.put("recycled_fraction_of_steps", t.generated() == 0 ? 0 : (double) t.recycled() / t.generated());
-        m.put("recycled_fraction_of_candidates", t.candidates() == 0 ? 0 : (double) t.recycled() / t.candidates());
-        m.put("mean_generated_tokens", t.problems() == 0 ? 0 : (double) t.generated() / t.problems());
-        m.set("stop_reasons", RunFolder.JSON.valueToTree(t.stopReasons()));
-        m.put("generation_seconds", t.decodeSeconds());
-        m.put("tokens_per_second", t.tokensPerSecond());
-        m.put("triggers_fired", t.candidates() > 0);
-        m.set("warnings", RunFolder.JSON.valueToTree(warnings));
-        if (cmp != null) {
-            ObjectNode bo = m.putObject("baseline");
-            bo.put("folder", cmp.baseline().toString());
-            bo.put("rules", rules.label());
-            bo.put("problems", cmp.problems());
-            bo.put("recycled_correct", cmp.recycledCorrect());
-            bo.put("greedy_correct", cmp.greedyCorrect());
-            bo.put("only_recycled_correct", cmp.onlyRecycled());
-            bo.put("only_greedy_correct", cmp.onlyGreedy());
-            bo.put("identical_outputs", cmp.identical());
-        }
-        folder.writeJson(RunFolder.METRICS, m);
+        folder.writeJson(RunFolder.METRICS, RrMetrics.of(t, rules, warnings, cmp));
         folder.writeText(RunFolder.REPORT, markdown(cfg, t, lines, warnings, cmp));
         return t;
     }
