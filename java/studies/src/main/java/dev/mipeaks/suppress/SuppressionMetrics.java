@@ -55,7 +55,8 @@ public record SuppressionMetrics(String model, String dataset, int problems, int
                         double decodeTokensPerSecond) {
     }
 
-    static SuppressionMetrics of(SuppressionRun.Summary s) {
+    /** The metrics of a finished sweep. */
+    public static SuppressionMetrics of(SuppressionRun.Summary s) {
         SuppressionRun.Options o = s.options();
         Map<String, Map<String, ArmMetrics>> conds = new LinkedHashMap<>();
         for (SuppressionRun.Arm a : s.arms()) {

@@ -37,8 +37,8 @@ import java.util.function.UnaryOperator;
 /**
  * The work of {@code mipeaks suppress}: generation with the logits of chosen words' ids set to -inf at every step,
  * for the top N thinking words and for N random word-like tokens, over a dataset, graded. Writes into the output
- * folder one resumable JSONL per arm ({@link Condition#fileName()}), then metrics.json, report.md and the
- * accuracy-vs-N plot ({@link SuppressionReport}).
+ * folder one resumable JSONL per arm ({@link Condition#fileName()}), then its outputs (metrics.json, report.md and
+ * the accuracy-vs-N plot: dev.mipeaks.report.SuppressionReport, passed in by the caller).
  */
 public final class SuppressionRun {
     private SuppressionRun() {
@@ -103,7 +103,17 @@ public final class SuppressionRun {
         }
     }
 
-    public static Summary run(Options o, PrintWriter out, PrintWriter err) throws IOException {
+    /** Writes a finished sweep's outputs (metrics, report, plot) into its folder; returns the files written. */
+    @FunctionalInterface
+    public interface Outputs {
+        List<Path> write(Summary s, Path dir) throws IOException;
+    }
+
+    /**
+     * Runs the sweep into {@code o.out()} and, still holding the folder, writes its outputs with {@code outputs}
+     * (dev.mipeaks.report.SuppressionReport::write: the report package sits above this one).
+     */
+    public static Summary run(Options o, Outputs outputs, PrintWriter out, PrintWriter err) throws IOException {
         if (!"random".equals(o.control())) {
             throw MipeaksException.invalid("--control " + o.control() + ": only 'random' is implemented");
         }
@@ -142,7 +152,9 @@ public final class SuppressionRun {
             OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
             try (RunFolder folder = RunFolder.open(o.out(), FOLDER, o.force(), err)) {
                 folder.claim(SuppressionConfig.of(o, data, table).toJson());
-                return run(o, folder, session, data, template, special, gc, plan, out, err);
+                Summary s = run(o, folder, session, data, template, special, gc, plan, out, err);
+                s.files().addAll(outputs.write(s, o.out()));
+                return s;
             }
         }
     }
@@ -216,10 +228,8 @@ public final class SuppressionRun {
         for (Condition c : plan.conditions()) {
             arms.add(arm(c, byIndex(folder, c.fileName()), data));
         }
-        Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
-                decodeNanos, new ArrayList<>());
-        s.files().addAll(SuppressionReport.write(s, o.out()));
-        return s;
+        return new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps, decodeNanos,
+                new ArrayList<>());
     }
 
     /** The memory plan for batches of the longest prompts, printed and checked (see MemoryPlan). */
@@ -299,12 +309,12 @@ public final class SuppressionRun {
             if (c.n() == 0) {
                 continue;
             }
-            out.printf(Locale.ROOT, "  %s N=%d: %s -> %d ids%n", c.name(), c.n(), SuppressionReport.show(c.words()),
+            out.printf(Locale.ROOT, "  %s N=%d: %s -> %d ids%n", c.name(), c.n(), show(c.words()),
                     c.ids().length);
             unmapped.addAll(c.unmapped());
         }
         if (!unmapped.isEmpty()) {
-            err.println("mipeaks: warning: no token of this vocabulary is " + SuppressionReport.show(List.copyOf(unmapped))
+            err.println("mipeaks: warning: no token of this vocabulary is " + show(List.copyOf(unmapped))
                     + " (with or without a leading space); these words mask nothing");
         }
         out.flush();
@@ -324,5 +334,10 @@ public final class SuppressionRun {
             out.put(idx.asInt(), lines.get(i));
         }
         return out;
+    }
+
+    /** Words as shown to people: quoted, control characters escaped. */
+    public static String show(List<String> words) {
+        return words.stream().map(dev.mipeaks.analysis.TokenText::quote).collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -1,12 +1,11 @@
-package dev.mipeaks.suppress;
+package dev.mipeaks.report;
 
-import dev.mipeaks.analysis.TokenText;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.io.AtomicFiles;
-import dev.mipeaks.report.ChartStyle;
-import dev.mipeaks.report.Figure;
-import dev.mipeaks.report.Markdown;
 import dev.mipeaks.study.RunFolder;
+import dev.mipeaks.suppress.Condition;
+import dev.mipeaks.suppress.SuppressionMetrics;
+import dev.mipeaks.suppress.SuppressionRun;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -37,7 +35,8 @@ public final class SuppressionReport {
     public static final String REPORT = "report.md";
     public static final String PLOT = "accuracy_vs_n";
 
-    static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
+    /** Writes the three into {@code dir}; returns the files written. */
+    public static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         Path m = dir.resolve(METRICS);
         AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(SuppressionMetrics.of(s)) + "\n");
@@ -118,12 +117,12 @@ public final class SuppressionReport {
             SuppressionRun.Arm t = find(s, n, n == 0 ? Condition.NONE : Condition.THINKING);
             SuppressionRun.Arm r = find(s, n, n == 0 ? Condition.NONE : Condition.RANDOM);
             md.row(n, acc(t), paperAcc(t), acc(r), paperAcc(r),
-                    t == null ? "" : Markdown.cell(show(t.condition().words())),
-                    r == null ? "" : Markdown.cell(show(r.condition().words())));
+                    t == null ? "" : Markdown.cell(SuppressionRun.show(t.condition().words())),
+                    r == null ? "" : Markdown.cell(SuppressionRun.show(r.condition().words())));
         }
         List<String> unmapped = s.arms().stream().flatMap(a -> a.condition().unmapped().stream()).distinct().toList();
         if (!unmapped.isEmpty()) {
-            md.text("\nWords with no token in this vocabulary (they mask nothing): " + Markdown.cell(show(unmapped))
+            md.text("\nWords with no token in this vocabulary (they mask nothing): " + Markdown.cell(SuppressionRun.show(unmapped))
                     + ".\n");
         }
         md.text(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
@@ -144,10 +143,5 @@ public final class SuppressionReport {
 
     private static String paperAcc(SuppressionRun.Arm a) {
         return a == null ? "n/a" : Accuracy.format(a.paperCorrect(), a.paperTotal());
-    }
-
-    /** Words as shown to people: quoted, control characters escaped. */
-    static String show(List<String> words) {
-        return words.stream().map(TokenText::quote).collect(Collectors.joining(", "));
     }
 }
