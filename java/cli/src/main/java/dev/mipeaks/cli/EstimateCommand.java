@@ -1,7 +1,11 @@
 package dev.mipeaks.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.Matrix;
@@ -32,6 +36,7 @@ import picocli.CommandLine.Spec;
         description = {"Estimate dependence between rows of x and rows of y (or one y row) in a safetensors file.",
                 "Prints one JSON object per row of x: {\"row\", \"estimator\", \"value\", rank_x/rank_y, parameters}."})
 public final class EstimateCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @Spec
     CommandSpec spec;
 
@@ -116,21 +121,31 @@ public final class EstimateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One output line: the row, the estimator and its value, the ranks of the two factors when the estimator has
+     * them, then the estimator's parameters in its own order.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"row", "estimator", "value", "rank_x", "rank_y"})
+    record Row(int row, String estimator, double value, @JsonInclude(JsonInclude.Include.NON_NULL) Integer rankX,
+               @JsonInclude(JsonInclude.Include.NON_NULL) Integer rankY, Map<String, Object> params) {
+        static Row of(int row, Estimator estimator, Estimate e) {
+            boolean ranked = e.rankX() >= 0;
+            return new Row(row, estimator.name(), e.value(), ranked ? e.rankX() : null, ranked ? e.rankY() : null,
+                    estimator.parameters());
+        }
+
+        /** The parameters, written after the other fields. */
+        @Override
+        @JsonAnyGetter
+        public Map<String, Object> params() {
+            return params;
+        }
+    }
+
     static void writeRows(Writer w, Estimator estimator, Estimate[] values) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < values.length; i++) {
-            ObjectNode o = json.createObjectNode();
-            o.put("row", i);
-            o.put("estimator", estimator.name());
-            o.put("value", values[i].value());
-            if (values[i].rankX() >= 0) {
-                o.put("rank_x", values[i].rankX());
-                o.put("rank_y", values[i].rankY());
-            }
-            for (Map.Entry<String, Object> p : estimator.parameters().entrySet()) {
-                o.putPOJO(p.getKey(), p.getValue());
-            }
-            w.write(json.writeValueAsString(o));
+            w.write(JSON.writeValueAsString(Row.of(i, estimator, values[i])));
             w.write('\n');
         }
     }

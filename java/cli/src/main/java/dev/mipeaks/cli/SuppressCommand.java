@@ -107,7 +107,8 @@ public final class SuppressCommand implements Callable<Integer> {
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, sampling.seed,
                 promptTemplate, maxNewTokens, l, range.offset, batch, sampling.temperature, sampling.topP, runtime.device,
                 runtime.placement.layersPerDevice, runtime.placement.dtype, runtime.memoryCheck(), dir, force);
-        var s = dev.mipeaks.suppress.SuppressionRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        var s = dev.mipeaks.suppress.SuppressionRun.run(o, dev.mipeaks.report.SuppressionReport::write,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
         var w = spec.commandLine().getOut();
         for (var a : s.arms()) {
             w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %s%n", a.condition().name(), a.condition().n(),

@@ -41,23 +41,12 @@ public final class AnalysisWriter {
         for (PeakRule r : a.options().rules()) {
             // every list in step order, aligned; top-k also says each step's rank (1 = largest MI)
             int[] peaks = s.peaks(r);
-            int[] order = Peaks.stepOrder(peaks);
-            List<Integer> steps = new java.util.ArrayList<>();
-            List<Integer> ranks = r == PeakRule.TOPK ? new java.util.ArrayList<>() : null;
-            List<String> toks = new java.util.ArrayList<>();
-            List<Integer> ids = new java.util.ArrayList<>();
-            List<String> shown = new java.util.ArrayList<>();
-            for (int i : order) {
-                steps.add(peaks[i]);
-                if (ranks != null) {
-                    ranks.add(i + 1);
-                }
-                String tok = lp.tokens(r).get(i);
-                int id = lp.ids(r)[i];
-                toks.add(tok);
-                ids.add(id);
-                shown.add(TokenText.show(tok, id));
-            }
+            List<Integer> order = java.util.stream.IntStream.of(Peaks.stepOrder(peaks)).boxed().toList();
+            List<Integer> steps = order.stream().map(i -> peaks[i]).toList();
+            List<Integer> ranks = r == PeakRule.TOPK ? order.stream().map(i -> i + 1).toList() : null;
+            List<String> toks = order.stream().map(i -> lp.tokens(r).get(i)).toList();
+            List<Integer> ids = order.stream().map(i -> lp.ids(r)[i]).toList();
+            List<String> shown = order.stream().map(i -> TokenText.show(lp.tokens(r).get(i), lp.ids(r)[i])).toList();
             rules.put(r.key(), new PeaksLine.RulePeaks(r == PeakRule.TOPK ? a.options().topK() : null, steps, ranks,
                     toks, ids, shown));
         }

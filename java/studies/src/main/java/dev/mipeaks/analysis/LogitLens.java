@@ -1,8 +1,10 @@
 package dev.mipeaks.analysis;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.io.Matrix;
@@ -195,47 +197,41 @@ public final class LogitLens {
         return new LayerLens(p.index(), p.id(), layer, mi.length, steps, ids, gen, iqr, topk);
     }
 
-    private static ObjectNode json(LayerLens ll, java.util.function.IntFunction<String> decode) {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", ll.index());
-        o.put("id", ll.id());
-        o.put("layer", ll.layer());
-        o.put("steps", ll.totalSteps());
-        o.put("lensed_steps", ll.steps().length);
-        o.put("agreement", ll.steps().length == 0 ? null : (double) ll.agreeing() / ll.steps().length);
-        peaks(o.putObject("iqr"), ll, ll.iqrPeaks(), false, decode);
-        peaks(o.putObject("topk"), ll, ll.topkPeaks(), true, decode);
-        if (ll.steps().length == ll.totalSteps() && ll.totalSteps() > 0) {
-            ArrayNode all = o.putArray("lens_ids");
-            for (int id : ll.lensIds()) {
-                all.add(id);
-            }
-        }
-        return o;
+    /**
+     * A line of lens.jsonl: a problem at one layer, the share of lensed steps whose lens token is the generated one
+     * (null when no step was lensed), the IQR and top-k peaks, and every step's lens id when all were lensed.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"index", "id", "layer", "steps", "lensed_steps", "agreement", "iqr", "topk", "lens_ids"})
+    record LensLine(int index, String id, int layer, int steps, int lensedSteps, Double agreement, RulePeaks iqr,
+                    RulePeaks topk, @JsonInclude(JsonInclude.Include.NON_NULL) int[] lensIds) {
     }
 
     /** A rule's peaks in step order (top-k also with each step's rank, 1 = largest MI), aligned lists. */
-    private static void peaks(ObjectNode o, LayerLens ll, int[] steps, boolean ranked,
-                              java.util.function.IntFunction<String> decode) {
-        ArrayNode s = o.putArray("peak_steps");
-        ArrayNode rk = ranked ? o.putArray("ranks") : null;
-        ArrayNode gi = o.putArray("generated_ids");
-        ArrayNode li = o.putArray("lens_ids");
-        ArrayNode lt = o.putArray("lens_tokens");
-        ArrayNode ls = o.putArray("lens_shown");
-        for (int i : Peaks.stepOrder(steps)) {
-            int step = steps[i];
-            int id = ll.lensAt(step);
-            s.add(step);
-            if (rk != null) {
-                rk.add(i + 1);
-            }
-            gi.add(ll.generatedIds()[java.util.Arrays.binarySearch(ll.steps(), step)]);
-            li.add(id);
-            String text = decode.apply(id);
-            lt.add(text);
-            ls.add(TokenText.show(text, id));
-        }
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"peak_steps", "ranks", "generated_ids", "lens_ids", "lens_tokens", "lens_shown"})
+    record RulePeaks(List<Integer> peakSteps, @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> ranks,
+                     List<Integer> generatedIds, List<Integer> lensIds, List<String> lensTokens,
+                     List<String> lensShown) {
+    }
+
+    static LensLine json(LayerLens ll, java.util.function.IntFunction<String> decode) {
+        int n = ll.steps().length;
+        return new LensLine(ll.index(), ll.id(), ll.layer(), ll.totalSteps(), n,
+                n == 0 ? null : (double) ll.agreeing() / n, peaks(ll, ll.iqrPeaks(), false, decode),
+                peaks(ll, ll.topkPeaks(), true, decode), n == ll.totalSteps() && n > 0 ? ll.lensIds() : null);
+    }
+
+    private static RulePeaks peaks(LayerLens ll, int[] steps, boolean ranked,
+                                   java.util.function.IntFunction<String> decode) {
+        List<Integer> order = java.util.stream.IntStream.of(Peaks.stepOrder(steps)).boxed().toList();
+        List<Integer> lens = order.stream().map(i -> ll.lensAt(steps[i])).toList();
+        List<String> texts = lens.stream().map(decode::apply).toList();
+        return new RulePeaks(order.stream().map(i -> steps[i]).toList(),
+                ranked ? order.stream().map(i -> i + 1).toList() : null,
+                order.stream().map(i -> ll.generatedIds()[java.util.Arrays.binarySearch(ll.steps(), steps[i])]).toList(),
+                lens, texts, java.util.stream.IntStream.range(0, lens.size())
+                .mapToObj(k -> TokenText.show(texts.get(k), lens.get(k))).toList());
     }
 
     /** A line of lens_tokens.jsonl: the layer, then a thinking-token table row. */

@@ -1,8 +1,11 @@
 package dev.mipeaks.analysis;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.io.AtomicFiles;
 import java.io.IOException;
@@ -17,8 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * report.html: one self-contained page (inline CSS and JavaScript, the data embedded as JSON, nothing fetched) for
@@ -180,91 +185,91 @@ public final class ReportHtml {
             <div id="tip" class="tip" hidden></div>
             """;
 
-    static ObjectNode runJson(RunAnalysis a, List<Integer> layers) {
-        RunConfig c = a.run().config();
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("name", a.run().name());
-        o.put("model", c.model());
-        o.put("dataset", c.dataset());
-        o.put("estimator", c.estimatorDescription());
-        o.put("max_new_tokens", c.maxNewTokens());
-        o.put("created", c.created());
-        var notice = c.raw() == null ? null : c.raw().get("notice");
-        if (notice != null && notice.isTextual() && !notice.asText().isBlank()) {
-            o.put("notice", notice.asText());
-        }
-        ArrayNode all = o.putArray("layers");
-        c.layers().forEach(all::add);
-        ArrayNode emb = o.putArray("embedded_layers");
-        layers.forEach(emb::add);
-        o.put("default_layer", layers.contains(a.layer()) ? a.layer() : layers.get(layers.size() - 1));
-        ArrayNode rules = o.putArray("rules");
-        a.options().rules().forEach(r -> rules.add(r.key()));
-        o.put("top_k", a.options().topK());
-        o.put("skipped", a.skippedCount());
-        ArrayNode per = o.putArray("per_layer");
-        for (LayerStats ls : a.perLayer().values()) {
-            ObjectNode l = per.addObject();
-            l.put("layer", ls.layer());
-            AnalysisWriter.num(l, "mean", ls.mi().mean());
-            AnalysisWriter.num(l, "std", ls.mi().std());
-            AnalysisWriter.num(l, "aom", ls.mi().aom());
-            ObjectNode t = l.putObject("mean_peaks");
-            for (PeakTable pt : ls.table1().values()) {
-                t.put(pt.rule().key(), pt.meanPeaks());
-            }
-        }
-        ArrayNode probs = o.putArray("problems");
-        for (RunAnalysis.ProblemPeaks p : a.problems()) {
-            ObjectNode po = probs.addObject();
-            po.put("index", p.index());
-            po.put("id", p.id());
-            po.put("steps", p.steps());
-            ObjectNode pk = po.putObject("peaks");
-            for (int l : layers) {
-                ObjectNode byRule = pk.putObject(Integer.toString(l));
-                for (PeakRule r : a.options().rules()) {
-                    byRule.put(r.key(), p.layers().get(l).stats().peaks(r).length);
-                }
-            }
-        }
-        return o;
+    /**
+     * The run's data on the page ({@code run-data}): what the run view and the problem list show; {@code notice} only
+     * when the run's config has one.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"name", "model", "dataset", "estimator", "max_new_tokens", "created", "notice", "layers",
+            "embedded_layers", "default_layer", "rules", "top_k", "skipped", "per_layer", "problems"})
+    record RunView(String name, String model, String dataset, String estimator, int maxNewTokens, String created,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String notice, List<Integer> layers,
+                   List<Integer> embeddedLayers, int defaultLayer, List<String> rules, int topK, int skipped,
+                   List<LayerView> perLayer, List<ProblemSummary> problems) {
     }
 
-    static ObjectNode problemJson(RunAnalysis a, ProblemRecord p, RunAnalysis.ProblemPeaks pp, List<Integer> layers) {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", p.index());
-        o.put("id", p.id());
-        o.put("problem", p.problem());
-        o.put("answer", p.answer());
-        o.put("stop_reason", p.stopReason());
-        ArrayNode ids = o.putArray("token_ids");
-        for (int id : p.tokenIds()) {
-            ids.add(id);
+    /** A layer's mean, std and AOM (null when undefined) and mean peak count by rule key. */
+    @JsonPropertyOrder({"layer", "mean", "std", "aom", "mean_peaks"})
+    record LayerView(int layer, Double mean, Double std, Double aom,
+                     @JsonProperty("mean_peaks") Map<String, Double> meanPeaks) {
+    }
+
+    /** A problem in the list: its steps and peak counts by layer, then rule key. */
+    @JsonPropertyOrder({"index", "id", "steps", "peaks"})
+    record ProblemSummary(int index, String id, int steps, Map<String, Map<String, Integer>> peaks) {
+    }
+
+    /**
+     * One problem's data on the page ({@code problem-data-N}), by layer: MI as base64 float32, peak steps by rule,
+     * and the IQR fence and median where the trajectory has quartiles.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"index", "id", "problem", "answer", "stop_reason", "token_ids", "tokens", "mi", "peaks", "fence",
+            "median"})
+    record ProblemView(int index, String id, String problem, String answer, String stopReason, int[] tokenIds,
+                       List<String> tokens, Map<String, String> mi, Map<String, Map<String, int[]>> peaks,
+                       Map<String, Double> fence, Map<String, Double> median) {
+    }
+
+    static RunView runJson(RunAnalysis a, List<Integer> layers) {
+        RunConfig c = a.run().config();
+        var notice = c.raw() == null ? null : c.raw().get("notice");
+        List<LayerView> per = new ArrayList<>();
+        for (LayerStats ls : a.perLayer().values()) {
+            Map<String, Double> t = new LinkedHashMap<>();
+            ls.table1().values().forEach(pt -> t.put(pt.rule().key(), pt.meanPeaks()));
+            per.add(new LayerView(ls.layer(), finite(ls.mi().mean()), finite(ls.mi().std()), finite(ls.mi().aom()), t));
         }
-        ArrayNode toks = o.putArray("tokens");
-        p.tokens().forEach(toks::add);
-        ObjectNode mi = o.putObject("mi");
-        ObjectNode peaks = o.putObject("peaks");
-        ObjectNode fence = o.putObject("fence");
-        ObjectNode median = o.putObject("median");
+        List<ProblemSummary> probs = new ArrayList<>();
+        for (RunAnalysis.ProblemPeaks p : a.problems()) {
+            Map<String, Map<String, Integer>> pk = new LinkedHashMap<>();
+            for (int l : layers) {
+                Map<String, Integer> byRule = new LinkedHashMap<>();
+                a.options().rules().forEach(r -> byRule.put(r.key(), p.layers().get(l).stats().peaks(r).length));
+                pk.put(Integer.toString(l), byRule);
+            }
+            probs.add(new ProblemSummary(p.index(), p.id(), p.steps(), pk));
+        }
+        return new RunView(a.run().name(), c.model(), c.dataset(), c.estimatorDescription(), c.maxNewTokens(),
+                c.created(), notice != null && notice.isTextual() && !notice.asText().isBlank() ? notice.asText() : null,
+                c.layers(), layers, layers.contains(a.layer()) ? a.layer() : layers.get(layers.size() - 1),
+                a.options().rules().stream().map(PeakRule::key).toList(), a.options().topK(), a.skippedCount(), per,
+                probs);
+    }
+
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    static ProblemView problemJson(RunAnalysis a, ProblemRecord p, RunAnalysis.ProblemPeaks pp, List<Integer> layers) {
+        Map<String, String> mi = new LinkedHashMap<>();
+        Map<String, Map<String, int[]>> peaks = new LinkedHashMap<>();
+        Map<String, Double> fence = new LinkedHashMap<>();
+        Map<String, Double> median = new LinkedHashMap<>();
         for (int l : layers) {
             String key = Integer.toString(l);
             mi.put(key, float32Base64(p.mi(l)));
             SequenceStats s = pp.layers().get(l).stats();
-            ObjectNode byRule = peaks.putObject(key);
-            for (PeakRule r : a.options().rules()) {
-                ArrayNode steps = byRule.putArray(r.key());
-                for (int v : s.peaks(r)) {
-                    steps.add(v);
-                }
-            }
+            Map<String, int[]> byRule = new LinkedHashMap<>();
+            a.options().rules().forEach(r -> byRule.put(r.key(), s.peaks(r)));
+            peaks.put(key, byRule);
             if (s.quartiles() != null) {
                 fence.put(key, s.quartiles().upperFence());
                 median.put(key, s.quartiles().median());
             }
         }
-        return o;
+        return new ProblemView(p.index(), p.id(), p.problem(), p.answer(), p.stopReason(), p.tokenIds(), p.tokens(), mi,
+                peaks, fence, median);
     }
 
     /** Little-endian float32 values, base64: what the page decodes into a Float32Array. */
@@ -280,7 +285,7 @@ public final class ReportHtml {
      * JSON that is safe inside a {@code <script>} element: '<', '>' and '&' (which JSON allows only inside strings)
      * become \\u escapes, so no data can close the element or open a comment; U+2028/U+2029 too.
      */
-    static String scriptJson(ObjectNode o) {
+    static String scriptJson(Object o) {
         String s;
         try {
             s = JsonFields.MAPPER.writeValueAsString(o);

@@ -50,35 +50,8 @@ public final class RunWriter {
 
     /** Writes problems/NNNNN.json atomically; returns its path relative to the run folder (the manifest's "file"). */
     public static String writeProblem(Path dir, ProblemRecord p) throws IOException {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("index", p.index());
-        o.put("id", p.id());
-        o.put("problem", p.problem());
-        o.put("answer", p.answer());
-        o.put("response", p.response());
-        o.put("stop_reason", p.stopReason());
-        ArrayNode pi = o.putArray("prompt_ids");
-        for (int v : p.promptIds()) {
-            pi.add(v);
-        }
-        ArrayNode ti = o.putArray("token_ids");
-        for (int v : p.tokenIds()) {
-            ti.add(v);
-        }
-        ArrayNode toks = o.putArray("tokens");
-        p.tokens().forEach(toks::add);
-        ArrayNode layers = o.putArray("layers");
-        p.layers().forEach(layers::add);
-        o.put("estimator", p.estimator());
-        ObjectNode mi = o.putObject("mi");
-        for (Map.Entry<Integer, double[]> e : p.mi().entrySet()) {
-            ArrayNode a = mi.putArray(Integer.toString(e.getKey()));
-            for (double v : e.getValue()) {
-                a.add(v);
-            }
-        }
         String rel = RunLayout.problemJson(p.index());
-        AtomicFiles.writeString(dir.resolve(rel), JsonFields.MAPPER.writeValueAsString(o) + "\n");
+        AtomicFiles.writeString(dir.resolve(rel), JsonFields.MAPPER.writeValueAsString(p) + "\n");
         return rel;
     }
 

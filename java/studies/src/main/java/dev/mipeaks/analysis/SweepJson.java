@@ -1,13 +1,17 @@
 package dev.mipeaks.analysis;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.mipeaks.io.AtomicFiles;
 import dev.mipeaks.report.Figure;
 import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** sigma_sweep.json: the sweep's widths, mean MI and peaks per width, and mean Jaccard matrices per layer and rule. */
@@ -15,46 +19,43 @@ public final class SweepJson {
     private SweepJson() {
     }
 
-    public static ObjectNode toJson(SigmaSweep.Result r, String estimator) {
-        ObjectNode o = JsonFields.MAPPER.createObjectNode();
-        o.put("estimator", estimator);
-        ArrayNode s = o.putArray("sigmas");
-        for (String sigma : r.sigmas()) {
-            Double v = number(sigma);
-            if (v != null) {
-                s.add(v);          // numbers as numbers; a rule such as "median" stays text
-            } else {
-                s.add(sigma);
-            }
-        }
-        o.put("problems", r.problems());
-        o.put("top_k", r.topK());
-        o.put("jaccard", "mean over problems of |A ∩ B| / |A ∪ B| of the peak steps at widths a and b (1 when both are empty)");
-        ArrayNode per = o.putArray("per_layer");
+    /**
+     * The file's content: widths as numbers where they are numbers ("median" stays text), then one entry per layer
+     * with its mean MI per width and, per peak rule (every rule, by key), mean peak counts and the Jaccard matrix.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"estimator", "sigmas", "problems", "top_k", "jaccard", "per_layer"})
+    public record File(String estimator, List<Object> sigmas, int problems, int topK, String jaccard,
+                       List<Layer> perLayer) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"layer", "mean_mi", "rules"})
+    public record Layer(int layer, double[] meanMi, Map<String, RuleSweep> rules) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"mean_peaks", "jaccard"})
+    public record RuleSweep(double[] meanPeaks, double[][] jaccard) {
+    }
+
+    public static File toJson(SigmaSweep.Result r, String estimator) {
+        List<Object> sigmas = r.sigmas().stream().<Object>map(s -> {
+            Double v = number(s);
+            return v != null ? v : s;          // numbers as numbers; a rule such as "median" stays text
+        }).toList();
+        List<Layer> layers = new ArrayList<>();
         for (Map.Entry<Integer, double[]> e : r.meanMi().entrySet()) {
-            ObjectNode l = per.addObject();
-            l.put("layer", e.getKey());
-            ArrayNode mm = l.putArray("mean_mi");
-            for (double v : e.getValue()) {
-                mm.add(v);
-            }
-            ObjectNode rules = l.putObject("rules");
+            Map<String, RuleSweep> rules = new LinkedHashMap<>();
             for (PeakRule rule : PeakRule.values()) {
-                ObjectNode ro = rules.putObject(rule.key());
-                ArrayNode mp = ro.putArray("mean_peaks");
-                for (double v : r.meanPeaks().get(e.getKey()).get(rule)) {
-                    mp.add(v);
-                }
-                ArrayNode jm = ro.putArray("jaccard");
-                for (double[] row : r.jaccard().get(e.getKey()).get(rule)) {
-                    ArrayNode jr = jm.addArray();
-                    for (double v : row) {
-                        jr.add(v);
-                    }
-                }
+                rules.put(rule.key(), new RuleSweep(r.meanPeaks().get(e.getKey()).get(rule),
+                        r.jaccard().get(e.getKey()).get(rule)));
             }
+            layers.add(new Layer(e.getKey(), e.getValue(), rules));
         }
-        return o;
+        return new File(estimator, sigmas, r.problems(), r.topK(),
+                "mean over problems of |A ∩ B| / |A ∪ B| of the peak steps at widths a and b (1 when both are empty)",
+                layers);
     }
 
     public static void write(SigmaSweep.Result r, String estimator, Path file) throws IOException {

@@ -1,6 +1,8 @@
 package dev.mipeaks.eval;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,15 +47,26 @@ public final class VerdictFields {
         }
     }
 
+    /**
+     * The verdicts of a result line as a record holds them (written {@link JsonUnwrapped} into the line): the
+     * headline verdict's fields, then every rule set's verdict under {@link #BY_RULES}.
+     */
+    public record Graded(@JsonUnwrapped Fields headline, @JsonProperty(BY_RULES) Map<String, Fields> byRules) {
+        /** {@code all} with the verdict under {@code headline} at the top. */
+        public static Graded of(GradingRules headline, Map<GradingRules, Verdict> all) {
+            Verdict h = all.get(headline);
+            if (h == null) {
+                throw new IllegalArgumentException("no verdict under the headline rules " + headline.label());
+            }
+            Map<String, Fields> by = new java.util.LinkedHashMap<>();
+            all.forEach((r, v) -> by.put(r.label(), Fields.of(r, v)));
+            return new Graded(Fields.of(headline, h), by);
+        }
+    }
+
     /** Writes the headline verdict at the top of {@code o} and every verdict under {@link #BY_RULES}. */
     public static void put(ObjectNode o, GradingRules headline, Map<GradingRules, Verdict> all) {
-        Verdict h = all.get(headline);
-        if (h == null) {
-            throw new IllegalArgumentException("no verdict under the headline rules " + headline.label());
-        }
-        putOne(o, headline, h);
-        ObjectNode by = o.putObject(BY_RULES);
-        all.forEach((r, v) -> putOne(by.putObject(r.label()), r, v));
+        o.setAll((ObjectNode) JSON.valueToTree(Graded.of(headline, all)));
     }
 
     /** One verdict's fields. */

@@ -86,31 +86,33 @@ public final class RrReport {
     }
 
     static Comparison compare(List<JsonNode> lines, Baseline b, GradingRules rules) {
-        int n = 0;
-        int rc = 0;
-        int gc = 0;
-        int onlyR = 0;
-        int onlyG = 0;
+        List<JsonNode> shared = lines.stream().filter(l -> b.lines().containsKey(l.path("index").asInt())).toList();
+        List<JsonNode> greedy = shared.stream().map(l -> b.lines().get(l.path("index").asInt())).toList();
+        boolean[] r = correct(shared, rules);
+        boolean[] g = correct(greedy, rules);
+        int[] counts = new int[4]; // recycled correct, greedy correct, only recycled, only greedy
         int same = 0;
-        long rt = 0;
-        long gt = 0;
-        for (JsonNode l : lines) {
-            JsonNode g = b.lines().get(l.path("index").asInt());
-            if (g == null) {
-                continue;
-            }
-            n++;
-            boolean r = headline(l, rules).path("correct").asBoolean();
-            boolean gr = headline(g, rules).path("correct").asBoolean();
-            rc += r ? 1 : 0;
-            gc += gr ? 1 : 0;
-            onlyR += r && !gr ? 1 : 0;
-            onlyG += gr && !r ? 1 : 0;
-            same += l.path("token_ids").equals(g.path("token_ids")) ? 1 : 0;
-            rt += l.path("generated_tokens").asLong();
-            gt += g.path("generated_tokens").asLong();
+        for (int i = 0; i < r.length; i++) {
+            counts[0] += r[i] ? 1 : 0;
+            counts[1] += g[i] ? 1 : 0;
+            counts[2] += r[i] && !g[i] ? 1 : 0;
+            counts[3] += g[i] && !r[i] ? 1 : 0;
+            same += shared.get(i).path("token_ids").equals(greedy.get(i).path("token_ids")) ? 1 : 0;
         }
-        return new Comparison(b.dir(), n, rc, gc, onlyR, onlyG, same, rt, gt);
+        return new Comparison(b.dir(), shared.size(), counts[0], counts[1], counts[2], counts[3], same,
+                generated(shared), generated(greedy));
+    }
+
+    private static boolean[] correct(List<JsonNode> lines, GradingRules rules) {
+        boolean[] out = new boolean[lines.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = headline(lines.get(i), rules).path("correct").asBoolean();
+        }
+        return out;
+    }
+
+    private static long generated(List<JsonNode> lines) {
+        return lines.stream().mapToLong(l -> l.path("generated_tokens").asLong()).sum();
     }
 
     /**
@@ -197,43 +199,7 @@ public final class RrReport {
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);
         List<String> warnings = warnings(cfg, t);
-        ObjectNode m = RunFolder.JSON.createObjectNode();
-        m.put("command", "rr");
-        m.put("problems", t.problems());
-        m.put("rules", rules.label());
-        m.put("accuracy", t.summary().overall().accuracy());
-        m.put("correct", t.summary().overall().correct());
-        m.set("grades", RunFolder.JSON.valueToTree(t.summary().toJson()));
-        ObjectNode accBy = m.putObject("accuracy_by_rules");
-        ObjectNode gradesBy = m.putObject("grades_by_rules");
-        t.byRules().forEach((r, g) -> {
-            accBy.put(r.label(), g.overall().accuracy());
-            gradesBy.set(r.label(), RunFolder.JSON.valueToTree(g.toJson()));
-        });
-        m.put("generated_tokens", t.generated());
-        m.put("recycled_steps", t.recycled());
-        m.put("regular_steps", t.regular());
-        m.put("trigger_candidates", t.candidates());
-        m.put("recycled_fraction_of_steps", t.generated() == 0 ? 0 : (double) t.recycled() / t.generated());
-        m.put("recycled_fraction_of_candidates", t.candidates() == 0 ? 0 : (double) t.recycled() / t.candidates());
-        m.put("mean_generated_tokens", t.problems() == 0 ? 0 : (double) t.generated() / t.problems());
-        m.set("stop_reasons", RunFolder.JSON.valueToTree(t.stopReasons()));
-        m.put("generation_seconds", t.decodeSeconds());
-        m.put("tokens_per_second", t.tokensPerSecond());
-        m.put("triggers_fired", t.candidates() > 0);
-        m.set("warnings", RunFolder.JSON.valueToTree(warnings));
-        if (cmp != null) {
-            ObjectNode bo = m.putObject("baseline");
-            bo.put("folder", cmp.baseline().toString());
-            bo.put("rules", rules.label());
-            bo.put("problems", cmp.problems());
-            bo.put("recycled_correct", cmp.recycledCorrect());
-            bo.put("greedy_correct", cmp.greedyCorrect());
-            bo.put("only_recycled_correct", cmp.onlyRecycled());
-            bo.put("only_greedy_correct", cmp.onlyGreedy());
-            bo.put("identical_outputs", cmp.identical());
-        }
-        folder.writeJson(RunFolder.METRICS, m);
+        folder.writeJson(RunFolder.METRICS, RrMetrics.of(t, rules, warnings, cmp));
         folder.writeText(RunFolder.REPORT, markdown(cfg, t, lines, warnings, cmp));
         return t;
     }

@@ -1,6 +1,10 @@
 package dev.mipeaks.scaling;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
@@ -136,24 +140,22 @@ public final class RrRunner {
                 hook.recycledAt.stream().mapToInt(Integer::intValue).toArray(), r.prefillNanos(), r.decodeNanos());
     }
 
-    /** config.json: everything that decides the results. */
-    public static ObjectNode config(ScalingContext ctx, Options o) {
-        ObjectNode c = RunFolder.JSON.createObjectNode();
-        c.put("command", "rr");
-        ctx.describe(c);
-        c.put("layer", o.layer());
-        c.put("trigger_source", o.triggers().source());
-        ArrayNode w = c.putArray("trigger_words");
-        o.triggers().words().forEach(w::add);
-        ArrayNode ids = c.putArray("trigger_ids");
-        for (int id : o.triggers().ids()) {
-            ids.add(id);
-        }
-        c.put("probability", o.probability());
-        c.put("seed", o.seed());
-        c.put("coin_seed", "seed * 1000003 + dataset index");
-        c.put("max_new_tokens", o.maxNewTokens());
-        return c;
+    /**
+     * config.json: everything that decides the results, then {@link RunFolder#INFO} (informational: the trigger
+     * words without an id and what the command adds; never compared on resume).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"command", "setting", "layer", "trigger_source", "trigger_words", "trigger_ids", "probability",
+            "seed", "coin_seed", "max_new_tokens", RunFolder.INFO})
+    public record Config(String command, @JsonUnwrapped ScalingContext.Setting setting, int layer,
+                         String triggerSource, List<String> triggerWords, int[] triggerIds, double probability,
+                         long seed, String coinSeed, int maxNewTokens, JsonNode runInfo) {
+    }
+
+    public static Config config(ScalingContext.Setting setting, Options o, JsonNode runInfo) {
+        return new Config("rr", setting, o.layer(), o.triggers().source(), o.triggers().words(),
+                o.triggers().ids(), o.probability(), o.seed(), "seed * 1000003 + dataset index", o.maxNewTokens(),
+                runInfo);
     }
 
     /** Runs every unfinished problem of the context's dataset slice into {@code out}, then writes metrics and report. */
@@ -172,11 +174,10 @@ public final class RrRunner {
             throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
                     + ") of " + ctx.options().model().label());
         }
-        ObjectNode cfg = config(ctx, o);
         ObjectNode runInfo = info == null ? RunFolder.JSON.createObjectNode() : info.deepCopy();
         ArrayNode noId = runInfo.putArray(RrReport.WORDS_WITHOUT_ID);
         o.triggers().unmapped().forEach(noId::add);
-        cfg.set(RunFolder.INFO, runInfo);
+        ObjectNode cfg = RunFolder.JSON.valueToTree(config(ctx.setting(), o, runInfo));
         RrReport.Baseline base = baseline == null ? null : RrReport.Baseline.open(baseline, cfg);
         try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
             folder.claim(cfg);
@@ -203,7 +204,8 @@ public final class RrRunner {
                     String response = ctx.text(oc.tokens());
                     Map<GradingRules, Verdict> vs = ctx.grade(response, r);
                     Verdict v = vs.get(ctx.rules());
-                    folder.append(RunFolder.RESULTS, line(r, oc, response, ctx.rules(), vs));
+                    folder.append(RunFolder.RESULTS, RunFolder.JSON.valueToTree(RrLine.of(r, oc, response,
+                            ctx.rules(), vs)));
                     progress.tokens(oc.tokens().length, oc.prefillNanos() + oc.decodeNanos());
                     finished++;
                     progress.done(finished, String.format(Locale.ROOT, "#%d: %d tokens, %d recycled, %s", r.index(),
@@ -225,30 +227,5 @@ public final class RrRunner {
             stdout.flush();
             return t;
         }
-    }
-
-    static ObjectNode line(DatasetRecord r, Outcome oc, String response, GradingRules headline,
-                           Map<GradingRules, Verdict> verdicts) {
-        ObjectNode o = RunFolder.JSON.createObjectNode();
-        Grading.putRecord(o, r);
-        o.put("response", response);
-        Grading.putVerdicts(o, headline, verdicts);
-        o.put("prompt_tokens", oc.prompt().length);
-        o.put("generated_tokens", oc.tokens().length);
-        o.put("recycled_steps", oc.recycledSteps());
-        o.put("regular_steps", oc.regularSteps());
-        o.put("trigger_candidates", oc.triggerCandidates());
-        ArrayNode at = o.putArray("recycled_at");
-        for (int s : oc.recycledAt()) {
-            at.add(s);
-        }
-        o.put("stop_reason", oc.stopReason().label());
-        o.put("prefill_ms", oc.prefillNanos() / 1e6);
-        o.put("decode_ms", oc.decodeNanos() / 1e6);
-        ArrayNode ids = o.putArray("token_ids");
-        for (int id : oc.tokens()) {
-            ids.add(id);
-        }
-        return o;
     }
 }

@@ -1,5 +1,9 @@
 package dev.mipeaks.scaling;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.PyStr;
@@ -256,16 +260,24 @@ public final class ScalingContext implements AutoCloseable {
         return tokenizer.decode(ids, true);
     }
 
-    /** The configuration fields both commands share (what decides the results). */
-    public void describe(ObjectNode c) {
-        options.model().describe(c);
-        c.put("model_type", config.family().name().toLowerCase(Locale.ROOT));
-        c.put("dataset", dataset.name());
-        c.put("dataset_file", dataset.source().toAbsolutePath().normalize().toString());
-        c.put("prompt_template", options.promptTemplate());
-        c.put("device", options.device());
-        c.put("dtype", options.resolvedDtype());
-        c.put("decoding", "greedy");
+    /**
+     * The configuration fields both commands share (what decides the results), at the head of their config.json;
+     * {@code model_snapshot} only for a model given by Hugging Face id.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"model", "model_snapshot", "model_type", "dataset", "dataset_file", "prompt_template", "device",
+            "dtype", "decoding"})
+    public record Setting(String model, @JsonInclude(JsonInclude.Include.NON_NULL) String modelSnapshot,
+                          String modelType, String dataset, String datasetFile, String promptTemplate, String device,
+                          String dtype, String decoding) {
+    }
+
+    /** This context's {@link Setting}. */
+    public Setting setting() {
+        return new Setting(options.model().recorded(), options.model().isHub() ? options.model().snapshot() : null,
+                config.family().name().toLowerCase(Locale.ROOT), dataset.name(),
+                dataset.source().toAbsolutePath().normalize().toString(), options.promptTemplate(), options.device(),
+                options.resolvedDtype(), "greedy");
     }
 
     @Override

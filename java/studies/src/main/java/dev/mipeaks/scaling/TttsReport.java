@@ -114,37 +114,13 @@ public final class TttsReport {
     static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o, GradingRules rules) throws IOException {
         String dataset = cfg.path("dataset").asText();
         Result r = collect(folder.lines(RunFolder.RESULTS), o, dataset, rules);
-        ObjectNode m = RunFolder.JSON.createObjectNode();
-        m.put("command", "ttts");
-        m.put("base_budget", o.baseBudget());
-        m.set("budgets", TttsRunner.array(o.budgets()));
-        m.put("context", o.context().label());
-        m.put("rules", rules.label());
-        accuracy(m.putObject("accuracy"), m.putObject("grades"), r.grades());
-        ObjectNode accBy = m.putObject("accuracy_by_rules");
-        ObjectNode gradesBy = m.putObject("grades_by_rules");
-        r.byRules().forEach((rr, g) -> accuracy(accBy.putObject(rr.label()), gradesBy.putObject(rr.label()), g));
-        m.put("generated_tokens", r.generatedTokens());
-        m.put("generation_seconds", r.seconds());
-        m.put("tokens_per_second", r.tokensPerSecond());
-        folder.writeJson(RunFolder.METRICS, m);
+        folder.writeJson(RunFolder.METRICS, TttsMetrics.of(r, o));
         java.util.Set<Integer> problems = new java.util.HashSet<>();
         folder.lines(RunFolder.RESULTS).forEach(l -> problems.add(l.path("index").asInt()));
         figure(r, o, ChartStyle.context(cfg.path("model").asText(null), dataset, problems.size()))
                 .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
         return r;
-    }
-
-    private static void accuracy(ObjectNode acc, ObjectNode detail, Map<String, Map<Integer, GradeSummary>> grades) {
-        grades.forEach((row, byBudget) -> {
-            ObjectNode a = acc.putObject(row);
-            ObjectNode d = detail.putObject(row);
-            byBudget.forEach((b, s) -> {
-                a.put(Integer.toString(b), s.overall().accuracy());
-                d.set(Integer.toString(b), RunFolder.JSON.valueToTree(s.toJson()));
-            });
-        });
     }
 
     private static final Color TOKEN = new Color(0xd62728);

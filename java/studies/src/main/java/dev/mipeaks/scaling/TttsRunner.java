@@ -1,11 +1,17 @@
 package dev.mipeaks.scaling;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.PyStr;
 import dev.mipeaks.eval.DatasetRecord;
+import dev.mipeaks.eval.VerdictFields;
 import dev.mipeaks.generate.GenerationConfig;
 import dev.mipeaks.generate.GenerationResult;
 import dev.mipeaks.generate.Generator;
@@ -291,32 +297,28 @@ public final class TttsRunner {
         return new Cell(budget, p2, ctx, generate(g, ctx, FINAL_TOKENS));
     }
 
-    public static ObjectNode config(ScalingContext ctx, Options o) {
-        ObjectNode c = RunFolder.JSON.createObjectNode();
-        c.put("command", "ttts");
-        ctx.describe(c);
-        ArrayNode t = c.putArray("thinking_tokens");
-        o.tokens().forEach(t::add);
-        c.put("thinking_token_source", o.tokenSource());
-        ArrayNode b = c.putArray("budgets");
-        for (int x : o.budgets()) {
-            b.add(x);
-        }
-        c.put("base_budget", o.baseBudget());
-        c.put("baseline", o.baseline());
-        c.put("final_prompt", FINAL_PROMPT);
-        c.put("final_tokens", FINAL_TOKENS);
-        if (o.context() == Context.TEXT) {
-            // absent under ids: folders written before --context existed joined ids, and resume under --context ids
-            c.put("context", o.context().label());
-        }
-        return c;
+    /**
+     * config.json: everything that decides the results ({@code context} only under text: folders written before
+     * --context existed joined ids, and resume under --context ids), then {@link RunFolder#INFO} (informational).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"command", "setting", "thinking_tokens", "thinking_token_source", "budgets", "base_budget",
+            "baseline", "final_prompt", "final_tokens", "context", RunFolder.INFO})
+    public record Config(String command, @JsonUnwrapped ScalingContext.Setting setting, List<String> thinkingTokens,
+                         String thinkingTokenSource, int[] budgets, int baseBudget, boolean baseline,
+                         String finalPrompt, int finalTokens, @JsonInclude(JsonInclude.Include.NON_NULL) String context,
+                         JsonNode runInfo) {
+    }
+
+    public static Config config(ScalingContext.Setting setting, Options o, JsonNode runInfo) {
+        return new Config("ttts", setting, o.tokens(), o.tokenSource(), o.budgets(), o.baseBudget(),
+                o.baseline(), FINAL_PROMPT, FINAL_TOKENS, o.context() == Context.TEXT ? o.context().label() : null,
+                runInfo);
     }
 
     public static TttsReport.Result run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
                                         PrintWriter err) throws IOException {
-        ObjectNode cfg = config(ctx, o);
-        cfg.set(RunFolder.INFO, info);
+        ObjectNode cfg = RunFolder.JSON.valueToTree(config(ctx.setting(), o, info));
         try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
             folder.claim(cfg);
             // finished (index, token) pairs; the baseline line of a problem also holds its phase-1 ids
@@ -369,9 +371,9 @@ public final class TttsRunner {
                         Phase all = generate(g, prompt, o.baseBudget() + (o.baseline() ? o.maxBudget() : 0),
                                 stops(ctx, o));
                         phase1 = all.cut(o.baseBudget(), c);
-                        ObjectNode line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
-                        folder.append(RunFolder.RESULTS, line);
-                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        TttsLine.Baseline line = baselineLine(ctx, g, r, prompt, all, phase1, o, finalIds);
+                        folder.append(RunFolder.RESULTS, RunFolder.JSON.valueToTree(line));
+                        progress.tokens(line.generatedTokens(), (long) (line.generationMs() * 1e6));
                         finished++;
                         progress.done(finished, "#" + r.index() + " baseline");
                     } else {
@@ -382,9 +384,9 @@ public final class TttsRunner {
                         if (done.contains(key(r.index(), t))) {
                             continue;
                         }
-                        ObjectNode line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
-                        folder.append(RunFolder.RESULTS, line);
-                        progress.tokens(line.path("generated_tokens").asLong(), (long) (line.path("generation_ms").asDouble() * 1e6));
+                        TttsLine.Token line = tokenLine(ctx, g, r, prompt, phase1, t, o, finalIds);
+                        folder.append(RunFolder.RESULTS, RunFolder.JSON.valueToTree(line));
+                        progress.tokens(line.generatedTokens(), (long) (line.generationMs() * 1e6));
                         finished++;
                         progress.done(finished, "#" + r.index() + " " + t);
                     }
@@ -402,85 +404,54 @@ public final class TttsRunner {
         return index + "\u0000" + token;
     }
 
-    private static ObjectNode baselineLine(ScalingContext ctx, Generator g, DatasetRecord r, int[] prompt, Phase all,
-                                           Phase phase1, Options o, int[] finalIds) {
-        ObjectNode l = RunFolder.JSON.createObjectNode();
-        l.put("token", BASELINE);
-        Grading.putRecord(l, r);
-        l.put("prompt_tokens", prompt.length);
-        l.set("phase1_ids", array(phase1.ids()));
-        l.put("phase1_tokens", phase1.ids().length);
-        l.put("phase1_stop", phase1.stop().label());
-        l.put("phase1_text", o.context() == Context.TEXT ? ctx.outputText(phase1.ids()) : ctx.text(phase1.ids()));
-        long nanos = all.nanos();
-        long tokens = all.ids().length;
-        ArrayNode cells = l.putArray("cells");
+    private static TttsLine.Baseline baselineLine(ScalingContext ctx, Generator g, DatasetRecord r, int[] prompt,
+                                                  Phase all, Phase phase1, Options o, int[] finalIds) {
+        List<Cell> cells = List.of();
         if (o.baseline()) {
-            l.set("continuation_ids", array(all.ids()));
-            l.put("continuation_stop", all.stop().label());
             int[] cuts = new int[o.budgets().length];
             for (int i = 0; i < cuts.length; i++) {
                 cuts[i] = o.baseBudget() + o.budgets()[i];
             }
             Prefix prefix = new Prefix(prompt, o.context() == Context.TEXT ? ctx.promptText(r) : null);
-            for (Cell cell : cells(ctx, o, g, prefix, true, all, cuts, finalIds)) {
-                ObjectNode n = cellNode(ctx, o, r, cell);
-                n.put("continuation_tokens", cell.continuation().ids().length);
-                cells.add(n);
-                nanos += cell.answer().nanos();
-                tokens += cell.answer().ids().length;
-            }
+            cells = cells(ctx, o, g, prefix, true, all, cuts, finalIds);
         }
-        l.put("generated_tokens", tokens);
-        l.put("generation_ms", nanos / 1e6);
-        return l;
+        return new TttsLine.Baseline(BASELINE, RrLine.Problem.of(r), prompt.length, phase1.ids(), phase1.ids().length,
+                phase1.stop().label(), o.context() == Context.TEXT ? ctx.outputText(phase1.ids())
+                : ctx.text(phase1.ids()), cells.stream().map(c -> cellLine(ctx, o, r, c, true)).toList(),
+                o.baseline() ? all.ids() : null, o.baseline() ? all.stop().label() : null,
+                all.ids().length + answerTokens(cells), (all.nanos() + answerNanos(cells)) / 1e6);
     }
 
-    private static ObjectNode tokenLine(ScalingContext ctx, Generator g, DatasetRecord r, int[] prompt, Phase phase1,
-                                        String token, Options o, int[] finalIds) {
+    private static TttsLine.Token tokenLine(ScalingContext ctx, Generator g, DatasetRecord r, int[] prompt,
+                                            Phase phase1, String token, Options o, int[] finalIds) {
         ModelConfig c = g.model().config();
         int[] wait = ctx.segmentIds(" " + token);
         Prefix prefix = phase2Prefix(ctx, o, r, prompt, phase1, token, c);
         Phase p2 = generate(g, prefix.ids(), o.maxBudget(), stops(ctx, o));
-        ObjectNode l = RunFolder.JSON.createObjectNode();
-        l.put("token", token);
-        Grading.putRecord(l, r);
-        l.put("prompt_tokens", prompt.length);
-        l.put("phase1_tokens", phase1.ids().length);
-        l.put("phase1_stop", phase1.stop().label());
-        l.set("wait_ids", array(wait));
-        l.put("phase2_prompt_tokens", prefix.ids().length);
-        l.put("final_prompt_tokens", finalIds.length);
-        l.set("phase2_ids", array(p2.ids()));
-        l.put("phase2_stop", p2.stop().label());
-        l.put("phase2_text", o.context() == Context.TEXT ? ctx.outputText(p2.ids()) : ctx.text(p2.ids()));
-        long nanos = p2.nanos();
-        long tokens = p2.ids().length;
-        ArrayNode cells = l.putArray("cells");
-        for (Cell cell : cells(ctx, o, g, prefix, false, p2, o.budgets(), finalIds)) {
-            ObjectNode n = cellNode(ctx, o, r, cell);
-            n.put("phase2_tokens", cell.continuation().ids().length);
-            n.put("phase2_stop", cell.continuation().stop().label());
-            cells.add(n);
-            nanos += cell.answer().nanos();
-            tokens += cell.answer().ids().length;
-        }
-        l.put("generated_tokens", tokens);
-        l.put("generation_ms", nanos / 1e6);
-        return l;
+        List<Cell> cells = cells(ctx, o, g, prefix, false, p2, o.budgets(), finalIds);
+        return new TttsLine.Token(token, RrLine.Problem.of(r), prompt.length, phase1.ids().length,
+                phase1.stop().label(), wait, prefix.ids().length, finalIds.length, p2.ids(), p2.stop().label(),
+                o.context() == Context.TEXT ? ctx.outputText(p2.ids()) : ctx.text(p2.ids()),
+                cells.stream().map(cell -> cellLine(ctx, o, r, cell, false)).toList(),
+                p2.ids().length + answerTokens(cells), (p2.nanos() + answerNanos(cells)) / 1e6);
     }
 
-    private static ObjectNode cellNode(ScalingContext ctx, Options o, DatasetRecord r, Cell cell) {
-        ObjectNode n = RunFolder.JSON.createObjectNode();
-        n.put("budget", cell.budget());
-        n.put("context_tokens", cell.context().length);
-        n.set("phase3_ids", array(cell.answer().ids()));
-        n.put("phase3_tokens", cell.answer().ids().length);
-        n.put("phase3_stop", cell.answer().stop().label());
+    private static long answerTokens(List<Cell> cells) {
+        return cells.stream().mapToLong(c -> c.answer().ids().length).sum();
+    }
+
+    private static long answerNanos(List<Cell> cells) {
+        return cells.stream().mapToLong(c -> c.answer().nanos()).sum();
+    }
+
+    /** A cell as its line holds it: a baseline cell's continuation length, or a token cell's phase 2 cut. */
+    private static TttsLine.Cell cellLine(ScalingContext ctx, Options o, DatasetRecord r, Cell cell, boolean baseline) {
         String fin = o.context() == Context.TEXT ? ctx.outputText(cell.answer().ids()) : ctx.text(cell.answer().ids());
-        n.put("final", fin);
-        Grading.putVerdicts(n, ctx.rules(), ctx.grade(fin, r));
-        return n;
+        return new TttsLine.Cell(cell.budget(), cell.context().length, cell.answer().ids(), cell.answer().ids().length,
+                cell.answer().stop().label(), fin, VerdictFields.Graded.of(ctx.rules(), ctx.grade(fin, r)),
+                baseline ? cell.continuation().ids().length : null,
+                baseline ? null : cell.continuation().ids().length,
+                baseline ? null : cell.continuation().stop().label());
     }
 
     static ArrayNode array(int[] ids) {

@@ -1,7 +1,6 @@
 package dev.mipeaks.suppress;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.Dataset;
 import dev.mipeaks.eval.DatasetLoader;
@@ -38,8 +37,8 @@ import java.util.function.UnaryOperator;
 /**
  * The work of {@code mipeaks suppress}: generation with the logits of chosen words' ids set to -inf at every step,
  * for the top N thinking words and for N random word-like tokens, over a dataset, graded. Writes into the output
- * folder one resumable JSONL per arm ({@link Condition#fileName()}), then metrics.json, report.md and the
- * accuracy-vs-N plot ({@link SuppressionReport}).
+ * folder one resumable JSONL per arm ({@link Condition#fileName()}), then its outputs (metrics.json, report.md and
+ * the accuracy-vs-N plot: dev.mipeaks.report.SuppressionReport, passed in by the caller).
  */
 public final class SuppressionRun {
     private SuppressionRun() {
@@ -104,7 +103,17 @@ public final class SuppressionRun {
         }
     }
 
-    public static Summary run(Options o, PrintWriter out, PrintWriter err) throws IOException {
+    /** Writes a finished sweep's outputs (metrics, report, plot) into its folder; returns the files written. */
+    @FunctionalInterface
+    public interface Outputs {
+        List<Path> write(Summary s, Path dir) throws IOException;
+    }
+
+    /**
+     * Runs the sweep into {@code o.out()} and, still holding the folder, writes its outputs with {@code outputs}
+     * (dev.mipeaks.report.SuppressionReport::write: the report package sits above this one).
+     */
+    public static Summary run(Options o, Outputs outputs, PrintWriter out, PrintWriter err) throws IOException {
         if (!"random".equals(o.control())) {
             throw MipeaksException.invalid("--control " + o.control() + ": only 'random' is implemented");
         }
@@ -142,8 +151,10 @@ public final class SuppressionRun {
             SuppressionPlan plan = SuppressionPlan.build(table, index, o.counts(), o.seed());
             OutputPaths.requireNotInput("--out", o.out(), Map.of(o.model().dir(), "--model"));
             try (RunFolder folder = RunFolder.open(o.out(), FOLDER, o.force(), err)) {
-                folder.claim(config(o, data, table));
-                return run(o, folder, session, data, template, special, gc, plan, out, err);
+                folder.claim(SuppressionConfig.of(o, data, table).toJson());
+                Summary s = run(o, folder, session, data, template, special, gc, plan, out, err);
+                s.files().addAll(outputs.write(s, o.out()));
+                return s;
             }
         }
     }
@@ -201,7 +212,8 @@ public final class SuppressionRun {
                             generated += g.tokens().length;
                             String text = tok.decode(g.tokens(), true);
                             Map<GradingRules, Verdict> vs = graders.gradeAll(text, batch.get(i).answer());
-                            folder.append(c.fileName(), line(c, batch.get(i), g, text, vs));
+                            folder.append(c.fileName(), RunFolder.JSON.valueToTree(
+                                    SuppressionLine.of(c, batch.get(i), g, text, vs)));
                         }
                         count += batch.size();
                         progress.done(count, String.format(Locale.ROOT, "%s N=%d: %d/%d", c.name(), c.n(),
@@ -216,10 +228,8 @@ public final class SuppressionRun {
         for (Condition c : plan.conditions()) {
             arms.add(arm(c, byIndex(folder, c.fileName()), data));
         }
-        Summary s = new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps,
-                decodeNanos, new ArrayList<>());
-        s.files().addAll(SuppressionReport.write(s, o.out()));
-        return s;
+        return new Summary(o, data.name(), data.size(), plan, arms, generated, nanos, decodeSteps, decodeNanos,
+                new ArrayList<>());
     }
 
     /** The memory plan for batches of the longest prompts, printed and checked (see MemoryPlan). */
@@ -272,51 +282,16 @@ public final class SuppressionRun {
         return n;
     }
 
-    /** A result line: the strict verdict at the top (it decides the arm's accuracy), both under "by_rules". */
-    private static ObjectNode line(Condition c, DatasetRecord r, GenerationResult g, String text,
-                                   Map<GradingRules, Verdict> vs) {
-        ObjectNode o = RunFolder.JSON.createObjectNode();
-        o.put("index", r.index());
-        o.put("id", r.id());
-        o.put("condition", c.name());
-        o.put("n", c.n());
-        o.put("answer", r.answer());
-        VerdictFields.put(o, GradingRules.STRICT, vs);
-        o.put("prompt_tokens", g.promptIds().length);
-        o.put("generated_tokens", g.tokens().length);
-        o.put("stop_reason", g.stopReason().label());
-        o.put("response", text);
-        return o;
-    }
-
     /** An arm's accuracy over the selected problems, from its results file. */
     static Arm arm(Condition c, Map<Integer, JsonNode> lines, Dataset data) {
-        int correct = 0;
-        int total = 0;
-        long tokens = 0;
-        int byLength = 0;
-        int paperCorrect = 0;
-        int paperTotal = 0;
-        for (DatasetRecord r : data.records()) {
-            JsonNode n = lines.get(r.index());
-            if (n == null) {
-                continue;
-            }
-            total++;
-            if (n.path("correct").asBoolean()) {
-                correct++;
-            }
-            Verdict paper = VerdictFields.read(n, GradingRules.PAPER, r.answer());
-            if (paper != null) {
-                paperTotal++;
-                paperCorrect += paper.correct() ? 1 : 0;
-            }
-            tokens += generatedTokens(n);
-            if ("max_new_tokens".equals(n.path("stop_reason").asText())) {
-                byLength++;
-            }
-        }
-        return new Arm(c, correct, total, tokens, byLength, paperCorrect, paperTotal);
+        List<DatasetRecord> done = data.records().stream().filter(r -> lines.containsKey(r.index())).toList();
+        List<JsonNode> ls = done.stream().map(r -> lines.get(r.index())).toList();
+        List<Verdict> paper = done.stream().map(r -> VerdictFields.read(lines.get(r.index()), GradingRules.PAPER,
+                r.answer())).filter(java.util.Objects::nonNull).toList();
+        return new Arm(c, (int) ls.stream().filter(n -> n.path("correct").asBoolean()).count(), ls.size(),
+                ls.stream().mapToLong(SuppressionRun::generatedTokens).sum(),
+                (int) ls.stream().filter(n -> "max_new_tokens".equals(n.path("stop_reason").asText())).count(),
+                (int) paper.stream().filter(Verdict::correct).count(), paper.size());
     }
 
     /** A line's count of generated tokens; lines written before the field names were unified call it "tokens". */
@@ -334,22 +309,18 @@ public final class SuppressionRun {
             if (c.n() == 0) {
                 continue;
             }
-            out.printf(Locale.ROOT, "  %s N=%d: %s -> %d ids%n", c.name(), c.n(), SuppressionReport.show(c.words()),
+            out.printf(Locale.ROOT, "  %s N=%d: %s -> %d ids%n", c.name(), c.n(), show(c.words()),
                     c.ids().length);
             unmapped.addAll(c.unmapped());
         }
         if (!unmapped.isEmpty()) {
-            err.println("mipeaks: warning: no token of this vocabulary is " + SuppressionReport.show(List.copyOf(unmapped))
+            err.println("mipeaks: warning: no token of this vocabulary is " + show(List.copyOf(unmapped))
                     + " (with or without a leading space); these words mask nothing");
         }
         out.flush();
         err.flush();
     }
 
-    /**
-     * Writes config.json on the first invocation; later invocations (resuming, or extending the sweep to more N or
-     * more problems) must have the same settings, since finished lines are reused as they are.
-     */
     /** The finished lines of a condition's file by problem index (a later line for the same index wins). */
     static Map<Integer, JsonNode> byIndex(RunFolder folder, String file) {
         Map<Integer, JsonNode> out = new TreeMap<>();
@@ -365,20 +336,8 @@ public final class SuppressionRun {
         return out;
     }
 
-    /** config.json of a suppression run: every setting that decides its lines. */
-    static ObjectNode config(Options o, Dataset data, TokenTable table) {
-        ObjectNode want = RunFolder.JSON.createObjectNode();
-        o.model().describe(want);
-        want.put("dataset", data.source().toAbsolutePath().normalize().toString());
-        want.put("tokens", table.source().startsWith("table ")
-                ? "table " + Path.of(table.source().substring(6)).toAbsolutePath().normalize() : "list " + table.words());
-        want.put("control", o.control());
-        want.put("seed", o.seed());
-        want.put("prompt_template", o.promptTemplate());
-        want.put("max_new_tokens", o.maxNewTokens());
-        want.put("temperature", o.temperature());
-        want.put("top_p", o.topP());
-        want.put("dtype", o.dtype() == null ? "default" : o.dtype());
-        return want;
+    /** Words as shown to people: quoted, control characters escaped. */
+    public static String show(List<String> words) {
+        return words.stream().map(dev.mipeaks.analysis.TokenText::quote).collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -1,14 +1,11 @@
-package dev.mipeaks.suppress;
+package dev.mipeaks.report;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mipeaks.analysis.TokenText;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.io.AtomicFiles;
-import dev.mipeaks.report.ChartStyle;
-import dev.mipeaks.report.Figure;
-import dev.mipeaks.report.Markdown;
 import dev.mipeaks.study.RunFolder;
+import dev.mipeaks.suppress.Condition;
+import dev.mipeaks.suppress.SuppressionMetrics;
+import dev.mipeaks.suppress.SuppressionRun;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -19,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -39,10 +35,11 @@ public final class SuppressionReport {
     public static final String REPORT = "report.md";
     public static final String PLOT = "accuracy_vs_n";
 
-    static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
+    /** Writes the three into {@code dir}; returns the files written. */
+    public static List<Path> write(SuppressionRun.Summary s, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         Path m = dir.resolve(METRICS);
-        AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics(s)) + "\n");
+        AtomicFiles.writeString(m, RunFolder.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(SuppressionMetrics.of(s)) + "\n");
         files.add(m);
         files.addAll(Figure.single(chart(s), 760, 480).save(dir.resolve("plots"), PLOT));
         Path r = dir.resolve(REPORT);
@@ -61,67 +58,6 @@ public final class SuppressionReport {
             }
         }
         return out;
-    }
-
-    static ObjectNode metrics(SuppressionRun.Summary s) {
-        SuppressionRun.Options o = s.options();
-        ObjectNode root = RunFolder.JSON.createObjectNode();
-        root.put("model", o.model().recorded());
-        root.put("dataset", s.datasetName());
-        root.put("problems", s.problems());
-        root.put("offset", o.offset());
-        root.put("thinking_token_source", o.tokens());   // as ttts names it; config.json keeps "tokens" (identity)
-        root.put("control", o.control());
-        root.put("seed", o.seed());
-        root.put("prompt_template", o.promptTemplate());
-        root.put("max_new_tokens", o.maxNewTokens());
-        root.put("temperature", o.temperature());
-        root.put("top_p", o.topP());
-        ArrayNode counts = root.putArray("counts");
-        s.plan().counts().forEach(counts::add);
-        root.put("random_pool", s.plan().control().poolSize());
-        root.put("random_excluded_words", s.plan().control().excludedWords());
-        root.put("thinking_ids_excluded_from_control", s.plan().thinkingIds().cardinality());
-        ObjectNode conds = root.putObject("conditions");
-        for (SuppressionRun.Arm a : s.arms()) {
-            Condition c = a.condition();
-            ObjectNode byN = conds.has(c.name()) ? (ObjectNode) conds.get(c.name()) : conds.putObject(c.name());
-            ObjectNode o2 = byN.putObject(Integer.toString(c.n()));
-            o2.put("file", c.fileName());
-            o2.put("correct", a.correct());
-            o2.put("total", a.total());
-            if (a.total() > 0) {
-                o2.put("accuracy", a.accuracy());
-                o2.put("mean_generated_tokens", (double) a.tokens() / a.total());
-            } else {
-                o2.putNull("accuracy");
-                o2.putNull("mean_generated_tokens");
-            }
-            o2.put("stopped_by_max_new_tokens", a.stoppedByLength());
-            o2.put("rules", "strict");
-            ObjectNode paper = o2.putObject("paper_rules");
-            paper.put("correct", a.paperCorrect());
-            paper.put("total", a.paperTotal());
-            if (a.paperTotal() > 0) {
-                paper.put("accuracy", a.paperAccuracy());
-            } else {
-                paper.putNull("accuracy");
-            }
-            ArrayNode w = o2.putArray("words");
-            c.words().forEach(w::add);
-            ArrayNode u = o2.putArray("unmapped_words");
-            c.unmapped().forEach(u::add);
-            ArrayNode ids = o2.putArray("ids");
-            for (int id : c.ids()) {
-                ids.add(id);
-            }
-        }
-        ObjectNode speed = root.putObject("this_invocation");
-        speed.put("generated_tokens", s.generated());
-        speed.put("generation_seconds", s.generationNanos() / 1e9);
-        speed.put("tokens_per_second", s.tokensPerSecond());
-        speed.put("decode_tokens_per_second", s.decodeTokensPerSecond());
-        return root;
     }
 
     static JFreeChart chart(SuppressionRun.Summary s) {
@@ -181,12 +117,12 @@ public final class SuppressionReport {
             SuppressionRun.Arm t = find(s, n, n == 0 ? Condition.NONE : Condition.THINKING);
             SuppressionRun.Arm r = find(s, n, n == 0 ? Condition.NONE : Condition.RANDOM);
             md.row(n, acc(t), paperAcc(t), acc(r), paperAcc(r),
-                    t == null ? "" : Markdown.cell(show(t.condition().words())),
-                    r == null ? "" : Markdown.cell(show(r.condition().words())));
+                    t == null ? "" : Markdown.cell(SuppressionRun.show(t.condition().words())),
+                    r == null ? "" : Markdown.cell(SuppressionRun.show(r.condition().words())));
         }
         List<String> unmapped = s.arms().stream().flatMap(a -> a.condition().unmapped().stream()).distinct().toList();
         if (!unmapped.isEmpty()) {
-            md.text("\nWords with no token in this vocabulary (they mask nothing): " + Markdown.cell(show(unmapped))
+            md.text("\nWords with no token in this vocabulary (they mask nothing): " + Markdown.cell(SuppressionRun.show(unmapped))
                     + ".\n");
         }
         md.text(String.format(Locale.ROOT, "%nThis invocation generated %d tokens in %.1f s (%.1f tokens/s with "
@@ -207,10 +143,5 @@ public final class SuppressionReport {
 
     private static String paperAcc(SuppressionRun.Arm a) {
         return a == null ? "n/a" : Accuracy.format(a.paperCorrect(), a.paperTotal());
-    }
-
-    /** Words as shown to people: quoted, control characters escaped. */
-    static String show(List<String> words) {
-        return words.stream().map(TokenText::quote).collect(Collectors.joining(", "));
     }
 }
