@@ -105,6 +105,7 @@ public final class RrCommand implements Callable<Integer> {
                 err.println("mipeaks: warning: " + warn);
             }
             dev.mipeaks.scaling.RrRunner.run(ctx, common.output.out, o, common.info(spec), baseline,
+                    dev.mipeaks.report.RrReport::write,
                     spec.commandLine().getOut(), err);
         }
         return 0;

@@ -93,8 +93,8 @@ public final class TttsCommand implements Callable<Integer> {
                 context);
         var ctxOptions = common.prepare(spec.commandLine().getErr());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
-            dev.mipeaks.scaling.TttsRunner.run(ctx, common.output.out, o, common.info(spec), spec.commandLine().getOut(),
-                    spec.commandLine().getErr());
+            dev.mipeaks.scaling.TttsRunner.run(ctx, common.output.out, o, common.info(spec),
+                    dev.mipeaks.report.TttsReport::write, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         return 0;
     }

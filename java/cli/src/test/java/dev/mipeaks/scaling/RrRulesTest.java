@@ -64,7 +64,7 @@ class RrRulesTest {
     void oldLinesCountUnderTheStrictRulesOnly() throws Exception {
         JsonNode old = RunFolder.JSON.readTree("{\"index\": 0, \"id\": \"x\", \"ground_truth\": \"2\", \"prediction\":"
                 + " \"2\", \"correct\": true, \"rule\": \"string\", \"extraction\": \"boxed\"}");
-        RrReport.Totals t = RrReport.totals(List.of(old), "d", GradingRules.PAPER);
+        RrSummary.Totals t = RrSummary.totals(List.of(old), "d", GradingRules.PAPER);
         assertEquals(0, t.byRules().get(GradingRules.PAPER).overall().total());
         assertEquals(1, t.byRules().get(GradingRules.STRICT).overall().correct());
         assertEquals("2", Grading.record(old).answer());   // the ground truth under its old name still reads

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.CliResult;
 import dev.mipeaks.SharedData;
 import dev.mipeaks.CliProcess;
+import dev.mipeaks.report.TttsReport;
 import dev.mipeaks.study.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ class ScalingCommandsTest {
         Files.writeString(results, Files.readString(results).replace("\"answer\":", "\"ground_truth\":"));
         r = run(rr(model, dataset, rr, "--limit", "1").toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
-        assertTrue(Files.readString(rr.resolve(RunFolder.REPORT)).contains(" | " + ReportText.cell(line.path("prediction").asText("")) + " | " + ReportText.cell(answer) + " | "),
+        assertTrue(Files.readString(rr.resolve(RunFolder.REPORT)).contains(" | " + dev.mipeaks.report.Markdown.cell(line.path("prediction").asText("")) + " | " + dev.mipeaks.report.Markdown.cell(answer) + " | "),
                 "old-style line's answer in the report");
         assertEquals(1, lines(results).size());
         // a baseline must be a greedy run of the same setting

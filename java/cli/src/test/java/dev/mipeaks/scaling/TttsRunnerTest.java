@@ -14,6 +14,7 @@ import dev.mipeaks.generate.Generator;
 import dev.mipeaks.model.LlamaModel;
 import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.report.TttsReport;
 import dev.mipeaks.study.RunFolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -16,7 +16,7 @@ import java.util.Map;
  * and its verdicts under both rule sets ({@link VerdictFields}), so metrics can be rebuilt from results.jsonl alone
  * (also for problems finished by an earlier, resumed run), under either rules.
  */
-final class Grading {
+public final class Grading {
     /** The ground-truth answer's field; lines written before the field names were unified call it {@link #OLD_ANSWER}. */
     static final String ANSWER = "answer";
     static final String OLD_ANSWER = "ground_truth";
@@ -25,7 +25,7 @@ final class Grading {
     }
 
     /** The ground-truth answer of a line, under its current name or the name older lines used. */
-    static String answer(JsonNode line) {
+    public static String answer(JsonNode line) {
         JsonNode a = line.get(ANSWER);
         return (a != null && !a.isNull() ? a : line.path(OLD_ANSWER)).asText();
     }

@@ -36,7 +36,7 @@ public record RrMetrics(String command, int problems, String rules, double accur
                                   int onlyRecycledCorrect, int onlyGreedyCorrect, int identicalOutputs) {
     }
 
-    static RrMetrics of(RrReport.Totals t, GradingRules rules, List<String> warnings, RrReport.Comparison cmp) {
+    static RrMetrics of(RrSummary.Totals t, GradingRules rules, List<String> warnings, RrSummary.Comparison cmp) {
         Map<String, Double> accBy = new LinkedHashMap<>();
         Map<String, Map<String, Object>> gradesBy = new LinkedHashMap<>();
         t.byRules().forEach((r, g) -> {

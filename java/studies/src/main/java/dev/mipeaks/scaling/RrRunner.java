@@ -158,27 +158,28 @@ public final class RrRunner {
                 runInfo);
     }
 
-    /** Runs every unfinished problem of the context's dataset slice into {@code out}, then writes metrics and report. */
-    public static RrReport.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
-                                      PrintWriter err) throws IOException {
-        return run(ctx, out, o, info, null, stdout, err);
+    /** Writes report.md from a finished folder's summary (dev.mipeaks.report.RrReport::write: report sits above). */
+    @FunctionalInterface
+    public interface Report {
+        void write(RunFolder folder, RrSummary.Finished finished) throws IOException;
     }
 
     /**
-     * As {@link #run(ScalingContext, Path, Options, ObjectNode, PrintWriter, PrintWriter)}, with the report comparing
-     * the recycled run against a greedy baseline folder ({@code rr --probability 0}; null: none).
+     * Runs every unfinished problem of the context's dataset slice into {@code out}, then, still holding the folder,
+     * writes metrics.json and the report with {@code report}, comparing the recycled run against a greedy baseline
+     * folder ({@code rr --probability 0}; null: none).
      */
-    public static RrReport.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, Path baseline,
-                                      PrintWriter stdout, PrintWriter err) throws IOException {
+    public static RrSummary.Totals run(ScalingContext ctx, Path out, Options o, ObjectNode info, Path baseline,
+                                       Report report, PrintWriter stdout, PrintWriter err) throws IOException {
         if (o.layer() >= ctx.config().numLayers()) {
             throw MipeaksException.invalid("--layer " + o.layer() + ": outside [0, " + ctx.config().numLayers()
                     + ") of " + ctx.options().model().label());
         }
         ObjectNode runInfo = info == null ? RunFolder.JSON.createObjectNode() : info.deepCopy();
-        ArrayNode noId = runInfo.putArray(RrReport.WORDS_WITHOUT_ID);
+        ArrayNode noId = runInfo.putArray(RrSummary.WORDS_WITHOUT_ID);
         o.triggers().unmapped().forEach(noId::add);
         ObjectNode cfg = RunFolder.JSON.valueToTree(config(ctx.setting(), o, runInfo));
-        RrReport.Baseline base = baseline == null ? null : RrReport.Baseline.open(baseline, cfg);
+        RrSummary.Baseline base = baseline == null ? null : RrSummary.Baseline.open(baseline, cfg);
         try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
             folder.claim(cfg);
             Set<Integer> done = new HashSet<>();
@@ -212,8 +213,11 @@ public final class RrRunner {
                             oc.tokens().length, oc.recycledSteps(), v.correct() ? "correct" : "wrong"));
                 }
             }
-            RrReport.Totals t = RrReport.write(folder, cfg, ctx.rules(), base);
-            String fired = RrReport.firingWarning(cfg, t); // the mapping warning came before the run (RrCommand)
+            RrSummary.Finished f = RrSummary.finish(folder, cfg, ctx.rules(), base);
+            RrSummary.Totals t = f.totals();
+            folder.writeJson(RunFolder.METRICS, RrMetrics.of(t, ctx.rules(), f.warnings(), f.comparison()));
+            report.write(folder, f);
+            String fired = RrSummary.firingWarning(cfg, t); // the mapping warning came before the run (RrCommand)
             if (fired != null) {
                 err.println("mipeaks: warning: " + fired);
                 err.flush();

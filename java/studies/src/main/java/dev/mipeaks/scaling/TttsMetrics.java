@@ -21,7 +21,7 @@ public record TttsMetrics(String command, int baseBudget, int[] budgets, String 
                           Map<String, Map<String, Map<String, Map<String, Object>>>> gradesByRules,
                           long generatedTokens, double generationSeconds, double tokensPerSecond) {
 
-    static TttsMetrics of(TttsReport.Result r, TttsRunner.Options o) {
+    static TttsMetrics of(TttsSummary.Result r, TttsRunner.Options o) {
         Map<String, Map<String, Map<String, Double>>> accBy = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Map<String, Object>>>> gradesBy = new LinkedHashMap<>();
         r.byRules().forEach((rules, g) -> {

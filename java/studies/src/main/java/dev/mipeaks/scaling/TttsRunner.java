@@ -316,8 +316,18 @@ public final class TttsRunner {
                 runInfo);
     }
 
-    public static TttsReport.Result run(ScalingContext ctx, Path out, Options o, ObjectNode info, PrintWriter stdout,
-                                        PrintWriter err) throws IOException {
+    /** Writes a finished folder's figure and report.md (dev.mipeaks.report.TttsReport::write: report sits above). */
+    @FunctionalInterface
+    public interface Report {
+        void write(RunFolder folder, ObjectNode cfg, Options o, TttsSummary.Result result) throws IOException;
+    }
+
+    /**
+     * Runs every unfinished (problem, row) into {@code out}, then, still holding the folder, writes metrics.json and
+     * the figure and report with {@code report}.
+     */
+    public static TttsSummary.Result run(ScalingContext ctx, Path out, Options o, ObjectNode info, Report report,
+                                         PrintWriter stdout, PrintWriter err) throws IOException {
         ObjectNode cfg = RunFolder.JSON.valueToTree(config(ctx.setting(), o, info));
         try (RunFolder folder = RunFolder.open(out, ScalingContext.folderKind(cfg), ctx.options().force(), err)) {
             folder.claim(cfg);
@@ -392,7 +402,10 @@ public final class TttsRunner {
                     }
                 }
             }
-            TttsReport.Result res = TttsReport.write(folder, cfg, o, ctx.rules());
+            TttsSummary.Result res = TttsSummary.collect(folder.lines(RunFolder.RESULTS), o, cfg.path("dataset").asText(),
+                    ctx.rules());
+            folder.writeJson(RunFolder.METRICS, TttsMetrics.of(res, o));
+            report.write(folder, cfg, o, res);
             stdout.print(res.summaryText());
             stdout.printf(Locale.ROOT, "ttts: wrote %s%n", out);
             stdout.flush();

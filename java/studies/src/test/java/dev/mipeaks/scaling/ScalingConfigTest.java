@@ -44,7 +44,7 @@ class ScalingConfigTest {
         RrRunner.Options o = new RrRunner.Options(23, new TriggerSet(new int[] {14524, 2100}, List.of("Wait", "So"),
                 "table t.jsonl top 2", List.of("Hmm")), 0.5, 7, 16000);
         ObjectNode info = RunFolder.JSON.createObjectNode().put("limit", 3);
-        info.putArray(RrReport.WORDS_WITHOUT_ID).add("Hmm");
+        info.putArray(RrSummary.WORDS_WITHOUT_ID).add("Hmm");
         for (ScalingContext.Setting s : SETTINGS) {
             RrRunner.Config cfg = RrRunner.config(s, o, info);
             assertEquals(pretty(oldRrConfig(s, o, info)), pretty(cfg));

@@ -40,8 +40,8 @@ class ScalingMetricsTest {
     }
 
     /** The rr metrics code before it wrote a record. */
-    private static ObjectNode oldRr(RrReport.Totals t, GradingRules rules, List<String> warnings,
-                                    RrReport.Comparison cmp) {
+    private static ObjectNode oldRr(RrSummary.Totals t, GradingRules rules, List<String> warnings,
+                                    RrSummary.Comparison cmp) {
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "rr");
         m.put("problems", t.problems());
@@ -88,10 +88,10 @@ class ScalingMetricsTest {
         stops.put("max_new_tokens", 1);
         for (GradingRules rules : GradingRules.values()) {
             Map<GradingRules, GradeSummary> by = byRules();
-            for (RrReport.Totals t : List.of(new RrReport.Totals(3, 900, 12, 40, 2.5, by.get(rules), stops, rules, by),
-                    new RrReport.Totals(0, 0, 0, 0, 0, by.get(rules), Map.of(), rules, by))) {
-                for (RrReport.Comparison cmp : java.util.Arrays.asList(null,
-                        new RrReport.Comparison(Path.of("/runs/greedy"), 3, 2, 1, 1, 0, 1, 900, 870))) {
+            for (RrSummary.Totals t : List.of(new RrSummary.Totals(3, 900, 12, 40, 2.5, by.get(rules), stops, rules, by),
+                    new RrSummary.Totals(0, 0, 0, 0, 0, by.get(rules), Map.of(), rules, by))) {
+                for (RrSummary.Comparison cmp : java.util.Arrays.asList(null,
+                        new RrSummary.Comparison(Path.of("/runs/greedy"), 3, 2, 1, 1, 0, 1, 900, 870))) {
                     List<String> w = List.of("the triggers never fired");
                     assertEquals(pretty(oldRr(t, rules, w, cmp)), pretty(RrMetrics.of(t, rules, w, cmp)));
                 }
@@ -100,7 +100,7 @@ class ScalingMetricsTest {
     }
 
     /** The ttts metrics code before it wrote a record. */
-    private static ObjectNode oldTtts(TttsReport.Result r, TttsRunner.Options o) {
+    private static ObjectNode oldTtts(TttsSummary.Result r, TttsRunner.Options o) {
         GradingRules rules = r.rules();
         ObjectNode m = RunFolder.JSON.createObjectNode();
         m.put("command", "ttts");
@@ -145,8 +145,8 @@ class ScalingMetricsTest {
         }
         for (TttsRunner.Context c : TttsRunner.Context.values()) {
             TttsRunner.Options o = new TttsRunner.Options(List.of("Wait"), "list", new int[] {1024, 2048}, 4096, true, c);
-            for (TttsReport.Result r : List.of(new TttsReport.Result(GradingRules.PAPER, by, 5000, 2.0),
-                    new TttsReport.Result(GradingRules.STRICT, by, 0, 0))) {
+            for (TttsSummary.Result r : List.of(new TttsSummary.Result(GradingRules.PAPER, by, 5000, 2.0),
+                    new TttsSummary.Result(GradingRules.STRICT, by, 0, 0))) {
                 assertEquals(pretty(oldTtts(r, o)), pretty(TttsMetrics.of(r, o)));
             }
         }

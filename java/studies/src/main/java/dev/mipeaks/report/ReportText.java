@@ -1,10 +1,9 @@
-package dev.mipeaks.scaling;
+package dev.mipeaks.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.eval.Accuracy;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.eval.GradingRules;
-import dev.mipeaks.report.Markdown;
 import dev.mipeaks.study.RunFolder;
 import java.util.Map;
 

@@ -1,22 +1,17 @@
-package dev.mipeaks.scaling;
+package dev.mipeaks.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
-import dev.mipeaks.eval.GradingRules;
-import dev.mipeaks.report.ChartStyle;
-import dev.mipeaks.report.Figure;
-import dev.mipeaks.report.Markdown;
+import dev.mipeaks.scaling.TttsRunner;
+import dev.mipeaks.scaling.TttsSummary.Result;
 import dev.mipeaks.study.RunFolder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -27,9 +22,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * metrics.json, report.md and the accuracy-vs-budget figure (plots/ttts_accuracy.png/.svg: one panel per thinking
+ * report.md and the accuracy-vs-budget figure (plots/ttts_accuracy.png/.svg: one panel per thinking
  * token, its accuracy against the baseline's, one title with model, dataset and problem count, one legend) of a TTTS
- * run folder, rebuilt from every line of results.jsonl.
+ * run folder, from its {@link Result} (TttsRunner takes the writer from its caller).
  */
 public final class TttsReport {
     public static final String FIGURE = "ttts_accuracy";
@@ -39,88 +34,14 @@ public final class TttsReport {
     private TttsReport() {
     }
 
-    /**
-     * Accuracy per (row, budget) under each rule set: rows are the thinking tokens in sweep order, then
-     * {@link TttsRunner#BASELINE}; {@code rules} is the headline.
-     */
-    public record Result(GradingRules rules, Map<GradingRules, Map<String, Map<Integer, GradeSummary>>> byRules,
-                         long generatedTokens, double seconds) {
-        public double tokensPerSecond() {
-            return seconds > 0 ? generatedTokens / seconds : 0;
-        }
-
-        /** The headline rules' accuracies. */
-        public Map<String, Map<Integer, GradeSummary>> grades() {
-            return byRules.get(rules);
-        }
-
-        public String summaryText() {
-            StringBuilder b = new StringBuilder();
-            Map<String, Map<Integer, GradeSummary>> other = byRules.get(rules.other());
-            b.append(String.format(Locale.ROOT, "ttts accuracy under %s rules (%s rules in brackets)%n", rules.label(),
-                    rules.other().label()));
-            grades().forEach((row, byBudget) -> {
-                b.append(String.format(Locale.ROOT, "ttts %-12s",
-                        row.equals(TttsRunner.BASELINE) ? row : dev.mipeaks.analysis.TokenText.quote(row)));
-                byBudget.forEach((budget, s) -> b.append(String.format(Locale.ROOT, "  %d: %s [%s]", budget,
-                        ReportText.pct(s.overall()), ReportText.pct(other.get(row).get(budget).overall().accuracy()))));
-                b.append('\n');
-            });
-            b.append(String.format(Locale.ROOT, "ttts: %d generated tokens at %.1f tokens/s%n", generatedTokens,
-                    tokensPerSecond()));
-            return b.toString();
-        }
-    }
-
-    public static Result collect(List<JsonNode> lines, TttsRunner.Options o, String dataset, GradingRules rules) {
-        Map<GradingRules, Map<String, Map<Integer, GradeSummary>>> byRules = new java.util.EnumMap<>(GradingRules.class);
-        // per (row, budget) one summary per rule set
-        Map<String, Map<Integer, Map<GradingRules, GradeSummary>>> grades = new LinkedHashMap<>();
-        List<String> rows = new ArrayList<>(o.tokens());
-        if (o.baseline()) {
-            rows.add(TttsRunner.BASELINE);
-        }
-        for (GradingRules r : GradingRules.values()) {
-            byRules.put(r, new LinkedHashMap<>());
-        }
-        for (String row : rows) {
-            Map<Integer, Map<GradingRules, GradeSummary>> m = new TreeMap<>();
-            for (int b : o.budgets()) {
-                Map<GradingRules, GradeSummary> each = Grading.summaries(dataset);
-                m.put(b, each);
-                each.forEach((r, g) -> byRules.get(r).computeIfAbsent(row, k -> new TreeMap<>()).put(b, g));
-            }
-            grades.put(row, m);
-        }
-        long tokens = 0;
-        double secs = 0;
-        for (JsonNode l : lines) {
-            tokens += l.path("generated_tokens").asLong();
-            secs += l.path("generation_ms").asDouble() / 1e3;
-            Map<Integer, Map<GradingRules, GradeSummary>> m = grades.get(l.path("token").asText());
-            if (m == null) {
-                continue;
-            }
-            for (JsonNode cell : l.path("cells")) {
-                Map<GradingRules, GradeSummary> s = m.get(cell.path("budget").asInt());
-                if (s != null) {
-                    Grading.add(s, l, cell);
-                }
-            }
-        }
-        return new Result(rules, byRules, tokens, secs);
-    }
-
-    static Result write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o, GradingRules rules) throws IOException {
+    /** Writes the figure and report.md into the folder (dev.mipeaks.scaling.TttsRunner.Report). */
+    public static void write(RunFolder folder, ObjectNode cfg, TttsRunner.Options o, Result r) throws IOException {
         String dataset = cfg.path("dataset").asText();
-        Result r = collect(folder.lines(RunFolder.RESULTS), o, dataset, rules);
-        folder.writeJson(RunFolder.METRICS, TttsMetrics.of(r, o));
         java.util.Set<Integer> problems = new java.util.HashSet<>();
         folder.lines(RunFolder.RESULTS).forEach(l -> problems.add(l.path("index").asInt()));
         figure(r, o, ChartStyle.context(cfg.path("model").asText(null), dataset, problems.size()))
                 .save(folder.dir().resolve(PLOTS), FIGURE);
         folder.writeText(RunFolder.REPORT, markdown(cfg, o, r));
-        return r;
     }
 
     private static final Color TOKEN = new Color(0xd62728);

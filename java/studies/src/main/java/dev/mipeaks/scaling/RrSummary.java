@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.GradeSummary;
 import dev.mipeaks.MipeaksException;
 import dev.mipeaks.eval.GradingRules;
-import dev.mipeaks.report.Markdown;
 import dev.mipeaks.study.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,17 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * metrics.json and report.md of an RR run folder, rebuilt from every line of results.jsonl: accuracy, recycling
- * counts, warnings when the triggers cannot or did not fire, and (given a greedy baseline folder) recycled against
- * greedy on the problems both ran.
+ * What an RR run folder's metrics.json and report.md (dev.mipeaks.report.RrReport) say, rebuilt from every line of
+ * results.jsonl: accuracy, recycling counts, warnings when the triggers cannot or did not fire, and (given a greedy
+ * baseline folder) recycled against greedy on the problems both ran.
  */
-public final class RrReport {
-    private RrReport() {
+public final class RrSummary {
+    private RrSummary() {
     }
 
     /** config.json's run_info field listing the trigger words that gave no id. */
@@ -193,90 +191,25 @@ public final class RrReport {
         return new Totals(lines.size(), gen, rec, cand, secs, s.get(rules), stops, rules, s);
     }
 
-    static Totals write(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
+    /**
+     * What metrics.json and report.md are written from: the folder's finished lines (by index), their totals, the
+     * greedy-baseline comparison (null without one) and the trigger warnings.
+     */
+    public record Finished(ObjectNode cfg, List<JsonNode> lines, Totals totals, Comparison comparison,
+                           List<String> warnings) {
+    }
+
+    /** Rebuilds a folder's totals, comparison and warnings from every line of its results.jsonl. */
+    static Finished finish(RunFolder folder, ObjectNode cfg, GradingRules rules, Baseline baseline) throws IOException {
         List<JsonNode> lines = new ArrayList<>(folder.lines(RunFolder.RESULTS));
         lines.sort(Comparator.comparingInt(l -> l.path("index").asInt()));
         Totals t = totals(lines, cfg.path("dataset").asText(), rules);
         Comparison cmp = baseline == null ? null : compare(lines, baseline, rules);
-        List<String> warnings = warnings(cfg, t);
-        folder.writeJson(RunFolder.METRICS, RrMetrics.of(t, rules, warnings, cmp));
-        folder.writeText(RunFolder.REPORT, markdown(cfg, t, lines, warnings, cmp));
-        return t;
-    }
-
-    static String markdown(ObjectNode cfg, Totals t, List<JsonNode> lines, List<String> warnings, Comparison cmp) {
-        double p = cfg.path("probability").asDouble();
-        Markdown md = new Markdown().heading(1, "Representation Recycling: " + cfg.path("dataset").asText());
-        md.text("Model `" + ReportText.cell(cfg.path("model").asText()) + "`, dataset "
-                + ReportText.cell(cfg.path("dataset").asText()) + ", " + t.problems() + " problems. ");
-        md.paragraph(p == 0 ? "Baseline run (probability 0: plain greedy decoding; the trigger steps are only counted)."
-                : String.format(Locale.ROOT, "Layer %d applied twice at trigger steps with probability %s.",
-                cfg.path("layer").asInt(), cfg.path("probability").asText()));
-        for (String w : warnings) {
-            md.paragraph("> **Warning:** " + ReportText.cell(w) + ".");
-        }
-        md.heading(2, "Accuracy");
-        ReportText.accuracyTables(md, t.rules(), t.byRules());
-        if (cmp != null) {
-            comparison(md, cfg, cmp, t.rules());
-        } else if (p > 0) {
-            md.paragraph("No greedy baseline compared: run `rr` with the same options, `--probability 0` and another "
-                    + "`--out`, then pass that folder with `--baseline`.");
-        }
-        md.heading(2, "Recycling").table("", "value")
-                .row("problems", t.problems())
-                .row("generated tokens", t.generated())
-                .row("recycled steps", t.recycled())
-                .row("regular steps", t.regular())
-                .row("trigger candidates (coin flips)", t.candidates())
-                .row("recycled / candidates", t.candidates() == 0 ? "n/a"
-                        : ReportText.pct((double) t.recycled() / t.candidates()))
-                .row("stop reasons", t.stopReasons())
-                .row("generation speed", String.format(Locale.ROOT, "%.1f tokens/s (prefill + decode time)",
-                        t.tokensPerSecond()))
-                .end();
-        md.heading(2, "Triggers");
-        List<String> ids = new ArrayList<>();
-        cfg.path("trigger_ids").forEach(x -> ids.add(x.asText()));
-        md.paragraph("Source: " + cfg.path("trigger_source").asText() + "; " + ids.size()
-                + (ids.size() == 1 ? " id" : " ids") + ": " + String.join(", ", ids.size() > 40 ? ids.subList(0, 40) : ids)
-                + (ids.size() > 40 ? ", ..." : "") + ".");
-        md.heading(2, "Configuration");
-        ReportText.configTable(md, cfg);
-        md.heading(2, "Problems").paragraph("prediction and correct under the " + t.rules().label() + " rules.")
-                .table("index", "id", "tokens", "recycled", "stop", "prediction", "answer", "correct");
-        int shown = 0;
-        for (JsonNode l : lines) {
-            if (shown++ == 200) {
-                md.text("\n(" + (lines.size() - 200) + " more rows in results.jsonl)\n");
-                break;
-            }
-            md.row(l.path("index").asInt(), ReportText.cell(l.path("id").asText()), l.path("generated_tokens").asInt(),
-                    l.path("recycled_steps").asInt(), l.path("stop_reason").asText(),
-                    ReportText.cell(headline(l, t.rules()).path("prediction").asText("")),
-                    ReportText.cell(Grading.answer(l)), headline(l, t.rules()).path("correct").asBoolean() ? "yes" : "no");
-        }
-        return md.toString();
-    }
-
-    private static void comparison(Markdown md, ObjectNode cfg, Comparison c, GradingRules rules) {
-        md.heading(2, "Recycled vs greedy baseline");
-        md.paragraph("On the " + c.problems() + " problems both folders finished (baseline: `"
-                + ReportText.cell(c.baseline().toString()) + "`), both graded under the " + rules.label() + " rules.");
-        md.table("", "recycled (p = " + cfg.path("probability").asText() + ", layer " + cfg.path("layer").asInt() + ")",
-                        "greedy baseline")
-                .row("accuracy", dev.mipeaks.eval.Accuracy.format(c.recycledCorrect(), c.problems()),
-                        dev.mipeaks.eval.Accuracy.format(c.greedyCorrect(), c.problems()))
-                .row("correct only here", c.onlyRecycled(), c.onlyGreedy())
-                .row("mean generated tokens",
-                        String.format(Locale.ROOT, "%.1f", c.problems() == 0 ? 0.0 : (double) c.recycledTokens() / c.problems()),
-                        String.format(Locale.ROOT, "%.1f", c.problems() == 0 ? 0.0 : (double) c.greedyTokens() / c.problems()))
-                .row("identical outputs", c.identical() + " of " + c.problems(), "")
-                .end();
+        return new Finished(cfg, lines, t, cmp, warnings(cfg, t));
     }
 
     /** The line's verdict fields under {@code rules} (the line itself for a line of an older run). */
-    private static JsonNode headline(JsonNode line, GradingRules rules) {
+    public static JsonNode headline(JsonNode line, GradingRules rules) {
         JsonNode by = line.path(dev.mipeaks.eval.VerdictFields.BY_RULES).get(rules.label());
         return by != null ? by : line;
     }
