@@ -1,7 +1,7 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.analysis.PeakSummary;
-import dev.mipeaks.analysis.RunComparison;
+import dev.mipeaks.report.RunComparison;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.io.OutputPaths;
 import java.io.PrintWriter;

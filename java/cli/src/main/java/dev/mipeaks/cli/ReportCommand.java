@@ -1,6 +1,6 @@
 package dev.mipeaks.cli;
 
-import dev.mipeaks.analysis.ReportHtml;
+import dev.mipeaks.report.ReportHtml;
 import dev.mipeaks.analysis.RunLayout;
 import dev.mipeaks.io.FolderLock;
 import dev.mipeaks.analysis.RunOutputs;
@@ -46,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<Integer> requested = ReportHtml.parseLayers(htmlLayers, runLayers);
         RunOutputs.Written w;
         try (FolderLock lock = FolderLock.acquireExisting(run, "report", err)) {
-            w = RunOutputs.report(run, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(run, err), requested);
+            w = dev.mipeaks.report.RunReport.write(run, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(run, err), requested);
         }
         String warn = w.analysis().topKWarning();
         if (warn != null) {

@@ -58,7 +58,7 @@ public final class AnalysisWriter {
                 s.aomStatus().name().toLowerCase(java.util.Locale.ROOT), rules);
     }
 
-    static void num(ObjectNode o, String name, Double v) {
+    public static void num(ObjectNode o, String name, Double v) {
         if (v == null || !Double.isFinite(v)) {
             o.putNull(name);
         } else {

@@ -16,15 +16,15 @@ import java.util.List;
  * and the field. NaN and Infinity literals (which Python's json module writes) are accepted by the parser so that
  * they can be reported as a bad value of a named field instead of a parse error.
  */
-final class JsonFields {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+public final class JsonFields {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
     private JsonFields() {
     }
 
-    static JsonNode readFile(Path file) {
+    public static JsonNode readFile(Path file) {
         return parse(file, TextFiles.readUtf8(file), null);
     }
 

@@ -29,6 +29,7 @@ import dev.mipeaks.model.ModelConfig;
 import dev.mipeaks.model.ModelSource;
 import dev.mipeaks.model.Placement;
 import dev.mipeaks.model.Tokenizer;
+import dev.mipeaks.report.RunReport;
 import dev.mipeaks.study.Fingerprints;
 import dev.mipeaks.study.ModelSession;
 import dev.mipeaks.study.Progress;
@@ -484,7 +485,7 @@ public final class MiRun {
         }
         TokenizerVocabulary vocab = tok == null ? null : new TokenizerVocabulary(tok);
         RunOutputs.Written w = RunOutputs.peaks(dir, o.analysis(), vocab, List.of(), null, o.threads());
-        RunOutputs.report(dir, o.analysis(), vocab);
+        RunReport.write(dir, o.analysis(), vocab);
         return w;
     }
 

@@ -3,7 +3,7 @@ package dev.mipeaks.analysis;
 import java.util.Set;
 
 /** A fake vocabulary for tests: id -> {@code words[id]}, the ids in {@code specialIds} marked special. */
-record ArrayVocabulary(String[] words, Set<Integer> specialIds) implements Vocabulary {
+public record ArrayVocabulary(String[] words, Set<Integer> specialIds) implements Vocabulary {
     ArrayVocabulary(String... words) {
         this(words, Set.of());
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * The shared end-to-end golden (shared/pipeline/tiny-qwen2-math500.*: two MATH-500 problems through tiny-qwen2, exact
  * nhsic sigma 50) and a run folder built from it in the pipeline's format.
  */
-final class GoldenRun {
+public final class GoldenRun {
     static final String NAME = "pipeline/tiny-qwen2-math500";
 
     final Path tensors;

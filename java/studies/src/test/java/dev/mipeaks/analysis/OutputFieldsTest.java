@@ -104,7 +104,7 @@ class OutputFieldsTest {
         assertEquals(set("layer", "mean_mi", "rules"), names(sweep.get("per_layer").get(0)));
         assertTrue(sweep.get("sigmas").get(0).isNumber() && sweep.get("sigmas").get(1).isNumber(), sweep.toString());
         assertEquals(List.of("50", "200"), SweepJson.sigmas(sweep));
-        assertTrue(SweepJson.markdown(sweep, AnalysisOptions.defaults().rules(), 20, false)
+        assertTrue(dev.mipeaks.report.SweepReport.markdown(sweep, AnalysisOptions.defaults().rules(), 20, false)
                 .startsWith("Widths: sigma=50, sigma=200 over"));
         // a file written before (widths as text) reads as it did
         JsonNode old = JsonFields.MAPPER.readTree("{\"sigmas\": [\"50\", \"median\"]}");

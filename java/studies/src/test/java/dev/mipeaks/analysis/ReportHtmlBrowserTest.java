@@ -59,7 +59,7 @@ class ReportHtmlBrowserTest {
                 "no headless Chromium (apt-get install chromium, or set MIPEAKS_CHROMIUM): the report.html browser "
                         + "test does not run");
         run = HtmlTestRun.write(tmp.resolve("run"));
-        RunOutputs.report(run, AnalysisOptions.defaults(), null);
+        dev.mipeaks.report.RunReport.write(run, AnalysisOptions.defaults(), null);
         page = run.resolve(RunLayout.REPORT_HTML);
         for (ProblemRecord p : RunReader.open(run).problems()) {
             problems.put(p.index(), p);

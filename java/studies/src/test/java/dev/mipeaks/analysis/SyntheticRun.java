@@ -14,29 +14,29 @@ import java.util.Random;
  * a small vocabulary; steps that generate a "thinking" word get a high MI so that peaks and thinking tokens are
  * predictable; hidden states are random (the sigma sweep recomputes MI from them, independent of the JSON MI).
  */
-final class SyntheticRun {
+public final class SyntheticRun {
     /** id -> single-id decoding. Ids 0-5 are the "thinking" words. */
     static final String[] VOCAB = {"So", " So", "Wait", " Wait", "Hmm", "\n\n",
             " the", " x", " =", " 2", " is", " we", " a", "+", " of", "."};
     static final int HIDDEN = 8;
 
-    static final Vocabulary VOCABULARY = new ArrayVocabulary(VOCAB);
+    public static final Vocabulary VOCABULARY = new ArrayVocabulary(VOCAB);
 
-    String model = "synthetic/model";
-    String estimator = "nhsic";
-    List<Integer> layers = List.of(2, 5);
-    int problems = 6;
-    int minSteps = 30;
-    int maxSteps = 60;
-    double miScale = 1.0;
-    long seed = 1;
+    public String model = "synthetic/model";
+    public String estimator = "nhsic";
+    public List<Integer> layers = List.of(2, 5);
+    public int problems = 6;
+    public int minSteps = 30;
+    public int maxSteps = 60;
+    public double miScale = 1.0;
+    public long seed = 1;
     /** indices written to the manifest as skipped instead of ok */
-    List<Integer> skipped = List.of();
-    String idPrefix = "test/p";
+    public List<Integer> skipped = List.of();
+    public String idPrefix = "test/p";
     /** problems stop on EOS: the last step is id 15 (".") with the highest MI, stop_reason "eos" */
-    boolean endWithEos;
+    public boolean endWithEos;
 
-    Path write(Path dir) throws IOException {
+    public Path write(Path dir) throws IOException {
         Random rnd = new Random(seed);
         ObjectNode extra = JsonFields.MAPPER.createObjectNode();
         extra.put("seed", seed);

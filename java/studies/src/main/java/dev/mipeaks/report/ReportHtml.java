@@ -1,4 +1,4 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -7,6 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.JsonFields;
+import dev.mipeaks.analysis.LayerStats;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.ProblemRecord;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.SequenceStats;
 import dev.mipeaks.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +56,7 @@ public final class ReportHtml {
     /** Default cap on embedded MI values (problems x steps x layers): about 50 MB of base64. */
     public static final long DEFAULT_MAX_VALUES = 10_000_000L;
 
-    private static final String RESOURCE_DIR = "/dev/mipeaks/analysis/";
+    private static final String RESOURCE_DIR = "/dev/mipeaks/report/";
 
     /**
      * Which layers the page embeds.

@@ -1,4 +1,4 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.report.Figure;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.JsonFields;
+import dev.mipeaks.analysis.LogitLens;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunOutputs;
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.analysis.SigmaSweep;
+import dev.mipeaks.analysis.SweepJson;
+import dev.mipeaks.analysis.SyntheticRun;
+import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.TokenText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,13 +50,13 @@ class ReportViewTest {
         assertEquals(expected, c.flagged());
         assertTrue(k20.topKWarning().startsWith("top-20 marks >= 25% of the steps in " + expected + " of 6 problems"),
                 k20.topKWarning());
-        RunOutputs.report(dir, AnalysisOptions.defaults(), null);
+        RunReport.write(dir, AnalysisOptions.defaults(), null);
         assertTrue(Files.readString(dir.resolve(RunLayout.REPORT)).contains("> **Warning:** top-20 marks"));
         // k = 5 covers less than a quarter of 30+ steps; with --rule iqr there is no top-k to warn about
         assertNull(RunAnalysis.analyze(RunReader.open(dir), new AnalysisOptions(5, List.of(PeakRule.IQR, PeakRule.TOPK),
                 null, 1)).topKWarning());
         assertNull(RunAnalysis.analyze(RunReader.open(dir), IQR_ONLY).topKWarning());
-        RunOutputs.report(dir, IQR_ONLY, null);
+        RunReport.write(dir, IQR_ONLY, null);
         String md = Files.readString(dir.resolve(RunLayout.REPORT));
         assertFalse(md.contains("Warning"), md);
         assertFalse(md.contains("Orange rings"), "--rule iqr: no top-k in the text either");
@@ -64,7 +76,7 @@ class ReportViewTest {
         w = RunOutputs.peaks(dir, keep, SyntheticRun.VOCABULARY, List.of(), null, 1);
         ThinkingTokens.Row dot = w.tokens().stream().filter(r -> r.word().equals(".")).findFirst().orElseThrow();
         assertEquals(6, dot.freq());
-        RunOutputs.report(dir, IQR_ONLY, SyntheticRun.VOCABULARY);
+        RunReport.write(dir, IQR_ONLY, SyntheticRun.VOCABULARY);
         assertTrue(Files.readString(dir.resolve(RunLayout.REPORT)).contains("6 steps at special tokens"));
     }
 
@@ -105,7 +117,7 @@ class ReportViewTest {
         RunOutputs.peaks(dir, AnalysisOptions.defaults(), null, List.of("50", "200"),
                 SigmaSweep.fromRegistry(RunReader.open(dir).config()), 1);
 
-        RunOutputs.Written w = RunOutputs.report(dir, IQR_ONLY, null);
+        RunOutputs.Written w = RunReport.write(dir, IQR_ONLY, null);
         String md = Files.readString(dir.resolve(RunLayout.REPORT));
         assertTrue(md.contains("## Logit lens at MI peaks"), md);
         assertTrue(md.contains("| 2 | 60 | 30.0% | `\"\\t\"` 7 |"), md);
@@ -117,13 +129,13 @@ class ReportViewTest {
         assertTrue(w.files().contains(dir.resolve("plots/lens_agreement.png")));
         assertTrue(w.files().contains(dir.resolve("plots/sigma_jaccard.svg")));
 
-        Figure h = SweepJson.heatmaps(JsonFields.readFile(dir.resolve(RunLayout.SIGMA_SWEEP)), IQR_ONLY.rules(), "ctx");
+        Figure h = SweepReport.heatmaps(JsonFields.readFile(dir.resolve(RunLayout.SIGMA_SWEEP)), IQR_ONLY.rules(), "ctx");
         assertEquals(2, h.charts().size(), "one panel per layer for one rule");
-        assertEquals(4, SweepJson.heatmaps(JsonFields.readFile(dir.resolve(RunLayout.SIGMA_SWEEP)),
+        assertEquals(4, SweepReport.heatmaps(JsonFields.readFile(dir.resolve(RunLayout.SIGMA_SWEEP)),
                 AnalysisOptions.defaults().rules(), "ctx").charts().size());
 
         // the sweep's k is the one `peaks --sigma` used: a report with another --top-k says so
-        RunOutputs.report(dir, new AnalysisOptions(7, List.of(PeakRule.TOPK), null, 3), null);
+        RunReport.write(dir, new AnalysisOptions(7, List.of(PeakRule.TOPK), null, 3), null);
         md = Files.readString(dir.resolve(RunLayout.REPORT));
         assertTrue(md.contains("k=20 as computed by `peaks --sigma` (this report's --top-k is 7"), md);
     }

@@ -1,12 +1,20 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.AnalysisWriter;
+import dev.mipeaks.analysis.JsonFields;
+import dev.mipeaks.analysis.LayerStats;
+import dev.mipeaks.analysis.ManifestEntry;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.RunData;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.io.AtomicFiles;
-import dev.mipeaks.report.ChartStyle;
-import dev.mipeaks.report.Figure;
-import dev.mipeaks.report.Markdown;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

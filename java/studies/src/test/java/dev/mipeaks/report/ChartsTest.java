@@ -1,11 +1,18 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mipeaks.report.Figure;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.analysis.SequenceStats;
+import dev.mipeaks.analysis.SyntheticRun;
+import dev.mipeaks.analysis.ThinkingTokens;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -59,15 +66,15 @@ class ChartsTest {
         RunAnalysis two = analysis(tmp.resolve("a"), 12, 2, BOTH);
         RunAnalysis nine = analysis(tmp.resolve("b"), 12, 9, BOTH);
         RunAnalysis one = analysis(tmp.resolve("c"), 12, 1, BOTH);
-        Figure f1 = RunOutputs.trajectoryFigure(one);
-        Figure f2 = RunOutputs.trajectoryFigure(two);
-        Figure f9 = RunOutputs.trajectoryFigure(nine);
+        Figure f1 = RunReport.trajectoryFigure(one);
+        Figure f2 = RunReport.trajectoryFigure(two);
+        Figure f9 = RunReport.trajectoryFigure(nine);
         assertEquals(1, f1.columns());
         assertEquals(2, f2.columns());
         assertEquals(3, f9.columns());
         assertTrue(f9.height() > f2.height() && f2.height() >= f1.height(), f1.height() + " " + f2.height() + " " + f9.height());
         // 9 panels: 3 rows of readable panels, not a strip
-        assertTrue(f9.height() >= 3 * RunOutputs.PANEL_HEIGHT, "height " + f9.height());
+        assertTrue(f9.height() >= 3 * RunReport.PANEL_HEIGHT, "height " + f9.height());
         assertTrue(f9.width() < 2 * f9.height(), f9.width() + "x" + f9.height());
         for (Figure f : List.of(f1, f2, f9)) {
             assertEquals(1, f.legendCount(), "one legend for the whole figure");
@@ -87,7 +94,7 @@ class ChartsTest {
     void yAxisNamesTheEstimatorAndSigma() throws Exception {
         RunAnalysis a = analysis(tmp.resolve("r"), 3, 3, BOTH);
         assertEquals("MI (nhsic, sigma=50)", Charts.miLabel(a.run().config()));
-        for (JFreeChart c : RunOutputs.trajectoryFigure(a).charts()) {
+        for (JFreeChart c : RunReport.trajectoryFigure(a).charts()) {
             assertEquals("MI (nhsic, sigma=50)", c.getXYPlot().getRangeAxis().getLabel());
         }
         RunConfig median = new RunConfig("m", "d", List.of(1), "nhsic", Map.of("sigma", "median", "eps", 1e-5), 10,

@@ -1,6 +1,14 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
-import dev.mipeaks.report.ChartStyle;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.LayerStats;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.Peaks;
+import dev.mipeaks.analysis.PlainNumber;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.TokenText;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,9 +1,22 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.AnalysisWriter;
+import dev.mipeaks.analysis.HtmlTestRun;
+import dev.mipeaks.analysis.JsonFields;
+import dev.mipeaks.analysis.LayerStats;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.PeakTable;
+import dev.mipeaks.analysis.ProblemRecord;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.RunData;
+import dev.mipeaks.analysis.RunReader;
+import dev.mipeaks.analysis.SequenceStats;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;

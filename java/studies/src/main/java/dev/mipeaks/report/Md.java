@@ -1,6 +1,6 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
-import dev.mipeaks.report.Markdown;
+import dev.mipeaks.analysis.TokenText;
 
 /** Tokens in the markdown reports (numbers and cells: {@link Markdown}). */
 final class Md {

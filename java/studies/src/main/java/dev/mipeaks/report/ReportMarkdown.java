@@ -1,7 +1,18 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mipeaks.report.Markdown;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.LayerStats;
+import dev.mipeaks.analysis.LensSummary;
+import dev.mipeaks.analysis.MiSummary;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.PeakTable;
+import dev.mipeaks.analysis.Quartiles;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunConfig;
+import dev.mipeaks.analysis.SweepJson;
+import dev.mipeaks.analysis.ThinkingTokens;
+import dev.mipeaks.analysis.TokenText;
 import java.util.List;
 import java.util.Map;
 
@@ -100,7 +111,7 @@ final class ReportMarkdown {
                 : "**No vocabulary was available** (analysis without the tokenizer): token ids list only the ids seen "
                 + "at peaks.");
         md.table("#", "word", "freq", "token ids");
-        for (int i = 0; i < Math.min(RunOutputs.TOKEN_BARS, rows.size()); i++) {
+        for (int i = 0; i < Math.min(RunReport.TOKEN_BARS, rows.size()); i++) {
             ThinkingTokens.Row r = rows.get(i);
             md.row(i + 1, Md.code(r.word()), r.freq(), TokenText.ids(r.tokenIds(), 12));
         }
@@ -112,7 +123,7 @@ final class ReportMarkdown {
         }
         if (in.sweep() != null) {
             md.text("\n").heading(2, "Kernel-width sweep (sigma_sweep.json)")
-                    .text(SweepJson.markdown(in.sweep(), a.options().rules(), a.options().topK(), in.sweepPlot()));
+                    .text(SweepReport.markdown(in.sweep(), a.options().rules(), a.options().topK(), in.sweepPlot()));
         }
         return md.toString();
     }

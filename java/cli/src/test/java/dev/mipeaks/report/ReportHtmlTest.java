@@ -1,4 +1,4 @@
-package dev.mipeaks.analysis;
+package dev.mipeaks.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mipeaks.ExitCode;
 import dev.mipeaks.MipeaksException;
+import dev.mipeaks.analysis.AnalysisOptions;
+import dev.mipeaks.analysis.HtmlTestRun;
+import dev.mipeaks.analysis.JsonFields;
+import dev.mipeaks.analysis.PeakRule;
+import dev.mipeaks.analysis.Peaks;
+import dev.mipeaks.analysis.ProblemRecord;
+import dev.mipeaks.analysis.Quartiles;
+import dev.mipeaks.analysis.RunAnalysis;
+import dev.mipeaks.analysis.RunData;
+import dev.mipeaks.analysis.RunLayout;
+import dev.mipeaks.analysis.RunReader;
 import dev.mipeaks.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,7 +71,7 @@ class ReportHtmlTest {
     @Test
     void pageIsSelfContainedAndEmbedsTheRunExactly() throws Exception {
         Path dir = HtmlTestRun.write(tmp.resolve("run"));
-        RunOutputs.report(dir, AnalysisOptions.defaults(), null);
+        RunReport.write(dir, AnalysisOptions.defaults(), null);
         String html = Files.readString(dir.resolve(RunLayout.REPORT_HTML));
 
         // self-contained: nothing loaded from anywhere (the only URL is the SVG namespace, an identifier)
