@@ -3,7 +3,6 @@ package dev.mipeaks.analysis;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,25 +30,14 @@ class ProblemRecordJsonTest {
         o.put("answer", p.answer());
         o.put("response", p.response());
         o.put("stop_reason", p.stopReason());
-        ArrayNode pi = o.putArray("prompt_ids");
-        for (int v : p.promptIds()) {
-            pi.add(v);
-        }
-        ArrayNode ti = o.putArray("token_ids");
-        for (int v : p.tokenIds()) {
-            ti.add(v);
-        }
-        ArrayNode toks = o.putArray("tokens");
-        p.tokens().forEach(toks::add);
-        ArrayNode layers = o.putArray("layers");
-        p.layers().forEach(layers::add);
+        o.set("prompt_ids", JsonFields.MAPPER.valueToTree(p.promptIds()));
+        o.set("token_ids", JsonFields.MAPPER.valueToTree(p.tokenIds()));
+        o.set("tokens", JsonFields.MAPPER.valueToTree(p.tokens()));
+        o.set("layers", JsonFields.MAPPER.valueToTree(p.layers()));
         o.put("estimator", p.estimator());
         ObjectNode mi = o.putObject("mi");
         for (Map.Entry<Integer, double[]> e : p.mi().entrySet()) {
-            ArrayNode a = mi.putArray(Integer.toString(e.getKey()));
-            for (double v : e.getValue()) {
-                a.add(v);
-            }
+            mi.set(Integer.toString(e.getKey()), JsonFields.MAPPER.valueToTree(e.getValue()));
         }
         return JsonFields.MAPPER.writeValueAsString(o) + "\n";
     }

@@ -25,8 +25,7 @@ class StatsFileTest {
         o.put("model", c.model());
         o.put("dataset", c.dataset());
         o.put("estimator", c.estimatorDescription());
-        ArrayNode layers = o.putArray("layers");
-        c.layers().forEach(layers::add);
+        o.set("layers", JsonFields.MAPPER.valueToTree(c.layers()));
         ObjectNode opts = o.putObject("options");
         opts.put("top_k", a.options().topK());
         ArrayNode rules = opts.putArray("rules");
@@ -128,10 +127,7 @@ class StatsFileTest {
             ObjectNode o = JsonFields.MAPPER.createObjectNode();
             o.put("word", r.word());
             o.put("freq", r.freq());
-            ArrayNode ids = o.putArray("token_ids");
-            for (int id : r.tokenIds()) {
-                ids.add(id);
-            }
+            o.set("token_ids", JsonFields.MAPPER.valueToTree(r.tokenIds()));
             o.put("shown", r.shown());
             old.append(JsonFields.MAPPER.writeValueAsString(o)).append('\n');
         }

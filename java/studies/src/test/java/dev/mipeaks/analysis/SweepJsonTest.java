@@ -70,10 +70,7 @@ class SweepJsonTest {
         for (Map.Entry<Integer, double[]> e : r.meanMi().entrySet()) {
             ObjectNode l = per.addObject();
             l.put("layer", e.getKey());
-            ArrayNode mm = l.putArray("mean_mi");
-            for (double v : e.getValue()) {
-                mm.add(v);
-            }
+            l.set("mean_mi", JsonFields.MAPPER.valueToTree(e.getValue()));
             ObjectNode rules = l.putObject("rules");
             for (PeakRule rule : PeakRule.values()) {
                 ObjectNode ro = rules.putObject(rule.key());

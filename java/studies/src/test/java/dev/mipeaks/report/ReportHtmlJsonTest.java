@@ -62,10 +62,8 @@ class ReportHtmlJsonTest {
         if (notice != null && notice.isTextual() && !notice.asText().isBlank()) {
             o.put("notice", notice.asText());
         }
-        ArrayNode all = o.putArray("layers");
-        c.layers().forEach(all::add);
-        ArrayNode emb = o.putArray("embedded_layers");
-        layers.forEach(emb::add);
+        o.set("layers", JsonFields.MAPPER.valueToTree(c.layers()));
+        o.set("embedded_layers", JsonFields.MAPPER.valueToTree(layers));
         o.put("default_layer", layers.contains(a.layer()) ? a.layer() : layers.get(layers.size() - 1));
         ArrayNode rules = o.putArray("rules");
         a.options().rules().forEach(r -> rules.add(r.key()));
@@ -107,12 +105,8 @@ class ReportHtmlJsonTest {
         o.put("problem", p.problem());
         o.put("answer", p.answer());
         o.put("stop_reason", p.stopReason());
-        ArrayNode ids = o.putArray("token_ids");
-        for (int id : p.tokenIds()) {
-            ids.add(id);
-        }
-        ArrayNode toks = o.putArray("tokens");
-        p.tokens().forEach(toks::add);
+        o.set("token_ids", JsonFields.MAPPER.valueToTree(p.tokenIds()));
+        o.set("tokens", JsonFields.MAPPER.valueToTree(p.tokens()));
         ObjectNode mi = o.putObject("mi");
         ObjectNode peaks = o.putObject("peaks");
         ObjectNode fence = o.putObject("fence");
@@ -123,10 +117,7 @@ class ReportHtmlJsonTest {
             SequenceStats s = pp.layers().get(l).stats();
             ObjectNode byRule = peaks.putObject(key);
             for (PeakRule r : a.options().rules()) {
-                ArrayNode steps = byRule.putArray(r.key());
-                for (int v : s.peaks(r)) {
-                    steps.add(v);
-                }
+                byRule.set(r.key(), JsonFields.MAPPER.valueToTree(s.peaks(r)));
             }
             if (s.quartiles() != null) {
                 fence.put(key, s.quartiles().upperFence());

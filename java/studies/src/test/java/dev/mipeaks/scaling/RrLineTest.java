@@ -3,7 +3,6 @@ package dev.mipeaks.scaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.AnswerExtractor;
 import dev.mipeaks.eval.DatasetRecord;
@@ -56,17 +55,11 @@ class RrLineTest {
         o.put("recycled_steps", oc.recycledSteps());
         o.put("regular_steps", oc.regularSteps());
         o.put("trigger_candidates", oc.triggerCandidates());
-        ArrayNode at = o.putArray("recycled_at");
-        for (int s : oc.recycledAt()) {
-            at.add(s);
-        }
+        o.set("recycled_at", RunFolder.JSON.valueToTree(oc.recycledAt()));
         o.put("stop_reason", oc.stopReason().label());
         o.put("prefill_ms", oc.prefillNanos() / 1e6);
         o.put("decode_ms", oc.decodeNanos() / 1e6);
-        ArrayNode ids = o.putArray("token_ids");
-        for (int id : oc.tokens()) {
-            ids.add(id);
-        }
+        o.set("token_ids", RunFolder.JSON.valueToTree(oc.tokens()));
         return o;
     }
 }

@@ -3,7 +3,6 @@ package dev.mipeaks.suppress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mipeaks.eval.AnswerExtractor;
 import dev.mipeaks.eval.Dataset;
@@ -140,8 +139,7 @@ class SuppressionRecordsTest {
         root.put("max_new_tokens", o.maxNewTokens());
         root.put("temperature", o.temperature());
         root.put("top_p", o.topP());
-        ArrayNode counts = root.putArray("counts");
-        s.plan().counts().forEach(counts::add);
+        root.set("counts", RunFolder.JSON.valueToTree(s.plan().counts()));
         root.put("random_pool", s.plan().control().poolSize());
         root.put("random_excluded_words", s.plan().control().excludedWords());
         root.put("thinking_ids_excluded_from_control", s.plan().thinkingIds().cardinality());
@@ -170,14 +168,9 @@ class SuppressionRecordsTest {
             } else {
                 paper.putNull("accuracy");
             }
-            ArrayNode w = o2.putArray("words");
-            c.words().forEach(w::add);
-            ArrayNode u = o2.putArray("unmapped_words");
-            c.unmapped().forEach(u::add);
-            ArrayNode ids = o2.putArray("ids");
-            for (int id : c.ids()) {
-                ids.add(id);
-            }
+            o2.set("words", RunFolder.JSON.valueToTree(c.words()));
+            o2.set("unmapped_words", RunFolder.JSON.valueToTree(c.unmapped()));
+            o2.set("ids", RunFolder.JSON.valueToTree(c.ids()));
         }
         ObjectNode speed = root.putObject("this_invocation");
         speed.put("generated_tokens", s.generated());
