@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Parameters;
         description = {"Compare runs side by side (mean, std, AOM, peaks, ratio, intervals) with overlaid MI histograms "
                 + "and trajectories of the same problems. Runs must share problems (by id), layers and estimator "
                 + "unless --force."})
-public final class CompareCommand implements Callable<Integer> {
+public final class CompareCommand extends CommandBase {
     @Parameters(arity = "2..*", paramLabel = "RUN", description = "Run folders (two or more).")
     List<Path> runs;
 
@@ -37,12 +36,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     AnalysisCliOptions analysis;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         Path dir = out;
         if (dir == null) {
             Path first = runs.get(0).toAbsolutePath().normalize();
@@ -58,14 +55,14 @@ public final class CompareCommand implements Callable<Integer> {
         OutputPaths.requireNotInput("--out", dir, inputs);
         OutputPaths.requireFolder("--out", dir, force, "a comparison folder", "compare.json");
         RunComparison.Written w;
-        try (FolderLock lock = FolderLock.acquire(dir, "compare", spec.commandLine().getErr())) {
+        try (FolderLock lock = FolderLock.acquire(dir, "compare", err())) {
             w = RunComparison.write(runs, dir, options, force);
         }
         for (String d : w.differences()) {
-            spec.commandLine().getErr().println("mipeaks: warning: " + d + " (compared because of --force)");
+            err().println("mipeaks: warning: " + d + " (compared because of --force)");
         }
         for (String n : w.notes()) {
-            spec.commandLine().getErr().println("mipeaks: note: " + n);
+            err().println("mipeaks: note: " + n);
         }
         w.analyses().forEach((k, a) -> {
             var ls = a.perLayer().get(w.layer());

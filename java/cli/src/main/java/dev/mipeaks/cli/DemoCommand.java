@@ -7,12 +7,9 @@ import dev.mipeaks.io.OutputPaths;
 import java.io.PrintWriter;
 import dev.mipeaks.pipeline.DemoRun;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mipeaks demo}: the whole pipeline on a model the project builds itself and the problems it ships. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -20,9 +17,7 @@ import picocli.CommandLine.Spec;
                 + "tokenizer) written to OUT/model and the problems shipped in the jar; generation, ground truth, MI "
                 + "(nhsic, sigma 50) on every layer, peaks, plots and OUT/report.md. The model has random weights: the "
                 + "demo shows the pipeline, not a result."})
-public final class DemoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class DemoCommand extends CommandBase {
 
     @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -45,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         int t = libtorch.cpu.resolve(err);
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
@@ -55,8 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
         try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
             var o = DemoRun.options(out, seed, maxNewTokens, t, a, force);
             libtorch.load(t);
-            spec.commandLine().getOut().println(DemoRun.NOTICE);
-            dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), err);
+            out().println(DemoRun.NOTICE);
+            dev.mipeaks.pipeline.RunEndToEnd.run(o, out(), err);
             return 0;
         }
     }

@@ -24,21 +24,16 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mipeaks estimate}: one estimator over the rows of two tensors of a safetensors file, as JSON lines. */
 @Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimate dependence between rows of x and rows of y (or one y row) in a safetensors file.",
                 "Prints one JSON object per row of x: {\"row\", \"estimator\", \"value\", rank_x/rank_y, parameters}."})
-public final class EstimateCommand implements Callable<Integer> {
+public final class EstimateCommand extends CommandBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Spec
-    CommandSpec spec;
 
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nInput:%n", order = 1)
     InputOptions input;
@@ -84,7 +79,7 @@ public final class EstimateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String name = est.name;
         EstimatorParams parsed = MiBackends.params(name, est.params(est.sigma));
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         int threads = exec.resolve(err);
         if (exec.out != null) {
             OutputPaths.requireFile("--out", exec.out, Map.of(input.pairs, "--pairs"));
@@ -100,7 +95,7 @@ public final class EstimateCommand implements Callable<Integer> {
             Estimate[] values = backend.estimate(x, y, progress == null ? null : progress::update);
             double secs = (System.nanoTime() - t0) / 1e9;
             if (exec.out == null) {
-                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter out = out();
                 writeRows(out, estimator, values);
                 out.flush();
             } else {

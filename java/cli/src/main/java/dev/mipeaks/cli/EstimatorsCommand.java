@@ -4,21 +4,16 @@ import dev.mipeaks.mi.EstimatorProvider;
 import dev.mipeaks.mi.EstimatorRegistry;
 import dev.mipeaks.mi.ParamSpec;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Lists the registered estimators with their parameters and defaults. */
 @Command(name = "estimators", description = "List the registered MI estimators and their parameters.",
         mixinStandardHelpOptions = true)
-public final class EstimatorsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class EstimatorsCommand extends CommandBase {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (EstimatorProvider p : EstimatorRegistry.load().all()) {
             out.printf("%-16s %s%s%n", p.name(), p.description(),
                     p.gpuKernel().map(k -> " [gpu kernel: " + k + "]").orElse(""));

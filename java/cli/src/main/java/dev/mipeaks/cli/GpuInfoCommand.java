@@ -6,15 +6,13 @@ import dev.mipeaks.gpu.CudaDevice;
 import dev.mipeaks.gpu.KernelBindings;
 import dev.mipeaks.gpu.KernelLibrary;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mipeaks gpu-info}: the CUDA device, whether kernels are built, and which estimator kernels exist. */
 @Command(name = "gpu-info", mixinStandardHelpOptions = true,
         description = "Show the CUDA device, its memory, and the estimator kernels available to it.")
-public final class GpuInfoCommand implements Callable<Integer> {
+public final class GpuInfoCommand extends CommandBase {
 
     @Option(names = "--device", paramLabel = "cuda[:N]", defaultValue = "cuda:0", description = "cuda or cuda:N (default cuda:0).")
     String device;
@@ -25,12 +23,10 @@ public final class GpuInfoCommand implements Callable<Integer> {
     @Option(names = "--require", description = "Exit 3 when no GPU or no kernels are available.")
     boolean require;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (kernels != null) {
             System.setProperty("mipeaks.kernels", kernels);
         }

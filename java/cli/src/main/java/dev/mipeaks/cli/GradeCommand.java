@@ -4,7 +4,6 @@ import dev.mipeaks.eval.GradeRun;
 import dev.mipeaks.eval.GradingRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,9 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Grade predictions (JSONL) against a dataset's answers; print accuracy by dataset, level, subject.")
-public final class GradeCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class GradeCommand extends CommandBase {
 
     @Option(names = "--predictions", required = true, paramLabel = "FILE.jsonl",
             description = "One JSON object per line: index or id, and the response or prediction text.")
@@ -64,7 +61,7 @@ public final class GradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         GradeRun.Result result = GradeRun.grade(new GradeRun.Request(predictions, data.dataset, data.dataDir, fields, field, out,
                 casTimeout, !noCas, budget, maxAnswerChars, threads, rules));
         o.print(result.format());

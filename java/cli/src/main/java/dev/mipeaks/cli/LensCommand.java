@@ -6,12 +6,9 @@ import dev.mipeaks.model.ModelSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks lens RUN --model DIR}: the logit lens at MI peaks, from a run's stored states ({@link LensRun}).
@@ -23,9 +20,7 @@ import picocli.CommandLine.Spec;
                 "Writes lens.jsonl (per problem and layer: lens ids and texts at peak steps, agreement with the "
                         + "generated token) and lens_tokens.jsonl (lens tokens at peaks counted by word) into the run "
                         + "folder (or --out)."})
-public final class LensCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class LensCommand extends CommandBase {
 
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME) with problems/*.safetensors.")
     Path run;
@@ -59,8 +54,8 @@ public final class LensCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var options = peaks.toOptions(layer, 1);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         runtime.prepare(err);
         LensRun.Outcome o = LensRun.run(new LensRun.Request(run, runtime.request(model == null ? null
                 : ModelSource.resolve(model)), layer, options, allSteps, this.out, force), err);

@@ -8,22 +8,17 @@ import dev.mipeaks.pipeline.RunMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code mipeaks merge --out runs/NAME runs/A runs/B ...}: joins the folders of sharded runs. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = {"Join the run folders of 'mipeaks run --shard i/n' into one run: configurations must agree except "
                 + "for the shard, a problem present twice must be identical. Then writes peaks.jsonl, stats.json and "
                 + "thinking_tokens.jsonl (run 'mipeaks report' for plots and report.md)."})
-public final class MergeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class MergeCommand extends CommandBase {
 
     @Mixin
     OutputOptions output;
@@ -39,8 +34,8 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = out();
+        PrintWriter err = err();
         var options = analysis.toOptions();
         Path out = output.out;
         RunMerge.Result r = RunMerge.merge(out, inputs, output.force, err);

@@ -4,7 +4,6 @@ import dev.mipeaks.analysis.PeakSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = {"Find MI peaks in a finished run (no model needed) and write peaks.jsonl, stats.json and "
                 + "thinking_tokens.jsonl into the run folder; with --sigma also sigma_sweep.json (MI recomputed from "
                 + "the stored hidden states for each kernel width)."})
-public final class PeaksCommand implements Callable<Integer> {
+public final class PeaksCommand extends CommandBase {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME).")
     Path run;
 
@@ -30,13 +29,11 @@ public final class PeaksCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<String> sigmas = sigma == null ? List.of() : sigma;
         int t = threads.resolve(err);
         var options = analysis.toOptions();

@@ -8,7 +8,6 @@ import dev.mipeaks.analysis.RunReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Parameters;
                 + "layer, trajectories with peaks, thinking tokens, and the sigma sweep when sigma_sweep.json exists.",
                 "Also report.html: one self-contained page (no network) with each problem's response coloured by MI "
                         + "per token, the peaks marked, MI per layer on hover, and interactive trajectories."})
-public final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand extends CommandBase {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder (runs/NAME).")
     Path run;
 
@@ -34,13 +33,11 @@ public final class ReportCommand implements Callable<Integer> {
                     + "including --layer).")
     String htmlLayers;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         // a run folder, before it is locked (no lock file left in another folder)
         List<Integer> runLayers = RunReader.open(run).config().layers();
         List<Integer> requested = ReportHtml.parseLayers(htmlLayers, runLayers);

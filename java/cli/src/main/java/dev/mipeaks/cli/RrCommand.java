@@ -4,12 +4,9 @@ import dev.mipeaks.MipeaksException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks rr}: Representation Recycling over a dataset (dev.mipeaks.scaling.RrRunner). LibTorch is touched
@@ -20,9 +17,7 @@ import picocli.CommandLine.Spec;
                 "layer --layer a second time to its own output with probability --probability; greedy decoding.",
                 "Writes results.jsonl (one line per problem, resumable), metrics.json and report.md to --out.",
                 "--probability 0 is the baseline: plain greedy decoding."})
-public final class RrCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class RrCommand extends CommandBase {
 
     @Mixin
     ScalingCliOptions common;
@@ -83,7 +78,7 @@ public final class RrCommand implements Callable<Integer> {
             throw MipeaksException.invalid("--top-words " + topWords + ": must be at least 1");
         }
         dev.mipeaks.scaling.RecycleLayer.checkForm(layer);
-        var ctxOptions = common.prepare(spec.commandLine().getErr());
+        var ctxOptions = common.prepare(err());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             int vocab = ctx.config().vocabSize();
             dev.mipeaks.scaling.TriggerSet triggers;
@@ -97,7 +92,7 @@ public final class RrCommand implements Callable<Integer> {
             int numLayers = ctx.config().numLayers();
             int recycled = dev.mipeaks.scaling.RecycleLayer.resolve(layer, numLayers);
             var o = new dev.mipeaks.scaling.RrRunner.Options(recycled, triggers, probability, seed, maxNewTokens);
-            var err = spec.commandLine().getErr();
+            var err = err();
             err.println("rr: recycling layer " + recycled + " of " + numLayers + " (--layer " + layer + ")");
             err.println("rr: " + triggers.describe(ctx.tokenizer()));
             String warn = triggers.mappingWarning();
@@ -106,7 +101,7 @@ public final class RrCommand implements Callable<Integer> {
             }
             dev.mipeaks.scaling.RrRunner.run(ctx, common.output.out, o, common.info(spec), baseline,
                     dev.mipeaks.report.RrReport::write,
-                    spec.commandLine().getOut(), err);
+                    out(), err);
         }
         return 0;
     }

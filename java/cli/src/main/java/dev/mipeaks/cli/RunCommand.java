@@ -5,12 +5,9 @@ import dev.mipeaks.pipeline.Shard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks run}: MI peaks end to end over a dataset (see dev.mipeaks.pipeline.MiRun). LibTorch is loaded only
@@ -22,9 +19,7 @@ import picocli.CommandLine.Spec;
                 + "truth on every chosen layer; then peaks, Table-1 statistics, thinking tokens, plots and report.md.",
                 "Writes runs/NAME/{config.json, manifest.jsonl, problems/NNNNN.json|.safetensors, ...}. Resumable: "
                         + "rerunning the same command skips finished problems."})
-public final class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class RunCommand extends CommandBase {
 
     @picocli.CommandLine.Mixin
     ModelSourceOption model;
@@ -115,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> sweep = sigma != null && sigma.contains(",") ? dev.mipeaks.analysis.SigmaSweep.parseSigmas(sigma)
                 : List.of();
         Map<String, String> p = estimator.params(sweep.isEmpty() ? sigma : sweep.get(0));
-        int t = libtorch.cpu.resolve(spec.commandLine().getErr());
+        int t = libtorch.cpu.resolve(err());
         Path out = output.out;
         RunOptions o = new RunOptions(model.resolve(), data.dataset, data.dataDir,
                 dev.mipeaks.eval.DatasetLoader.parseFields(fields), range.offset, range.limit(), layers, maxNewTokens,
@@ -124,11 +119,11 @@ public final class RunCommand implements Callable<Integer> {
                 shard == null ? Shard.ALL : shard, chunk, out, null, !noReport, analysis.toOptions(), output.force,
                 gtModel == null ? null : dev.mipeaks.model.ModelSource.resolve(gtModel, "--gt-model"));
         libtorch.load(t);
-        dev.mipeaks.pipeline.RunEndToEnd.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        dev.mipeaks.pipeline.RunEndToEnd.run(o, out(), err());
         if (!sweep.isEmpty() && !noReport) {
-            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(out, spec.commandLine().getErr()), sweep, t,
-                    spec.commandLine().getOut(), spec.commandLine().getErr());
-            spec.commandLine().getOut().flush();
+            dev.mipeaks.analysis.PeakSummary.write(out, analysis.toOptions(), dev.mipeaks.analysis.RunVocabulary.load(out, err()), sweep, t,
+                    out(), err());
+            out().flush();
         }
         return 0;
     }

@@ -4,11 +4,8 @@ import dev.mipeaks.MipeaksException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks suppress}: the thinking-token suppression experiment (accuracy when the top N thinking words can
@@ -20,10 +17,8 @@ import picocli.CommandLine.Spec;
                 + "and without a leading space), against N random word-like tokens, and grade.",
                 "Writes per-problem results per (condition, N) (resumable), metrics.json, report.md and "
                         + "plots/accuracy_vs_n.png|svg into --out."})
-public final class SuppressCommand implements Callable<Integer> {
+public final class SuppressCommand extends CommandBase {
 
-    @Spec
-    CommandSpec spec;
 
     @picocli.CommandLine.Mixin
     ModelSourceOption model;
@@ -103,13 +98,13 @@ public final class SuppressCommand implements Callable<Integer> {
         dev.mipeaks.io.OutputPaths.requireNotInput("--out", dir, java.util.Map.of(source.dir(), "--model"));
         dev.mipeaks.io.OutputPaths.requireFolder("--out", dir, force, "a folder of mipeaks suppress",
                 dev.mipeaks.suppress.SuppressionRun.CONFIG);
-        runtime.prepare(spec.commandLine().getErr());
+        runtime.prepare(err());
         var o = new dev.mipeaks.suppress.SuppressionRun.Options(source, data.dataset, data.dataDir, tokens, counts, control, sampling.seed,
                 promptTemplate, maxNewTokens, l, range.offset, batch, sampling.temperature, sampling.topP, runtime.device,
                 runtime.placement.layersPerDevice, runtime.placement.dtype, runtime.memoryCheck(), dir, force);
         var s = dev.mipeaks.suppress.SuppressionRun.run(o, dev.mipeaks.report.SuppressionReport::write,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
-        var w = spec.commandLine().getOut();
+                out(), err());
+        var w = out();
         for (var a : s.arms()) {
             w.printf(Locale.ROOT, "%-8s N=%-3d accuracy %s%n", a.condition().name(), a.condition().n(),
                     dev.mipeaks.eval.Accuracy.format(a.correct(), a.total()));

@@ -11,12 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks trace}: generate from a Hugging Face model folder and write the residual stream of chosen layers
@@ -27,10 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Generate from a Llama/Qwen2 checkpoint and record hidden states per step.",
                 "Writes token_ids I64[T] and hidden.{l} [T, H] (state after layer l at the position that predicted",
                 "token t) to a safetensors file; prints the generated text and decoding speed."})
-public final class TraceCommand implements Callable<Integer> {
+public final class TraceCommand extends CommandBase {
 
-    @Spec
-    CommandSpec spec;
 
     @picocli.CommandLine.Mixin
     ModelSourceOption model;
@@ -87,12 +82,12 @@ public final class TraceCommand implements Callable<Integer> {
         }
         var source = model.resolve();
         OutputPaths.requireFile("--out", out, modelFiles(source.dir()));
-        runtime.prepare(spec.commandLine().getErr());
+        runtime.prepare(err());
         int[] ls = dev.mipeaks.pipeline.MiRun.resolveLayers(layers, source.config().numLayers());
         var o = new dev.mipeaks.trace.TraceOptions(source, prompt.text, ids, chatTemplate, !noSpecialTokens, ls,
                 maxNewTokens, sampling.temperature, sampling.topP, sampling.seed, stops, runtime.device,
                 runtime.placement.layersPerDevice, runtime.placement.dtype, stateDtype, runtime.memoryCheck(), out);
-        dev.mipeaks.trace.TraceRun.run(o, spec.commandLine().getOut(), spec.commandLine().getErr());
+        dev.mipeaks.trace.TraceRun.run(o, out(), err());
         return 0;
     }
 

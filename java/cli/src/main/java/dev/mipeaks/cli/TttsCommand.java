@@ -3,13 +3,10 @@ package dev.mipeaks.cli;
 import dev.mipeaks.MipeaksException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mipeaks ttts}: thinking-token test-time scaling over a dataset (dev.mipeaks.scaling.TttsRunner). LibTorch
@@ -21,9 +18,7 @@ import picocli.CommandLine.Spec;
                 "and generate 16 tokens, graded under both rule sets. The baseline continues phase 1 to the same total",
                 "without a thinking token. Budgets reuse one phase-2 generation (greedy: exact). Writes results.jsonl",
                 "(resumable), metrics.json, report.md and ttts_accuracy.png/.svg to --out."})
-public final class TttsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class TttsCommand extends CommandBase {
 
     @Mixin
     ScalingCliOptions common;
@@ -91,10 +86,10 @@ public final class TttsCommand implements Callable<Integer> {
         int[] b = NonNegativeIntConverter.array(budgets, "--budget");
         var o = new dev.mipeaks.scaling.TttsRunner.Options(words, source, b, baseBudget, !noBaseline,
                 context);
-        var ctxOptions = common.prepare(spec.commandLine().getErr());
+        var ctxOptions = common.prepare(err());
         try (var ctx = dev.mipeaks.scaling.ScalingContext.open(ctxOptions)) {
             dev.mipeaks.scaling.TttsRunner.run(ctx, common.output.out, o, common.info(spec),
-                    dev.mipeaks.report.TttsReport::write, spec.commandLine().getOut(), spec.commandLine().getErr());
+                    dev.mipeaks.report.TttsReport::write, out(), err());
         }
         return 0;
     }
