@@ -36,7 +36,6 @@ public final class CompareCommand extends CommandBase {
     @Mixin
     AnalysisCliOptions analysis;
 
-
     @Override
     public Integer call() throws Exception {
         PrintWriter o = out();

@@ -23,7 +23,6 @@ public final class GpuInfoCommand extends CommandBase {
     @Option(names = "--require", description = "Exit 3 when no GPU or no kernels are available.")
     boolean require;
 
-
     @Override
     public Integer call() {
         PrintWriter out = out();

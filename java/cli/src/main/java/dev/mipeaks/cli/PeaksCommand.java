@@ -29,7 +29,6 @@ public final class PeaksCommand extends CommandBase {
     @Mixin
     ThreadsOption threads;
 
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();

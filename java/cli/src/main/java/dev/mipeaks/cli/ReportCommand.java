@@ -33,7 +33,6 @@ public final class ReportCommand extends CommandBase {
                     + "including --layer).")
     String htmlLayers;
 
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();

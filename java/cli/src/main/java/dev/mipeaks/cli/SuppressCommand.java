@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
                         + "plots/accuracy_vs_n.png|svg into --out."})
 public final class SuppressCommand extends CommandBase {
 
-
     @picocli.CommandLine.Mixin
     ModelSourceOption model;
 

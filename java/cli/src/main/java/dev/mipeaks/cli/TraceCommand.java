@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
                 "token t) to a safetensors file; prints the generated text and decoding speed."})
 public final class TraceCommand extends CommandBase {
 
-
     @picocli.CommandLine.Mixin
     ModelSourceOption model;
 
