@@ -8,7 +8,11 @@
 #        bash run.sh --symbols                            JNI symbols the machine's libtorch lacks (a handful is normal)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd); x=${MIPEAKS_RUNTIME_DIR:-/tmp/mipeaks-runtime}
-[ -d "$x/lib" ] || { mkdir -p "$x" && tar -xJf "$here/runtime.tar.xz" -C "$x"; }
+# unpacked once per bundle: a folder left by an earlier bundle (another build) is replaced, never reused
+sum=$(cksum < "$here/runtime.tar.xz")
+if [ ! -d "$x/lib" ] || [ "$(cat "$x/.bundle" 2>/dev/null)" != "$sum" ]; then
+  rm -rf "$x" && mkdir -p "$x" && tar -xJf "$here/runtime.tar.xz" -C "$x" && echo "$sum" > "$x/.bundle"
+fi
 T=${MIPEAKS_TORCH_LIB:-}; [ -n "$T" ] || T=$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__) + "/lib")') \
   || { echo "no python3 torch on this machine: nothing to run LibTorch against" >&2; exit 3; }
 cp=$(ls "$x"/lib/*.jar | tr '\n' ':')
