@@ -1,9 +1,6 @@
 package dev.mipeaks.cli;
 
 import dev.mipeaks.MipeaksException;
-import dev.mipeaks.analysis.RunLayout;
-import dev.mipeaks.io.FolderLock;
-import dev.mipeaks.io.OutputPaths;
 import java.io.PrintWriter;
 import dev.mipeaks.pipeline.DemoRun;
 import java.nio.file.Path;
@@ -45,14 +42,7 @@ public final class DemoCommand extends CommandBase {
         if (maxNewTokens < 1) {
             throw MipeaksException.invalid("--max-new-tokens " + maxNewTokens + ": must be at least 1");
         }
-        var a = analysis.toOptions();
-        OutputPaths.requireFolder("--out", out, force, "a demo run folder", RunLayout.CONFIG, "model/config.json");
-        try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
-            var o = DemoRun.options(out, seed, maxNewTokens, t, a, force);
-            libtorch.load(t);
-            out().println(DemoRun.NOTICE);
-            dev.mipeaks.pipeline.RunEndToEnd.run(o, out(), err);
-            return 0;
-        }
+        DemoRun.run(out, seed, maxNewTokens, t, analysis.toOptions(), force, () -> libtorch.load(t), out(), err);
+        return 0;
     }
 }

@@ -87,13 +87,20 @@ public final class DemoRun {
         return f;
     }
 
+    /**
+     * {@code mipeaks demo} end to end: the folder check, its lock, the demo model and problems ({@link #options}),
+     * then {@code loadRuntime} (LibTorch: after the folder is settled, so a folder error comes first) and the run with
+     * its printed summary ({@link RunEndToEnd}).
+     */
     public static MiRun.Summary run(Path out, long seed, int maxNewTokens, int threads, AnalysisOptions analysis,
-                                    PrintWriter stdout, PrintWriter err) throws IOException {
-        stdout.println(NOTICE);
-        stdout.flush();
-        OutputPaths.requireFolder("--out", out, false, "a demo run folder", RunLayout.CONFIG, MODEL_CONFIG);
+                                    boolean force, Runnable loadRuntime, PrintWriter stdout, PrintWriter err)
+            throws IOException {
+        OutputPaths.requireFolder("--out", out, force, "a demo run folder", RunLayout.CONFIG, MODEL_CONFIG);
         try (FolderLock lock = FolderLock.acquire(out, "demo", err)) {
-            return MiRun.run(options(out, seed, maxNewTokens, threads, analysis, false), stdout, err);
+            RunOptions o = options(out, seed, maxNewTokens, threads, analysis, force);
+            loadRuntime.run();
+            stdout.println(NOTICE);
+            return RunEndToEnd.run(o, stdout, err);
         }
     }
 }
